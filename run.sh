@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs Tollgate: the dashboard on http://127.0.0.1:5080 with the OTLP receiver (4318, 4317) and
+# the jobs. Without ConnectionStrings__Tollgate it installs PostgreSQL when missing and runs a
+# private server whose data lives in .tollgate/ (kept between runs). Ctrl+C stops everything.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net); dotnet is not on PATH"
+
+state="$root/.tollgate"
+mkdir -p "$state"
+chmod 700 "$state"
+pg_data=""
+started_pg=0
+app_pid=""
+
+cleanup() {
+  trap - INT TERM EXIT
+  if [[ -n "$app_pid" ]] && kill -0 "$app_pid" 2>/dev/null; then
+    kill -TERM "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+  fi
+  if [[ $started_pg -eq 1 ]]; then
+    say "Stopping the private PostgreSQL..."
+    pg_stop "$pg_data"
+  fi
+}
+trap cleanup INT TERM EXIT
+
+if [[ -z "${ConnectionStrings__Tollgate:-}" ]]; then
+  ensure_postgres
+  pg_data="$state/pg"
+  socket_dir="$state/socket"
+  # The server's user must reach the data folder, and a Unix socket path must stay short.
+  if [[ $(id -u) -eq 0 ]] && ! pg_can_reach "$state"; then
+    key=$(printf '%s' "$root" | md5sum | cut -c1-12)
+    pg_data="/var/lib/tollgate/$key/pg"
+    socket_dir="/var/lib/tollgate/$key/socket"
+    mkdir -p "/var/lib/tollgate/$key"
+    say "The checkout is not reachable by the postgres user; keeping the database in /var/lib/tollgate/$key."
+  fi
+  if [[ ${#socket_dir} -gt 90 ]]; then
+    socket_dir="/tmp/tollgate-$(printf '%s' "$root" | md5sum | cut -c1-12)"
+  fi
+  if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$(dirname "$pg_data")" 2>/dev/null || true; fi
+  if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
+    say "Starting a private PostgreSQL in $pg_data..."
+    pg_start "$pg_data" "$socket_dir" "$state/postgres.log"
+    started_pg=1
+  fi
+  if [[ "$(pg_psql "$socket_dir" "SELECT 1 FROM pg_database WHERE datname = 'tollgate'")" != "1" ]]; then
+    pg_psql "$socket_dir" "CREATE DATABASE tollgate" >/dev/null
+  fi
+  export ConnectionStrings__Tollgate="Host=$socket_dir;Username=postgres;Database=tollgate"
+fi
+
+# Credentials are made on the first run and kept (readable only by this user) for later runs.
+credentials="$state/credentials.env"
+if [[ ! -f "$credentials" ]]; then
+  umask 077
+  {
+    printf 'TOLLGATE_ADMIN_USER=admin\n'
+    printf 'TOLLGATE_ADMIN_PASSWORD=%s\n' "$(random_secret 20)"
+    printf 'TOLLGATE_INGEST_KEY=tg_ingest_%s\n' "$(random_secret 40)"
+    printf 'TOLLGATE_ADMIN_KEY=tg_admin_%s\n' "$(random_secret 40)"
+  } > "$credentials"
+fi
+# shellcheck disable=SC1090
+source "$credentials"
+export Tollgate__BootstrapAdminUser="${Tollgate__BootstrapAdminUser:-$TOLLGATE_ADMIN_USER}"
+export Tollgate__BootstrapAdminPassword="${Tollgate__BootstrapAdminPassword:-$TOLLGATE_ADMIN_PASSWORD}"
+export Tollgate__BootstrapIngestKey="${Tollgate__BootstrapIngestKey:-$TOLLGATE_INGEST_KEY}"
+export Tollgate__BootstrapAdminKey="${Tollgate__BootstrapAdminKey:-$TOLLGATE_ADMIN_KEY}"
+
+say "Building Tollgate..."
+dotnet build "$root/src/Dashboard.Web/Dashboard.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly \
+  || die "the build failed"
+
+cd "$root/src/Dashboard.Web"
+dotnet "bin/Release/net10.0/Tollgate.Dashboard.Web.dll" "$@" &
+app_pid=$!
+
+# Wait until the dashboard answers its readiness check (plain bash: no curl needed).
+port="${Tollgate__HttpPort:-5080}"
+ready=0
+for _ in $(seq 1 240); do
+  kill -0 "$app_pid" 2>/dev/null || break
+  if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+    printf 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    status=$(head -n 1 <&3 || true)
+    exec 3>&- 3<&-
+    if [[ "$status" == *" 200 "* ]]; then ready=1; break; fi
+  fi
+  sleep 0.5
+done
+if [[ $ready -ne 1 ]]; then
+  wait "$app_pid" 2>/dev/null && code=0 || code=$?
+  app_pid=""
+  die "Tollgate did not become ready (exit code $code); see the messages above"
+fi
+
+cat >&2 <<BANNER
+
+  Tollgate is running.
+    Dashboard      http://127.0.0.1:$port
+    Admin login    $Tollgate__BootstrapAdminUser / $Tollgate__BootstrapAdminPassword
+    Ingest key     $Tollgate__BootstrapIngestKey
+    OTLP/HTTP      http://127.0.0.1:${Tollgate__Ingest__HttpPort:-4318}   OTLP/gRPC  http://127.0.0.1:${Tollgate__Ingest__GrpcPort:-4317}
+  (credentials are kept in $credentials)  Press Ctrl+C to stop.
+
+BANNER
+wait "$app_pid"

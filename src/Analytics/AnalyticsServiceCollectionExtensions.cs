@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Storage;
+
+namespace Tollgate.Analytics;
+
+public static class AnalyticsServiceCollectionExtensions
+{
+    /// <summary>Storage and domain services shared by every Tollgate process.</summary>
+    public static IServiceCollection AddTollgateAnalytics(this IServiceCollection services, TollgateOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(options.Ingest);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
+        services.AddDbContext<TollgateDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<SpanPartitions>();
+        services.AddSingleton<Bootstrapper>();
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        return services;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Tollgate.Analytics.Configuration;
+
+/// <summary>Raised when a setting is missing or wrong; the message names every key to fix.</summary>
+public sealed class TollgateConfigurationException(IReadOnlyList<string> errors)
+    : Exception("Tollgate cannot start; fix these settings:" + Environment.NewLine
+        + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+public static class TollgateOptionsLoader
+{
+    /// <summary>Binds and validates the options; throws <see cref="TollgateConfigurationException"/>.</summary>
+    public static TollgateOptions Load(IConfiguration configuration)
+    {
+        var options = new TollgateOptions();
+        try
+        {
+            configuration.GetSection(TollgateOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message already names the key ("... at 'Tollgate:HttpPort' to type ...").
+            throw new TollgateConfigurationException([ex.Message]);
+        }
+
+        options.ConnectionString = configuration[TollgateOptions.ConnectionStringKey] ?? "";
+        var errors = Validate(options);
+        return errors.Count == 0 ? options : throw new TollgateConfigurationException(errors);
+    }
+
+    public static List<string> Validate(TollgateOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            errors.Add($"{TollgateOptions.ConnectionStringKey} is not set (environment variable ConnectionStrings__Tollgate). "
+                + "Give a PostgreSQL connection string, or start Tollgate with ./run.sh, which starts a private PostgreSQL.");
+        }
+        else
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"{TollgateOptions.ConnectionStringKey} is not a valid PostgreSQL connection string: {ex.Message}");
+            }
+        }
+
+        if (!System.Net.IPAddress.TryParse(options.ListenAddress, out _) && options.ListenAddress != "localhost")
+        {
+            errors.Add($"Tollgate:ListenAddress must be an IP address or 'localhost' (got '{options.ListenAddress}').");
+        }
+
+        CheckPort(errors, "Tollgate:HttpPort", options.HttpPort);
+        CheckPort(errors, "Tollgate:Ingest:HttpPort", options.Ingest.HttpPort);
+        CheckPort(errors, "Tollgate:Ingest:GrpcPort", options.Ingest.GrpcPort);
+        var ports = new[] { options.HttpPort, options.Ingest.HttpPort, options.Ingest.GrpcPort };
+        if (options.Ingest.Embedded && ports.Distinct().Count() != ports.Length)
+        {
+            errors.Add("Tollgate:HttpPort, Tollgate:Ingest:HttpPort and Tollgate:Ingest:GrpcPort must differ "
+                + $"(got {string.Join(", ", ports.Select(p => p.ToString(CultureInfo.InvariantCulture)))}).");
+        }
+
+        if (options.RetentionDays is < 1 or > 36_500)
+        {
+            errors.Add($"Tollgate:RetentionDays must be between 1 and 36500 (got {options.RetentionDays}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DefaultProject))
+        {
+            errors.Add("Tollgate:DefaultProject must not be empty.");
+        }
+
+        if (options.Ingest.MaxRequestBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            errors.Add($"Tollgate:Ingest:MaxRequestBytes must be between 1024 and 1073741824 (got {options.Ingest.MaxRequestBytes}).");
+        }
+
+        if (string.IsNullOrEmpty(options.BootstrapAdminUser) != string.IsNullOrEmpty(options.BootstrapAdminPassword))
+        {
+            errors.Add("Tollgate:BootstrapAdminUser and Tollgate:BootstrapAdminPassword must be set together.");
+        }
+
+        CheckKey(errors, "Tollgate:BootstrapIngestKey", options.BootstrapIngestKey);
+        CheckKey(errors, "Tollgate:BootstrapAdminKey", options.BootstrapAdminKey);
+        return errors;
+    }
+
+    private static void CheckPort(List<string> errors, string key, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            errors.Add($"{key} must be between 1 and 65535 (got {port}).");
+        }
+    }
+
+    // Keys are compared by hash only, so a short key is guessable: demand some length.
+    private static void CheckKey(List<string> errors, string key, string? value)
+    {
+        if (value is not null && value.Length < 16)
+        {
+            errors.Add($"{key} must be at least 16 characters long (got {value.Length}).");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Storage;
+
+namespace Tollgate.Ingest.Api.Hosting;
+
+/// <summary>Start-up pieces both Tollgate web processes share.</summary>
+public static class TollgateHosting
+{
+    /// <summary>
+    /// Binds the options and stops start-up with one message naming every key to fix.
+    /// </summary>
+    public static TollgateOptions LoadOptions(WebApplicationBuilder builder) =>
+        TollgateOptionsLoader.Load(builder.Configuration);
+
+    public static IPAddress ListenAddress(TollgateOptions options) =>
+        options.ListenAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ListenAddress);
+
+    /// <summary>
+    /// OTLP/HTTP gets a port of its own (HTTP/1.1 and h2 over TLS are not mixed with cleartext
+    /// HTTP/2), and OTLP/gRPC a cleartext HTTP/2 port, as the specification's defaults do.
+    /// </summary>
+    public static void ListenForOtlp(KestrelServerOptions kestrel, TollgateOptions options)
+    {
+        var address = ListenAddress(options);
+        kestrel.Listen(address, options.Ingest.HttpPort, l => l.Protocols = HttpProtocols.Http1);
+        kestrel.Listen(address, options.Ingest.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+    }
+
+    /// <summary>Live: the process answers. Ready: the database answers with the expected schema.</summary>
+    public static void MapTollgateHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+    }
+
+    /// <summary>Schema, default project, partitions and bootstrap keys, before the first request.</summary>
+    public static Task BootstrapAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
+        app.Services.GetRequiredService<Bootstrapper>().RunAsync(cancellationToken);
+
+    /// <summary>Runs a built app, turning a configuration error into a message and exit code 2.</summary>
+    public static async Task<int> RunAsync(Func<string[], Task<WebApplication>> build, string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = await build(args);
+        }
+        catch (TollgateConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+}

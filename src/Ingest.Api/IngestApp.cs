@@ -1,0 +1,25 @@
+using Tollgate.Analytics;
+using Tollgate.Analytics.Telemetry;
+using Tollgate.Ingest.Api.Hosting;
+
+namespace Tollgate.Ingest.Api;
+
+/// <summary>The standalone OTLP receiver, for running several behind a load balancer.</summary>
+public static class IngestApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var options = TollgateHosting.LoadOptions(builder);
+        builder.WebHost.ConfigureKestrel(k => TollgateHosting.ListenForOtlp(k, options));
+        builder.Services.AddTollgateAnalytics(options);
+        builder.Services.AddTollgateIngest(options);
+        builder.Services.AddTollgateSelfTelemetry(builder.Configuration, "tollgate-ingest");
+
+        var app = builder.Build();
+        await app.BootstrapAsync(cancellationToken);
+        app.MapTollgateHealth();
+        app.MapTollgateIngest(options);
+        return app;
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test: installs PostgreSQL and Chromium when missing, starts a throwaway PostgreSQL
+# cluster, runs all test projects against it, stops it, and sums up the results.
+# Exits non-zero when any test fails or a prerequisite is missing (tests never skip for that).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
+cd "$root"
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK is required; dotnet is not on PATH"
+command -v npm >/dev/null || die "Node.js and npm are required for the front-end assets and the JavaScript exporter tests"
+ensure_postgres
+ensure_chromium
+
+work=$(mktemp -d /tmp/tollgate-test.XXXXXX)
+chmod 755 "$work"
+pg_data="$work/pg"
+socket_dir="$work/socket"
+cleanup() {
+  pg_stop "$pg_data"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+pg_start "$pg_data" "$socket_dir" "$work/postgres.log"
+export TOLLGATE_TEST_PG="Host=$socket_dir;Username=postgres;Database=postgres"
+export TOLLGATE_CHROMIUM="$CHROMIUM_PATH"
+export TOLLGATE_TEST_ARTIFACTS="${TOLLGATE_TEST_ARTIFACTS:-$root/artifacts/test}"
+mkdir -p "$TOLLGATE_TEST_ARTIFACTS"
+
+say "Building..."
+dotnet build Dashboard.sln -nologo -v quiet -clp:ErrorsOnly || die "the build failed"
+
+results="$work/results"
+status=0
+dotnet test Dashboard.sln --no-build -nologo -v quiet \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
+
+# One line per test project, then the total, from the TRX files the runs wrote.
+passed=0 failed=0 skipped=0 files=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  p=$(get passed) f=$(get failed) e=$(get error) t=$(get timeout) n=$(get notExecuted)
+  name=$(grep -o 'storage="[^"]*"' "$trx" | head -n 1 | sed 's/.*\///; s/\.dll"//')
+  printf '%-32s %s passed, %s failed, %s skipped\n' "$name" "$p" "$((f + e + t))" "$n"
+  passed=$((passed + p)) failed=$((failed + f + e + t)) skipped=$((skipped + n))
+done
+if [[ $files -eq 0 ]]; then
+  say "no test results were written"
+  status=1
+fi
+if [[ $skipped -gt 0 && "${CI:-}" == "true" ]]; then
+  say "tests were skipped in CI: a skipped test is not a pass"
+  status=1
+fi
+printf '%s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
+[[ $status -eq 0 && $failed -eq 0 ]]

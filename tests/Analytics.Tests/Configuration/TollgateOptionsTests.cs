@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Tollgate.Analytics.Configuration;
+
+namespace Tollgate.Analytics.Tests.Configuration;
+
+public sealed class TollgateOptionsTests
+{
+    private static TollgateOptions Load(params (string Key, string Value)[] settings)
+    {
+        var values = new Dictionary<string, string?> { ["ConnectionStrings:Tollgate"] = "Host=localhost;Database=tollgate" };
+        foreach (var (key, value) in settings)
+        {
+            values[key] = value;
+        }
+
+        return TollgateOptionsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+    }
+
+    [Fact]
+    public void Defaults_are_the_documented_ports_and_retention()
+    {
+        var options = Load();
+
+        options.HttpPort.ShouldBe(5080);
+        options.Ingest.HttpPort.ShouldBe(4318);
+        options.Ingest.GrpcPort.ShouldBe(4317);
+        options.Ingest.MaxRequestBytes.ShouldBe(64L * 1024 * 1024);
+        options.RetentionDays.ShouldBe(400);
+        options.Ingest.Embedded.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("Tollgate:HttpPort", "0", "Tollgate:HttpPort must be between 1 and 65535 (got 0)")]
+    [InlineData("Tollgate:Ingest:GrpcPort", "70000", "Tollgate:Ingest:GrpcPort must be between 1 and 65535")]
+    [InlineData("Tollgate:RetentionDays", "0", "Tollgate:RetentionDays")]
+    [InlineData("Tollgate:ListenAddress", "not-an-ip", "Tollgate:ListenAddress")]
+    [InlineData("Tollgate:BootstrapIngestKey", "short", "Tollgate:BootstrapIngestKey must be at least 16 characters")]
+    [InlineData("Tollgate:Ingest:HttpPort", "5080", "must differ")]
+    public void A_bad_value_is_reported_with_the_key_to_fix(string key, string value, string expected)
+    {
+        var error = Should.Throw<TollgateConfigurationException>(() => Load((key, value)));
+
+        error.Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_names_its_key()
+    {
+        var error = Should.Throw<TollgateConfigurationException>(() => Load(("Tollgate:HttpPort", "eighty")));
+
+        error.Message.ShouldContain("Tollgate:HttpPort");
+    }
+
+    [Fact]
+    public void A_missing_connection_string_says_how_to_set_it()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build();
+
+        var error = Should.Throw<TollgateConfigurationException>(() => TollgateOptionsLoader.Load(configuration));
+
+        error.Message.ShouldContain("ConnectionStrings:Tollgate is not set");
+        error.Message.ShouldContain("ConnectionStrings__Tollgate");
+    }
+
+    [Fact]
+    public void Every_error_is_reported_at_once()
+    {
+        var error = Should.Throw<TollgateConfigurationException>(() => Load(("Tollgate:HttpPort", "0"), ("Tollgate:RetentionDays", "-1")));
+
+        error.Errors.Count.ShouldBe(2);
+    }
+}

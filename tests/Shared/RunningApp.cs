@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace Tollgate.Testing;
+
+/// <summary>
+/// A Tollgate process started in-process on real Kestrel ports against its own database, as a
+/// user would run it. Settings are passed the way users pass them: as configuration arguments.
+/// </summary>
+public sealed class RunningApp : IAsyncDisposable
+{
+    public const string AdminKey = "tg_admin_test_0123456789abcdefghijkl";
+    public const string IngestKey = "tg_ingest_test_0123456789abcdefghijk";
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "correct-horse-battery";
+
+    private RunningApp(WebApplication app, TestDatabase database, int httpPort, int otlpHttpPort, int otlpGrpcPort)
+    {
+        App = app;
+        Database = database;
+        HttpPort = httpPort;
+        OtlpHttpPort = otlpHttpPort;
+        OtlpGrpcPort = otlpGrpcPort;
+    }
+
+    public WebApplication App { get; }
+    public TestDatabase Database { get; }
+    public int HttpPort { get; }
+    public int OtlpHttpPort { get; }
+    public int OtlpGrpcPort { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
+    public Uri OtlpHttpAddress => new($"http://127.0.0.1:{OtlpHttpPort}/");
+    public Uri OtlpGrpcAddress => new($"http://127.0.0.1:{OtlpGrpcPort}/");
+
+    public static async Task<RunningApp> StartAsync(
+        Func<string[], Task<WebApplication>> build,
+        TestDatabase? database = null,
+        IDictionary<string, string>? settings = null)
+    {
+        database ??= await TestDatabase.CreateAsync();
+        var (http, otlpHttp, otlpGrpc) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var all = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Tollgate"] = database.ConnectionString,
+            ["Tollgate:HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Tollgate:Ingest:HttpPort"] = otlpHttp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Tollgate:Ingest:GrpcPort"] = otlpGrpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Tollgate:BootstrapAdminKey"] = AdminKey,
+            ["Tollgate:BootstrapIngestKey"] = IngestKey,
+            ["Tollgate:BootstrapAdminUser"] = AdminUser,
+            ["Tollgate:BootstrapAdminPassword"] = AdminPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var app = await build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        await app.StartAsync();
+        return new RunningApp(app, database, http, otlpHttp, otlpGrpc);
+    }
+
+    public HttpClient CreateClient(bool withAdminKey = false, bool followRedirects = true)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = followRedirects }) { BaseAddress = BaseAddress };
+        if (withAdminKey)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

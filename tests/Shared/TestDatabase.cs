@@ -1,0 +1,68 @@
+using Npgsql;
+
+namespace Tollgate.Testing;
+
+/// <summary>
+/// A fresh database on the throwaway PostgreSQL server that test.sh starts (TOLLGATE_TEST_PG).
+/// Tests never fall back to anything else: without the server they fail and say why.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly string _adminConnectionString;
+
+    private TestDatabase(string adminConnectionString, string name)
+    {
+        _adminConnectionString = adminConnectionString;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("TOLLGATE_TEST_PG") is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                "TOLLGATE_TEST_PG is not set: run the tests with ./test.sh, which starts a throwaway PostgreSQL, "
+                + "or set it to a connection string of a PostgreSQL superuser.");
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var admin = AdminConnectionString;
+        var name = "tollgate_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return new TestDatabase(admin, name);
+    }
+
+    public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
+
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull or null ? default : (T)value;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -11,7 +11,9 @@ command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.ne
 
 state="$root/.tollgate"
 mkdir -p "$state"
-chmod 700 "$state"
+# Others may pass through (the postgres user must reach the data folder) but not list it;
+# the credentials file inside is readable only by its owner.
+chmod 711 "$state"
 pg_data=""
 started_pg=0
 app_pid=""
@@ -39,15 +41,15 @@ if [[ -z "${ConnectionStrings__Tollgate:-}" ]]; then
     pg_data="/var/lib/tollgate/$key/pg"
     socket_dir="/var/lib/tollgate/$key/socket"
     mkdir -p "/var/lib/tollgate/$key"
+    chown postgres:postgres "/var/lib/tollgate/$key"
     say "The checkout is not reachable by the postgres user; keeping the database in /var/lib/tollgate/$key."
   fi
   if [[ ${#socket_dir} -gt 90 ]]; then
     socket_dir="/tmp/tollgate-$(printf '%s' "$root" | md5sum | cut -c1-12)"
   fi
-  if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$(dirname "$pg_data")" 2>/dev/null || true; fi
   if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
     say "Starting a private PostgreSQL in $pg_data..."
-    pg_start "$pg_data" "$socket_dir" "$state/postgres.log"
+    pg_start "$pg_data" "$socket_dir" "$(dirname "$pg_data")/postgres.log"
     started_pg=1
   fi
   if [[ "$(pg_psql "$socket_dir" "SELECT 1 FROM pg_database WHERE datname = 'tollgate'")" != "1" ]]; then
@@ -87,9 +89,9 @@ port="${Tollgate__HttpPort:-5080}"
 ready=0
 for _ in $(seq 1 240); do
   kill -0 "$app_pid" 2>/dev/null || break
-  if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+  if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
     printf 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-    status=$(head -n 1 <&3 || true)
+    status=$(timeout 2 head -n 1 <&3 || true)
     exec 3>&- 3<&-
     if [[ "$status" == *" 200 "* ]]; then ready=1; break; fi
   fi

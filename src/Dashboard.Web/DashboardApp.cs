@@ -17,7 +17,11 @@ public static class DashboardApp
 {
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Named explicitly: when a test or another host starts the app in-process, the entry
+        // assembly is not this one, and static assets are found by application name.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
+        // Serves wwwroot from the build output's manifest when not published (no-op when published).
+        builder.WebHost.UseStaticWebAssets();
         var options = TollgateHosting.LoadOptions(builder);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -88,6 +92,7 @@ public static class DashboardApp
             o.LogoutPath = "/account/logout";
             o.Cookie.Name = "tollgate.auth";
         });
+        services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AccountBootstrapper>();
     }

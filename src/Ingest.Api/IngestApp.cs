@@ -9,7 +9,7 @@ public static class IngestApp
 {
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(IngestApp).Assembly.GetName().Name });
         var options = TollgateHosting.LoadOptions(builder);
         builder.WebHost.ConfigureKestrel(k => TollgateHosting.ListenForOtlp(k, options));
         builder.Services.AddTollgateAnalytics(options);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -11,8 +12,8 @@ namespace Tollgate.Analytics.Telemetry;
 /// <summary>
 /// Tollgate's own traces and metrics, exported over OTLP only when the standard
 /// OTEL_EXPORTER_OTLP_ENDPOINT is set. The SDK's hosting package is not available, so the
-/// providers are built here and registered as singletons: the container disposes (and so
-/// flushes) them on shutdown.
+/// providers are built here, and a hosted service disposes (and so flushes) them on shutdown:
+/// the container never disposes instances it was handed.
 /// </summary>
 public static class SelfTelemetry
 {
@@ -59,6 +60,19 @@ public static class SelfTelemetry
             .Build();
         services.AddSingleton(tracerProvider);
         services.AddSingleton(meterProvider);
+        services.AddHostedService(_ => new ProviderShutdown(tracerProvider, meterProvider));
         return services;
+    }
+
+    private sealed class ProviderShutdown(TracerProvider tracerProvider, MeterProvider meterProvider) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            tracerProvider.Dispose();
+            meterProvider.Dispose();
+            return Task.CompletedTask;
+        }
     }
 }

@@ -1,0 +1,114 @@
+namespace Tollgate.Analytics.Spans;
+
+/// <summary>
+/// Trace-level rules that need the whole trace, which may arrive over several requests (SDKs
+/// export children before their root):
+/// <list type="bullet">
+/// <item>Attribution: a span's team, feature and customer are its own, else its nearest
+/// ancestor's, else the trace's (the value set nearest the root anywhere in the trace).</item>
+/// <item>Billing: an inference span always bills; another span with usage bills only when none
+/// of its descendants has usage (so an agent span repeating its children's usage is shown but
+/// never added again).</item>
+/// </list>
+/// Pure: the writer feeds it stored and new spans of the same trace and stores what changed.
+/// </summary>
+public static class TraceResolver
+{
+    public static void Resolve(IReadOnlyList<TraceNode> trace)
+    {
+        var byId = new Dictionary<SpanKey, TraceNode>(trace.Count);
+        foreach (var node in trace)
+        {
+            byId.TryAdd(new SpanKey(node.SpanId), node);
+        }
+
+        var traceTeam = TraceLevel(trace, byId, Attribution.Team, n => n.OwnTeam);
+        var traceFeature = TraceLevel(trace, byId, Attribution.Feature, n => n.OwnFeature);
+        var traceCustomer = TraceLevel(trace, byId, Attribution.Customer, n => n.OwnCustomer);
+        var hasUsageBelow = DescendantsWithUsage(trace, byId);
+
+        foreach (var node in trace)
+        {
+            node.Team = Inherit(node, byId, Attribution.Team, n => n.OwnTeam) ?? traceTeam;
+            node.Feature = Inherit(node, byId, Attribution.Feature, n => n.OwnFeature) ?? traceFeature;
+            node.Customer = Inherit(node, byId, Attribution.Customer, n => n.OwnCustomer) ?? traceCustomer;
+            node.Billing = node.IsInference || (node.HasUsage && !hasUsageBelow.Contains(new SpanKey(node.SpanId)));
+        }
+    }
+
+    private static string? Inherit(TraceNode node, Dictionary<SpanKey, TraceNode> byId, Attribution which, Func<TraceNode, string?> own)
+    {
+        // Bounded walk: a malformed trace may contain a parent cycle.
+        var current = node;
+        for (var depth = 0; depth < byId.Count && current is not null; depth++)
+        {
+            if ((current.Explicit & which) != 0)
+            {
+                return own(current);
+            }
+
+            current = current.ParentSpanId is { } parent && byId.TryGetValue(new SpanKey(parent), out var p) ? p : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>The value set closest to the root (earliest start breaks ties), for spans whose ancestors set none.</summary>
+    private static string? TraceLevel(IReadOnlyList<TraceNode> trace, Dictionary<SpanKey, TraceNode> byId, Attribution which, Func<TraceNode, string?> own)
+    {
+        TraceNode? best = null;
+        var bestDepth = int.MaxValue;
+        foreach (var node in trace)
+        {
+            if ((node.Explicit & which) == 0)
+            {
+                continue;
+            }
+
+            var depth = Depth(node, byId);
+            if (depth < bestDepth || (depth == bestDepth && node.StartTime < best!.StartTime))
+            {
+                best = node;
+                bestDepth = depth;
+            }
+        }
+
+        return best is null ? null : own(best);
+    }
+
+    private static int Depth(TraceNode node, Dictionary<SpanKey, TraceNode> byId)
+    {
+        var depth = 0;
+        var current = node;
+        while (current.ParentSpanId is { } parent && depth < byId.Count)
+        {
+            depth++;
+            if (!byId.TryGetValue(new SpanKey(parent), out current!))
+            {
+                // The parent has not arrived yet: it is at least one level further up.
+                break;
+            }
+        }
+
+        return depth;
+    }
+
+    private static HashSet<SpanKey> DescendantsWithUsage(IReadOnlyList<TraceNode> trace, Dictionary<SpanKey, TraceNode> byId)
+    {
+        var result = new HashSet<SpanKey>();
+        foreach (var node in trace.Where(n => n.HasUsage))
+        {
+            var current = node;
+            for (var depth = 0; depth < byId.Count && current.ParentSpanId is { } parent; depth++)
+            {
+                var key = new SpanKey(parent);
+                if (!result.Add(key) || !byId.TryGetValue(key, out current!))
+                {
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+}

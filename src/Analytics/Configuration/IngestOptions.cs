@@ -15,4 +15,16 @@ public sealed class IngestOptions
     public int GrpcPort { get; set; } = 4317;
 
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
+
+    /// <summary>
+    /// Spans waiting to be written, at most; past it exporters get 503 with Retry-After. About
+    /// 2 KiB a span in memory, so the default holds the queue near 400 MiB at worst.
+    /// </summary>
+    public int QueueCapacitySpans { get; set; } = 200_000;
+
+    /// <summary>Spans written in one transaction at most (group commit of waiting requests).</summary>
+    public int MaxBatchSpans { get; set; } = 16_384;
+
+    /// <summary>Spans per second an ingest key may send unless the key sets its own limit.</summary>
+    public int DefaultRateLimitPerSecond { get; set; } = 100_000;
 }

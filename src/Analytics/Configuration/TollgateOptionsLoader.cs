@@ -82,6 +82,21 @@ public static class TollgateOptionsLoader
             errors.Add($"Tollgate:Ingest:MaxRequestBytes must be between 1024 and 1073741824 (got {options.Ingest.MaxRequestBytes}).");
         }
 
+        if (options.Ingest.QueueCapacitySpans < 1_000)
+        {
+            errors.Add($"Tollgate:Ingest:QueueCapacitySpans must be at least 1000 (got {options.Ingest.QueueCapacitySpans}).");
+        }
+
+        if (options.Ingest.MaxBatchSpans is < 1 or > 1_000_000)
+        {
+            errors.Add($"Tollgate:Ingest:MaxBatchSpans must be between 1 and 1000000 (got {options.Ingest.MaxBatchSpans}).");
+        }
+
+        if (options.Ingest.DefaultRateLimitPerSecond < 1)
+        {
+            errors.Add($"Tollgate:Ingest:DefaultRateLimitPerSecond must be at least 1 (got {options.Ingest.DefaultRateLimitPerSecond}).");
+        }
+
         if (string.IsNullOrEmpty(options.BootstrapAdminUser) != string.IsNullOrEmpty(options.BootstrapAdminPassword))
         {
             errors.Add("Tollgate:BootstrapAdminUser and Tollgate:BootstrapAdminPassword must be set together.");

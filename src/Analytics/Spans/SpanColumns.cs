@@ -12,7 +12,20 @@ internal static class SpanColumns
         + "provided_cost_usd, computed_cost_usd, cost_source, price_id, billing, team, feature, customer, user_id, session_id, "
         + "agent, tool, attribution_explicit, cache_hit, route_decision, route_tier, fallback, retry_attempt, attributes";
 
-    public static async Task WriteAsync(NpgsqlBinaryImporter row, SpanRecord s, CancellationToken ct)
+    /// <summary>Binary COPY of the spans into the span table, inside the connection's transaction.</summary>
+    public static async Task CopyAsync(NpgsqlConnection connection, List<SpanRecord> spans, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY spans ({List}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var span in spans)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await WriteAsync(importer, span, cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task WriteAsync(NpgsqlBinaryImporter row, SpanRecord s, CancellationToken ct)
     {
         await row.WriteAsync(s.ProjectId, NpgsqlDbType.Integer, ct);
         await row.WriteAsync(s.TraceId, NpgsqlDbType.Bytea, ct);

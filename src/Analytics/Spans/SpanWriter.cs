@@ -88,7 +88,7 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
 
         if (fresh.Count > 0)
         {
-            await CopyAsync(connection, fresh, cancellationToken);
+            await SpanColumns.CopyAsync(connection, fresh, cancellationToken);
         }
 
         if (corrections.Count > 0)
@@ -206,18 +206,6 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
         }
 
         return result;
-    }
-
-    private static async Task CopyAsync(NpgsqlConnection connection, List<SpanRecord> spans, CancellationToken cancellationToken)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY spans ({SpanColumns.List}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var span in spans)
-        {
-            await importer.StartRowAsync(cancellationToken);
-            await SpanColumns.WriteAsync(importer, span, cancellationToken);
-        }
-
-        await importer.CompleteAsync(cancellationToken);
     }
 
     private static async Task CorrectAsync(NpgsqlConnection connection, List<StoredNode> corrections, CancellationToken cancellationToken)

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.Protobuf;
+using Npgsql;
+using Tollgate.Analytics.Spans;
+using Tollgate.Ingest.Api.Normalisation;
+using Tollgate.Ingest.Api.Otlp.Proto;
+using Tollgate.Ingest.Benchmark;
+
+// Ingest throughput: end to end with durable acknowledgement, next to the decode-only and
+// COPY-only rates of the same rows, then an overload run at twice the sustainable rate.
+// Usage: dotnet run -c Release --project bench/Ingest.Benchmark -- <admin connection string>
+// (bench/ingest.sh starts a throwaway PostgreSQL and passes it.)
+var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
+    ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/ingest.sh does");
+var batchCount = int.Parse(Environment.GetEnvironmentVariable("BENCH_BATCHES") ?? "400", CultureInfo.InvariantCulture);
+var exporters = int.Parse(Environment.GetEnvironmentVariable("BENCH_EXPORTERS") ?? "4", CultureInfo.InvariantCulture);
+var overloadSeconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_OVERLOAD_SECONDS") ?? "12", CultureInfo.InvariantCulture);
+const int SpansPerBatch = 512;
+
+var now = DateTime.UtcNow;
+Console.WriteLine($"Generating {batchCount} batches of {SpansPerBatch} spans...");
+var requests = SpanGenerator.Batches(batchCount, SpansPerBatch, seed: 42, now);
+var payloads = requests.Select(r => r.ToByteArray()).ToList();
+var totalSpans = batchCount * SpansPerBatch;
+Console.WriteLine($"  {payloads.Average(p => p.Length) / 1024:F0} KiB a batch, {requests[0].ResourceSpans[0].ScopeSpans[0].Spans.Average(s => s.Attributes.Count) + 4:F1} attributes a span (span + resource)");
+
+// 1. Decode only: protobuf parsing of the same payloads.
+var decodeRate = Best(3, () =>
+{
+    foreach (var payload in payloads)
+    {
+        _ = ExportTraceServiceRequest.Parser.ParseFrom(payload);
+    }
+
+    return totalSpans;
+});
+
+// 2. The CPU part of the pipeline: decode, normalise (no pricing catalogue: prices come from the database).
+var normaliser = new SpanNormaliser(new NormalisationLimits());
+List<SpanRecord> records = [];
+var normaliseRate = Best(3, () =>
+{
+    records = [];
+    foreach (var payload in payloads)
+    {
+        records.AddRange(normaliser.Normalise(ExportTraceServiceRequest.Parser.ParseFrom(payload), new IngestContext(1, false, now, 400), new Rejections()));
+    }
+
+    return records.Count;
+});
+
+// 3. COPY only: the same rows straight into the span table of a fresh database.
+double copyRate;
+await using (var copyDb = await BenchDatabase.CreateAsync(admin, "copy"))
+{
+    copyRate = await copyDb.CopyOnlyAsync(records, groupSize: 16_384);
+}
+
+// 4. End to end: the receiver in its own process, exporters waiting for each 200.
+double endToEndRate;
+long acknowledged;
+await using (var e2eDb = await BenchDatabase.CreateAsync(admin, "e2e"))
+await using (var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionString))
+{
+    var warmup = SpanGenerator.Batches(8, SpansPerBatch, seed: 7, now).Select(r => r.ToByteArray()).ToList();
+    await LoadGenerator.SendAllAsync(server, warmup, exporters);
+    var result = await LoadGenerator.SendAllAsync(server, payloads, exporters);
+    endToEndRate = result.AcceptedSpans / result.Elapsed.TotalSeconds;
+    acknowledged = result.AcceptedSpans;
+    var stored = await e2eDb.CountSpansAsync() - (warmup.Count * SpansPerBatch);
+    Console.WriteLine($"  end to end: {result.AcceptedSpans} spans acknowledged in {result.Elapsed.TotalSeconds:F1} s, {stored} stored, {result.Refused} batches refused");
+    if (stored != acknowledged)
+    {
+        throw new InvalidOperationException($"acknowledged {acknowledged} spans but {stored} are stored");
+    }
+}
+
+// 5. Overload: twice the sustainable rate, open loop; refusals are 429/503, nothing acknowledged may be lost.
+OverloadResult overload;
+await using (var overloadDb = await BenchDatabase.CreateAsync(admin, "overload"))
+await using (var server = await ReceiverProcess.StartAsync(overloadDb.ConnectionString))
+{
+    var target = 2 * endToEndRate;
+    var needed = (int)Math.Ceiling(target * overloadSeconds / SpansPerBatch);
+    Console.WriteLine($"Overload: offering {target:F0} spans/s for {overloadSeconds} s ({needed} fresh batches)...");
+    var fresh = SpanGenerator.Batches(needed, SpansPerBatch, seed: 1234, now).Select(r => r.ToByteArray()).ToList();
+    overload = await LoadGenerator.OverloadAsync(server, fresh, target, SpansPerBatch);
+    overload = overload with { Stored = await overloadDb.CountSpansAsync() };
+}
+
+Console.WriteLine();
+Console.WriteLine($"Ingest benchmark, {Environment.ProcessorCount} cores, {totalSpans} spans in batches of {SpansPerBatch}, {exporters} concurrent exporters (OTLP/HTTP protobuf)");
+Console.WriteLine($"  decode only (protobuf parse)             {decodeRate,12:N0} spans/s");
+Console.WriteLine($"  decode + normalise (CPU, one core)       {normaliseRate,12:N0} spans/s");
+Console.WriteLine($"  COPY only into the span table            {copyRate,12:N0} rows/s   (reference)");
+Console.WriteLine($"  end to end, 200 after commit             {endToEndRate,12:N0} spans/s  = {endToEndRate / copyRate:P0} of COPY only (target >= 50,000 and >= 50%)");
+Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0}, refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");
+Console.WriteLine($"                  receiver peak RSS {overload.PeakRssMiB:N0} MiB (target < 1024), acknowledged but not stored: {overload.AcceptedSpans - overload.Stored}");
+return overload.AcceptedSpans == overload.Stored ? 0 : 1;
+
+static double Best(int runs, Func<int> work)
+{
+    var best = 0.0;
+    for (var i = 0; i < runs; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        var count = work();
+        best = Math.Max(best, count / watch.Elapsed.TotalSeconds);
+    }
+
+    return best;
+}

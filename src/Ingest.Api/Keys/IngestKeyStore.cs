@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using Tollgate.Analytics.Keys;
+
+namespace Tollgate.Ingest.Api.Keys;
+
+/// <summary>The key could not be checked because the database did not answer.</summary>
+public sealed class KeyStoreUnavailableException(Exception inner) : Exception("Tollgate cannot reach its database to check the ingest key; retry later", inner);
+
+/// <summary>What an accepted ingest key grants.</summary>
+public sealed record IngestKeyGrant(int KeyId, int ProjectId, bool CaptureContent, int? RateLimitPerSecond);
+
+/// <summary>
+/// Looks ingest keys up by hash, caching answers briefly so a busy exporter costs no query per
+/// request. A revoked key stops working within <see cref="CacheFor"/>.
+/// </summary>
+public sealed class IngestKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bounds the cache: a client spraying random keys cannot grow it without limit.</summary>
+    private const int MaxCachedKeys = 10_000;
+
+    private readonly ConcurrentDictionary<string, (IngestKeyGrant? Grant, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+
+    public async Task<IngestKeyGrant?> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(key, out var cached) && cached.Expires > now)
+        {
+            return cached.Grant;
+        }
+
+        using var command = dataSource.CreateCommand("""
+            SELECT k.id, k.project_id, p.content_capture, k.rate_limit_per_second
+            FROM ingest_keys k JOIN projects p ON p.id = k.project_id
+            WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+            """);
+        command.Parameters.Add(new() { Value = KeyHasher.Hash(key) });
+        IngestKeyGrant? grant = null;
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                grant = new IngestKeyGrant(reader.GetInt32(0), reader.GetInt32(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt32(3));
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new KeyStoreUnavailableException(ex);
+        }
+
+        if (_cache.Count >= MaxCachedKeys)
+        {
+            _cache.Clear();
+        }
+
+        _cache[key] = (grant, now + CacheFor);
+        return grant;
+    }
+
+    /// <summary>Forgets cached answers, so a revocation or a project change applies at once here.</summary>
+    public void Invalidate() => _cache.Clear();
+}

@@ -1,0 +1,120 @@
+using Google.Protobuf;
+using Tollgate.Ingest.Api.Keys;
+using Tollgate.Ingest.Api.Otlp.Proto;
+
+namespace Tollgate.Ingest.Api.Otlp;
+
+/// <summary>Raised when a body is not a valid message of the signal; answered as 400 / INVALID_ARGUMENT.</summary>
+public sealed class UndecodableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// What OTLP/HTTP and OTLP/gRPC share: finding the key, decoding a message of either encoding,
+/// exporting it, and building the response message. The transports only map statuses.
+/// </summary>
+public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
+{
+    /// <summary>The key from "Authorization: Bearer KEY" or "x-api-key: KEY" (both settable through OTEL_EXPORTER_OTLP_HEADERS).</summary>
+    public static string? ReadKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        var apiKey = request.Headers["x-api-key"].ToString().Trim();
+        return apiKey.Length > 0 ? apiKey : null;
+    }
+
+    public async Task<IngestKeyGrant?> AuthenticateAsync(HttpRequest request) =>
+        ReadKey(request) is { Length: > 0 and <= 512 } key ? await keys.FindAsync(key, request.HttpContext.RequestAborted) : null;
+
+    public async Task<(ExportResult Result, IMessage Response)> ExportAsync(Signal signal, ReadOnlyMemory<byte> body, bool json, IngestKeyGrant key)
+    {
+        switch (signal)
+        {
+            case Signal.Traces:
+            {
+                var request = Decode(body, json, ExportTraceServiceRequest.Parser, OtlpJson.ParseTraceRequest, "ExportTraceServiceRequest");
+                var result = await traces.ExportAsync(request, key);
+                var response = new ExportTraceServiceResponse();
+                if (result.Message is not null)
+                {
+                    response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = result.Rejected, ErrorMessage = result.Message };
+                }
+
+                return (result, response);
+            }
+
+            case Signal.Metrics:
+            {
+                var request = Decode(body, json, ExportMetricsServiceRequest.Parser, OtlpJson.ParseMetricsRequest, "ExportMetricsServiceRequest");
+                var points = CountDataPoints(request);
+                var response = new ExportMetricsServiceResponse();
+                if (points > 0)
+                {
+                    response.PartialSuccess = new ExportMetricsPartialSuccess
+                    {
+                        RejectedDataPoints = points,
+                        ErrorMessage = "Tollgate stores traces only: metrics are not stored. Send traces to /v1/traces.",
+                    };
+                }
+
+                return (ExportResult.Accepted(points, response.PartialSuccess?.ErrorMessage), response);
+            }
+
+            default:
+            {
+                var request = Decode(body, json, ExportLogsServiceRequest.Parser, OtlpJson.ParseLogsRequest, "ExportLogsServiceRequest");
+                var records = request.ResourceLogs.SelectMany(r => r.ScopeLogs).Sum(s => (long)s.LogRecords.Count);
+                var response = new ExportLogsServiceResponse();
+                if (records > 0)
+                {
+                    response.PartialSuccess = new ExportLogsPartialSuccess
+                    {
+                        RejectedLogRecords = records,
+                        ErrorMessage = "Tollgate stores traces only: log records are not stored. Send traces to /v1/traces.",
+                    };
+                }
+
+                return (ExportResult.Accepted(records, response.PartialSuccess?.ErrorMessage), response);
+            }
+        }
+    }
+
+    private static T Decode<T>(ReadOnlyMemory<byte> body, bool json, MessageParser<T> parser, Func<ReadOnlyMemory<byte>, T> parseJson, string name)
+        where T : IMessage<T>
+    {
+        try
+        {
+            return json ? parseJson(body) : parser.ParseFrom(body.Span);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new UndecodableException($"the body is not a valid protobuf {name}: {ex.Message}", ex);
+        }
+        catch (OtlpDecodeException ex)
+        {
+            throw new UndecodableException($"the body is not a valid OTLP/JSON {name}: {ex.Message}", ex);
+        }
+    }
+
+    private static long CountDataPoints(ExportMetricsServiceRequest request)
+    {
+        long points = 0;
+        foreach (var metric in request.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics))
+        {
+            points += metric.DataCase switch
+            {
+                Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Count,
+                Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Count,
+                Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints.Count,
+                Metric.DataOneofCase.ExponentialHistogram => metric.ExponentialHistogram.DataPoints.Count,
+                Metric.DataOneofCase.Summary => metric.Summary.DataPoints.Count,
+                _ => 0,
+            };
+        }
+
+        return points;
+    }
+}

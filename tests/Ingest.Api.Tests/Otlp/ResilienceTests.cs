@@ -1,0 +1,133 @@
+using System.Net;
+using Google.Protobuf;
+using Npgsql;
+using Tollgate.Analytics.Keys;
+using Tollgate.Ingest.Api.Otlp.Proto;
+using RpcStatus = Tollgate.Ingest.Api.Otlp.Rpc.Status;
+using Tollgate.Testing;
+using static Tollgate.Ingest.Api.Tests.OtlpBuilder;
+
+namespace Tollgate.Ingest.Api.Tests.Otlp;
+
+/// <summary>Overload and outages: the right status and Retry-After, nothing acknowledged that is not stored.</summary>
+public sealed class ResilienceTests
+{
+    private static ExportTraceServiceRequest Batch(byte[] trace, int spans) =>
+        Request(Enumerable.Range(0, spans).Select(_ => Span(trace, NewSpanId(), null, "step", DateTime.UtcNow.AddSeconds(-5),
+            ("gen_ai.usage.input_tokens", 10))).ToList());
+
+    private static async Task<HttpResponseMessage> PostAsync(RunningApp app, ExportTraceServiceRequest request, string key = RunningApp.IngestKey)
+    {
+        using var client = new HttpClient { BaseAddress = app.OtlpHttpAddress };
+        client.DefaultRequestHeaders.Add("x-api-key", key);
+        var content = new ByteArrayContent(request.ToByteArray());
+        content.Headers.ContentType = new("application/x-protobuf");
+        return await client.PostAsync(new Uri("/v1/traces", UriKind.Relative), content);
+    }
+
+    private static Task<long> CountAsync(RunningApp app, byte[] trace) =>
+        app.Database.ScalarAsync<long>($"SELECT count(*) FROM spans WHERE trace_id = '\\x{Convert.ToHexString(trace)}'");
+
+    [Fact]
+    public async Task When_the_database_goes_away_exporters_get_503_and_the_process_recovers()
+    {
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        var before = NewTraceId();
+        (await PostAsync(app, Batch(before, 3))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await SetConnectionsAllowedAsync(app.Database.Name, allowed: false);
+        var during = NewTraceId();
+        var refused = await PostAsync(app, Batch(during, 3));
+        await SetConnectionsAllowedAsync(app.Database.Name, allowed: true);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        refused.Headers.RetryAfter!.Delta.ShouldNotBeNull();
+        RpcStatus.Parser.ParseFrom(await refused.Content.ReadAsByteArrayAsync()).Message.ShouldContain("cannot reach its database");
+        (await PostAsync(app, Batch(NewTraceId(), 3))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CountAsync(app, before)).ShouldBe(3);
+        (await CountAsync(app, during)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_503_at_once_and_the_queued_batch_is_still_stored()
+    {
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: new Dictionary<string, string>
+        {
+            ["Tollgate:Ingest:QueueCapacitySpans"] = "1000",
+        });
+        await using var blocker = new NpgsqlConnection(app.Database.ConnectionString);
+        await blocker.OpenAsync();
+        var transaction = await blocker.BeginTransactionAsync();
+        await new NpgsqlCommand("LOCK TABLE spans IN ACCESS EXCLUSIVE MODE", blocker, transaction).ExecuteNonQueryAsync();
+
+        var queued = NewTraceId();
+        var first = PostAsync(app, Batch(queued, 600));
+        await WaitUntilAsync(() => first.IsCompleted || WriterIsBlocked(app));
+        var second = await PostAsync(app, Batch(NewTraceId(), 600));
+        await transaction.RollbackAsync();
+
+        second.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        second.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(1));
+        (await first).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CountAsync(app, queued)).ShouldBe(600);
+    }
+
+    [Fact]
+    public async Task A_key_over_its_rate_limit_gets_429_with_retry_after()
+    {
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        const string slowKey = "tg_ingest_slow_key_for_rate_limit_test";
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO ingest_keys (project_id, name, key_hash, key_prefix, rate_limit_per_second)
+            VALUES (1, 'slow', '\x{Convert.ToHexString(KeyHasher.Hash(slowKey))}', 'tg_ingest_sl…', 10)
+            """);
+
+        var first = await PostAsync(app, Batch(NewTraceId(), 20), slowKey);
+        var second = await PostAsync(app, Batch(NewTraceId(), 20), slowKey);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        second.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        second.Headers.RetryAfter!.Delta!.Value.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused()
+    {
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        const string revoked = "tg_ingest_revoked_key_for_this_test";
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO ingest_keys (project_id, name, key_hash, key_prefix, revoked_at)
+            VALUES (1, 'old', '\x{Convert.ToHexString(KeyHasher.Hash(revoked))}', 'tg_ingest_re…', now())
+            """);
+
+        (await PostAsync(app, Batch(NewTraceId(), 1), revoked)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    private static bool WriterIsBlocked(RunningApp app)
+    {
+        using var connection = new NpgsqlConnection(TestDatabase.AdminConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{app.Database.Name}' AND wait_event_type = 'Lock'", connection);
+        return (long)command.ExecuteScalar()! > 0;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task SetConnectionsAllowedAsync(string database, bool allowed)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.AdminConnectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"ALTER DATABASE {database} ALLOW_CONNECTIONS {(allowed ? "true" : "false")}", connection).ExecuteNonQueryAsync();
+        if (!allowed)
+        {
+            await new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'", connection).ExecuteNonQueryAsync();
+        }
+    }
+}

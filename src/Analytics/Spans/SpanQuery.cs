@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Tollgate.Analytics.Storage;
+using Tollgate.Analytics.Storage.Entities;
+
+namespace Tollgate.Analytics.Spans;
+
+/// <summary>A model seen with usage that no catalogue price matched and no span priced itself.</summary>
+public sealed record UnpricedModel(string? Provider, string Model, long Spans, long InputTokens, long OutputTokens, DateTime LastSeen);
+
+/// <summary>
+/// The only place raw spans are read (trace views and ingest diagnostics); dashboards read
+/// rollups. Keeping reads here lets a columnar store take over for large deployments.
+/// </summary>
+public sealed class SpanQuery(TollgateDbContext db)
+{
+    /// <summary>Bounds one trace view: a runaway trace should not load millions of rows.</summary>
+    public const int MaxSpansPerTrace = 10_000;
+
+    public async Task<IReadOnlyList<StoredSpan>> TraceAsync(byte[] traceId, int? projectId, CancellationToken cancellationToken = default)
+    {
+        var query = db.Spans.AsNoTracking().Where(s => s.TraceId == traceId);
+        if (projectId is { } project)
+        {
+            query = query.Where(s => s.ProjectId == project);
+        }
+
+        return await query.OrderBy(s => s.StartTime).Take(MaxSpansPerTrace).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UnpricedModel>> UnpricedModelsAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken = default) =>
+        await db.Spans.AsNoTracking()
+            .Where(s => s.StartTime >= fromUtc && s.StartTime < toUtc && s.Model != null && s.CostSource == null
+                && (s.InputTokens != null || s.OutputTokens != null))
+            .GroupBy(s => new { s.Provider, s.Model })
+            .Select(g => new UnpricedModel(g.Key.Provider, g.Key.Model!, g.LongCount(), g.Sum(s => s.InputTokens ?? 0), g.Sum(s => s.OutputTokens ?? 0), g.Max(s => s.StartTime)))
+            .OrderByDescending(m => m.Spans)
+            .Take(500)
+            .ToListAsync(cancellationToken);
+}

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Analytics;
@@ -19,6 +20,8 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<SpanPartitions>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSingleton<PriceStore>();
+        services.AddSingleton<RepricingService>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

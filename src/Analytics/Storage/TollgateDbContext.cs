@@ -18,6 +18,9 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
     public DbSet<Feature> Features => Set<Feature>();
     public DbSet<Price> Prices => Set<Price>();
     public DbSet<StoredSpan> Spans => Set<StoredSpan>();
+    public DbSet<StoredModelPattern> ModelPatterns => Set<StoredModelPattern>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<RepricingRun> RepricingRuns => Set<RepricingRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -28,6 +31,9 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
         modelBuilder.ApplyConfiguration(new FeatureConfiguration());
         modelBuilder.ApplyConfiguration(new PriceConfiguration());
         modelBuilder.ApplyConfiguration(new StoredSpanConfiguration());
+        modelBuilder.ApplyConfiguration(new StoredModelPatternConfiguration());
+        modelBuilder.ApplyConfiguration(new AuditEntryConfiguration());
+        modelBuilder.ApplyConfiguration(new RepricingRunConfiguration());
         SnakeCaseNames.Apply(modelBuilder);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Analytics;
@@ -21,7 +22,9 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<SpanPartitions>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<PriceStore>();
+        services.AddSingleton<CurrentPrices>();
         services.AddSingleton<RepricingService>();
+        services.AddScoped<SpanQuery>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +7,7 @@ using Npgsql;
 using Tollgate.Analytics;
 using Tollgate.Analytics.Telemetry;
 using Tollgate.Dashboard.Web.Accounts;
+using Tollgate.Dashboard.Web.Api;
 using Tollgate.Dashboard.Web.Components;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Ingest.Api;
@@ -43,6 +46,8 @@ public static class DashboardApp
         builder.Services.AddRazorComponents();
         builder.Services.AddScoped<HomeViewModel>();
         builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 
         var app = builder.Build();
         await app.BootstrapAsync(cancellationToken);
@@ -51,6 +56,7 @@ public static class DashboardApp
             await scope.ServiceProvider.GetRequiredService<AccountBootstrapper>().RunAsync();
         }
 
+        app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -58,6 +64,9 @@ public static class DashboardApp
         app.MapOpenApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>();
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
+        api.MapTracesApi();
+        api.MapPricesApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();
@@ -69,6 +78,20 @@ public static class DashboardApp
         }
 
         return app;
+    }
+
+    private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
     }
 
     private static void AddAccounts(IServiceCollection services)
@@ -91,8 +114,12 @@ public static class DashboardApp
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
             o.Cookie.Name = "tollgate.auth";
+            // The API answers 401/403; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
         });
-        services.AddAuthorization();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthorization(ApiPolicies.Add);
         services.AddCascadingAuthenticationState();
         services.AddScoped<AccountBootstrapper>();
     }

@@ -1,5 +1,4 @@
 using Tollgate.Analytics.Configuration;
-using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Spans;
 using Tollgate.Ingest.Api.Keys;
 using Tollgate.Ingest.Api.Normalisation;
@@ -16,7 +15,7 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton(new NormalisationLimits());
         services.AddSingleton<SpanNormaliser>();
         services.AddSingleton<SpanWriter>();
-        services.AddSingleton<SpanPricer>();
+        services.AddSingleton<IngestPricer>();
         services.AddSingleton<SpanRateLimiter>();
         services.AddSingleton<IngestKeyStore>();
         services.AddSingleton(sp => new WriteQueue(

@@ -2,17 +2,21 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Keys;
+using Tollgate.Analytics.Pricing;
 
 namespace Tollgate.Analytics.Storage;
 
 /// <summary>
 /// Start-up work every process does before it serves: schema, the default project, the
-/// partitions around today, and the bootstrap keys from configuration (created if absent).
+/// partitions around today, the shipped price catalogue, and the bootstrap keys from
+/// configuration (created if absent).
 /// </summary>
 public sealed class Bootstrapper(
     NpgsqlDataSource dataSource,
     SchemaMigrator migrator,
     SpanPartitions partitions,
+    PriceStore prices,
+    CurrentPrices currentPrices,
     TollgateOptions options,
     TimeProvider time,
     ILogger<Bootstrapper> logger)
@@ -23,6 +27,12 @@ public sealed class Bootstrapper(
         var projectId = await EnsureProjectAsync(options.DefaultProject, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         await partitions.EnsureAsync(now.AddMonths(-1), now.AddMonths(1), cancellationToken);
+        if (await prices.SeedAsync(cancellationToken) is > 0 and var seeded)
+        {
+            logger.LogInformation("Added {Count} prices from the shipped catalogue", seeded);
+        }
+
+        await currentPrices.RefreshAsync(cancellationToken);
 
         if (options.BootstrapIngestKey is { } ingestKey)
         {

@@ -12,7 +12,7 @@ namespace Tollgate.Ingest.Api.Otlp;
 /// </summary>
 public sealed class TraceExport(
     SpanNormaliser normaliser,
-    SpanPricer pricer,
+    IngestPricer pricer,
     WriteQueue queue,
     SpanRateLimiter rateLimiter,
     TollgateOptions options,

@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Tollgate.Dashboard.Web.Accounts;
+
+namespace Tollgate.Dashboard.Web.Api;
+
+/// <summary>Who may call the REST API: anyone signed in or holding an API key reads; admins change.</summary>
+public static class ApiPolicies
+{
+    public const string Read = "api-read";
+    public const string Admin = "api-admin";
+
+    public static void Add(AuthorizationOptions options)
+    {
+        options.AddPolicy(Read, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme, IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
+        options.AddPolicy(Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme, IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin));
+    }
+}

@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Spans;
+using Tollgate.Analytics.Storage;
+using Tollgate.Analytics.Storage.Entities;
+
+namespace Tollgate.Dashboard.Web.Api;
+
+public sealed record PriceInput(
+    string? Provider, string? Model, decimal? InputPerMTok, decimal? OutputPerMTok, decimal? CacheReadPerMTok,
+    decimal? CacheWritePerMTok, decimal? ReasoningPerMTok, string? Tier, DateTime? EffectiveFrom);
+
+public sealed record PriceDto(
+    int Id, string Provider, string Model, decimal InputPerMTok, decimal OutputPerMTok, decimal? CacheReadPerMTok,
+    decimal? CacheWritePerMTok, decimal? ReasoningPerMTok, string Tier, DateTime EffectiveFrom, DateOnly? CheckedOn,
+    string? Source, string Origin);
+
+public sealed record PriceAdded(PriceDto Price, int RepricingRunId, long SpansRepriced, long SpansChanged);
+
+public sealed record PriceImportResult(int Inserted, int Updated, int Unchanged, int Skipped, IReadOnlyList<string> Errors);
+
+public static class PricesEndpoints
+{
+    /// <summary>A price file larger than this is refused (LiteLLM's full file is about 1 MiB).</summary>
+    public const long MaxImportBytes = 16 * 1024 * 1024;
+
+    public static void MapPricesApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/prices", async (TollgateDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(await db.Prices.AsNoTracking().OrderBy(p => p.Provider).ThenBy(p => p.Model).ThenByDescending(p => p.EffectiveFrom)
+                .Select(p => ToDto(p)).ToListAsync(ct)));
+
+        api.MapGet("/prices/unpriced", async (DateTime? from, DateTime? to, SpanQuery query, TimeProvider time, CancellationToken ct) =>
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            return TypedResults.Ok(await query.UnpricedModelsAsync(from?.ToUniversalTime() ?? now.AddDays(-30), to?.ToUniversalTime() ?? now.AddDays(1), ct));
+        });
+
+        api.MapPost("/prices", AddAsync).RequireAuthorization(ApiPolicies.Admin);
+        api.MapPost("/prices/import", ImportAsync).RequireAuthorization(ApiPolicies.Admin).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> AddAsync(
+        PriceInput input, ClaimsPrincipal user, PriceStore store, CurrentPrices current, RepricingService repricing, TimeProvider time, CancellationToken ct)
+    {
+        var errors = Validate(input);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The price is not valid");
+        }
+
+        var actor = user.Identity?.Name ?? "unknown";
+        var price = await store.AddAsync(new Price
+        {
+            Provider = input.Provider!.Trim().ToLowerInvariant(),
+            Model = input.Model!.Trim(),
+            InputPerMTok = input.InputPerMTok!.Value,
+            OutputPerMTok = input.OutputPerMTok!.Value,
+            CacheReadPerMTok = input.CacheReadPerMTok,
+            CacheWritePerMTok = input.CacheWritePerMTok,
+            ReasoningPerMTok = input.ReasoningPerMTok,
+            Tier = input.Tier!,
+            EffectiveFrom = input.EffectiveFrom!.Value.ToUniversalTime(),
+            Origin = PriceOrigins.Custom,
+        }, actor, ct);
+        await current.RefreshAsync(ct);
+
+        // Spans already stored from the price's date on are re-priced with it.
+        var until = time.GetUtcNow().UtcDateTime.AddDays(2);
+        var run = await repricing.RunAsync(price.EffectiveFrom, until, actor, progress: null, ct);
+        return TypedResults.Created($"/api/v1/prices/{price.Id}", new PriceAdded(ToDto(price), run.RunId, run.SpansTotal, run.SpansChanged));
+    }
+
+    private static async Task<IResult> ImportAsync(HttpRequest request, DateTime? effectiveFrom, ClaimsPrincipal user, PriceStore store,
+        CurrentPrices current, TimeProvider time, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxImportBytes)
+        {
+            return TypedResults.Problem(statusCode: 413, title: "Price file too large", detail: $"The limit is {MaxImportBytes / (1024 * 1024)} MiB.");
+        }
+
+        LiteLlmImportResult parsed;
+        try
+        {
+            parsed = LiteLlmPriceFile.Parse(request.Body, effectiveFrom?.ToUniversalTime() ?? time.GetUtcNow().UtcDateTime);
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Not a LiteLLM price file", detail: ex.Message);
+        }
+
+        if (parsed.Prices.Count == 0)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "No usable prices in the file",
+                detail: parsed.Errors.Count > 0 ? string.Join("; ", parsed.Errors.Take(20)) : "The file holds no chat, completion or embedding prices.");
+        }
+
+        var summary = await store.ImportAsync(parsed.Prices, user.Identity?.Name ?? "unknown", ct);
+        await current.RefreshAsync(ct);
+        return TypedResults.Ok(new PriceImportResult(summary.Inserted, summary.Updated, summary.Unchanged, parsed.Skipped, parsed.Errors));
+    }
+
+    private static Dictionary<string, string[]> Validate(PriceInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Require(bool ok, string field, string message)
+        {
+            if (!ok)
+            {
+                errors[field] = [message];
+            }
+        }
+
+        Require(!string.IsNullOrWhiteSpace(input.Provider) && input.Provider.Length <= 100, "provider", "Give the provider, for example 'openai'.");
+        Require(!string.IsNullOrWhiteSpace(input.Model) && input.Model.Length <= 256, "model", "Give the model name, for example 'gpt-4o'.");
+        Require(input.InputPerMTok is >= 0 and < 100_000, "inputPerMTok", "Give the input price in USD per million tokens (0 or more).");
+        Require(input.OutputPerMTok is >= 0 and < 100_000, "outputPerMTok", "Give the output price in USD per million tokens (0 or more).");
+        Require(input.CacheReadPerMTok is null or (>= 0 and < 100_000), "cacheReadPerMTok", "A cache-read price is 0 or more.");
+        Require(input.CacheWritePerMTok is null or (>= 0 and < 100_000), "cacheWritePerMTok", "A cache-write price is 0 or more.");
+        Require(input.ReasoningPerMTok is null or (>= 0 and < 100_000), "reasoningPerMTok", "A reasoning price is 0 or more.");
+        Require(PriceTiers.IsValid(input.Tier), "tier", "The tier is one of small, mid, frontier.");
+        Require(input.EffectiveFrom is not null, "effectiveFrom", "Give the date the price applies from (ISO-8601, UTC).");
+        return errors;
+    }
+
+    private static PriceDto ToDto(Price p) => new(p.Id, p.Provider, p.Model, p.InputPerMTok, p.OutputPerMTok, p.CacheReadPerMTok,
+        p.CacheWritePerMTok, p.ReasoningPerMTok, p.Tier, p.EffectiveFrom, p.CheckedOn, p.Source, p.Origin);
+}

@@ -29,6 +29,13 @@ export TOLLGATE_CHROMIUM="$CHROMIUM_PATH"
 export TOLLGATE_TEST_ARTIFACTS="${TOLLGATE_TEST_ARTIFACTS:-$root/artifacts/test}"
 mkdir -p "$TOLLGATE_TEST_ARTIFACTS"
 
+# The JavaScript exporter tests run the real OpenTelemetry JS SDK from npm.
+interop="$root/tests/Interop/js"
+if [[ ! -f "$interop/node_modules/.package-lock.json" || "$interop/package-lock.json" -nt "$interop/node_modules/.package-lock.json" ]]; then
+  say "Installing the JavaScript exporter test dependencies (npm ci)..."
+  (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/Interop/js"
+fi
+
 say "Building..."
 dotnet build Dashboard.sln -nologo -v quiet -clp:ErrorsOnly || die "the build failed"
 

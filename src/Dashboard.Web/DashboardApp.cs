@@ -118,7 +118,7 @@ public static class DashboardApp
             o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
         });
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(ApiPolicies.Add);
         services.AddCascadingAuthenticationState();
         services.AddScoped<AccountBootstrapper>();

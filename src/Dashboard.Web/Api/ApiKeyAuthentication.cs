@@ -19,7 +19,7 @@ public sealed class ApiKeyAuthentication(
     NpgsqlDataSource dataSource,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     private static readonly ConcurrentDictionary<string, (string? Role, string? Name, DateTimeOffset Expires)> Cache = new(StringComparer.Ordinal);
@@ -53,8 +53,8 @@ public sealed class ApiKeyAuthentication(
             return AuthenticateResult.Fail("unknown or revoked API key");
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key:" + entry.Name), new Claim(ClaimTypes.Role, entry.Role)], Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key:" + entry.Name), new Claim(ClaimTypes.Role, entry.Role)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -12,7 +12,7 @@ public static class ApiPolicies
 
     public static void Add(AuthorizationOptions options)
     {
-        options.AddPolicy(Read, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme, IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
-        options.AddPolicy(Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme, IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin));
+        options.AddPolicy(Read, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
+        options.AddPolicy(Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin));
     }
 }

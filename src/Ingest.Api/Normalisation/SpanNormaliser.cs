@@ -16,6 +16,9 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
 {
     private const string TruncationMark = "…[truncated]";
 
+    // The JSON goes to a jsonb column, never into a page unescaped: no need to escape non-ASCII.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Spans may start this far ahead of the server's clock (client clock skew).</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromDays(1);
 
@@ -102,7 +105,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
     private SpanRecord Build(Span span, Slot[] slots, IngestContext context, ArrayBufferWriter<byte> json, Rejections rejections)
     {
         json.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(json))
+        using (var writer = new Utf8JsonWriter(json, WriterOptions))
         {
             writer.WriteStartObject();
             var stored = 0;

@@ -15,16 +15,17 @@ public sealed class GrpcIngestTests(IngestFixture fixture)
 
     private async Task<(HttpResponseMessage Response, byte[] Body)> CallAsync(byte[] message, string? key = RunningApp.IngestKey)
     {
-        using var client = new HttpClient
-        {
-            BaseAddress = fixture.App.OtlpGrpcAddress,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
+        using var client = new HttpClient { BaseAddress = fixture.App.OtlpGrpcAddress };
         var frame = new byte[5 + message.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
         message.CopyTo(frame, 5);
-        using var request = new HttpRequestMessage(HttpMethod.Post, ExportPath) { Content = new ByteArrayContent(frame) };
+        // Cleartext HTTP/2 with prior knowledge, as gRPC clients speak it.
+        using var request = new HttpRequestMessage(HttpMethod.Post, ExportPath)
+        {
+            Content = new ByteArrayContent(frame),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         request.Content.Headers.ContentType = new("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
         if (key is not null)
@@ -34,6 +35,7 @@ public sealed class GrpcIngestTests(IngestFixture fixture)
 
         var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
+        response.Version.ShouldBe(HttpVersion.Version20);
         return (response, body);
     }
 

@@ -39,7 +39,8 @@ fi
 say "Building..."
 dotnet build Dashboard.sln -nologo -v quiet -clp:ErrorsOnly || die "the build failed"
 
-results="$work/results"
+results="$TOLLGATE_TEST_ARTIFACTS/results"
+rm -rf "$results"
 status=0
 dotnet test Dashboard.sln --no-build -nologo -v quiet \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
@@ -49,10 +50,11 @@ passed=0 failed=0 skipped=0 files=0
 for trx in "$results"/*.trx; do
   [[ -f "$trx" ]] || continue
   files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  # awk, not grep | head: under pipefail, head closing the pipe early fails the whole line.
+  counters=$(awk 'match($0, /<Counters [^>]*>/) { print substr($0, RSTART, RLENGTH); exit }' "$trx")
+  get() { printf '%s' "$counters" | awk -v key="$1" 'match($0, " " key "=\"[0-9]+\"") { s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s); print s; exit } END { if (!RSTART) print 0 }'; }
   p=$(get passed) f=$(get failed) e=$(get error) t=$(get timeout) n=$(get notExecuted)
-  name=$(grep -o 'storage="[^"]*"' "$trx" | head -n 1 | sed 's/.*\///; s/\.dll"//')
+  name=$(awk 'match($0, /storage="[^"]*"/) { s = substr($0, RSTART + 9, RLENGTH - 10); sub(/.*\//, "", s); sub(/\.dll$/, "", s); print s; exit }' "$trx")
   printf '%-32s %s passed, %s failed, %s skipped\n' "$name" "$p" "$((f + e + t))" "$n"
   passed=$((passed + p)) failed=$((failed + f + e + t)) skipped=$((skipped + n))
 done

@@ -36,7 +36,6 @@ internal sealed class ReceiverProcess : IAsyncDisposable
             RedirectStandardOutput = false,
             RedirectStandardError = false,
         };
-        start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start)!;
         using var client = new HttpClient();
         for (var i = 0; i < 200; i++)

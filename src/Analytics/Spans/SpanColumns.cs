@@ -18,60 +18,80 @@ internal static class SpanColumns
         await using var importer = await connection.BeginBinaryImportAsync($"COPY spans ({List}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var span in spans)
         {
-            await importer.StartRowAsync(cancellationToken);
-            await WriteAsync(importer, span, cancellationToken);
+            // Synchronous writes fill Npgsql's buffer and flush only when it is full: one
+            // awaited call per value costs more CPU than the encoding itself.
+            importer.StartRow();
+            Write(importer, span);
         }
 
         await importer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task WriteAsync(NpgsqlBinaryImporter row, SpanRecord s, CancellationToken ct)
+    private static void Write(NpgsqlBinaryImporter row, SpanRecord s)
     {
-        await row.WriteAsync(s.ProjectId, NpgsqlDbType.Integer, ct);
-        await row.WriteAsync(s.TraceId, NpgsqlDbType.Bytea, ct);
-        await row.WriteAsync(s.SpanId, NpgsqlDbType.Bytea, ct);
-        await WriteNullableAsync(row, s.ParentSpanId, NpgsqlDbType.Bytea, ct);
-        await WriteNullableAsync(row, s.Service, NpgsqlDbType.Text, ct);
-        await row.WriteAsync(s.Name, NpgsqlDbType.Text, ct);
-        await row.WriteAsync(s.Kind, NpgsqlDbType.Smallint, ct);
-        await row.WriteAsync(s.StartTime, NpgsqlDbType.TimestampTz, ct);
-        await row.WriteAsync(s.EndTime, NpgsqlDbType.TimestampTz, ct);
-        await row.WriteAsync(s.StatusCode, NpgsqlDbType.Smallint, ct);
-        await WriteNullableAsync(row, s.StatusMessage, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.Operation, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.Provider, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.Model, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.InputTokens, NpgsqlDbType.Bigint, ct);
-        await WriteNullableAsync(row, s.OutputTokens, NpgsqlDbType.Bigint, ct);
-        await WriteNullableAsync(row, s.CacheReadTokens, NpgsqlDbType.Bigint, ct);
-        await WriteNullableAsync(row, s.CacheWriteTokens, NpgsqlDbType.Bigint, ct);
-        await WriteNullableAsync(row, s.ReasoningTokens, NpgsqlDbType.Bigint, ct);
-        await WriteNullableAsync(row, s.ProvidedCostUsd, NpgsqlDbType.Numeric, ct);
-        await WriteNullableAsync(row, s.ComputedCostUsd, NpgsqlDbType.Numeric, ct);
-        await WriteNullableAsync(row, s.CostSource, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.PriceId, NpgsqlDbType.Integer, ct);
-        await row.WriteAsync(s.Billing, NpgsqlDbType.Boolean, ct);
-        await WriteNullableAsync(row, s.Team, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.Feature, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.Customer, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.UserId, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.SessionId, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.Agent, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.Tool, NpgsqlDbType.Text, ct);
-        await row.WriteAsync((short)s.AttributionExplicit, NpgsqlDbType.Smallint, ct);
-        await row.WriteAsync(s.CacheHit, NpgsqlDbType.Boolean, ct);
-        await WriteNullableAsync(row, s.RouteDecision, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(row, s.RouteTier, NpgsqlDbType.Text, ct);
-        await row.WriteAsync(s.Fallback, NpgsqlDbType.Boolean, ct);
-        await row.WriteAsync(s.RetryAttempt, NpgsqlDbType.Integer, ct);
-        await WriteNullableAsync(row, s.AttributesJson, NpgsqlDbType.Jsonb, ct);
+        row.Write(s.ProjectId, NpgsqlDbType.Integer);
+        row.Write(s.TraceId, NpgsqlDbType.Bytea);
+        row.Write(s.SpanId, NpgsqlDbType.Bytea);
+        WriteNullable(row, s.ParentSpanId, NpgsqlDbType.Bytea);
+        WriteNullable(row, s.Service, NpgsqlDbType.Text);
+        row.Write(s.Name, NpgsqlDbType.Text);
+        row.Write(s.Kind, NpgsqlDbType.Smallint);
+        row.Write(s.StartTime, NpgsqlDbType.TimestampTz);
+        row.Write(s.EndTime, NpgsqlDbType.TimestampTz);
+        row.Write(s.StatusCode, NpgsqlDbType.Smallint);
+        WriteNullable(row, s.StatusMessage, NpgsqlDbType.Text);
+        WriteNullable(row, s.Operation, NpgsqlDbType.Text);
+        WriteNullable(row, s.Provider, NpgsqlDbType.Text);
+        WriteNullable(row, s.Model, NpgsqlDbType.Text);
+        WriteNullable(row, s.InputTokens, NpgsqlDbType.Bigint);
+        WriteNullable(row, s.OutputTokens, NpgsqlDbType.Bigint);
+        WriteNullable(row, s.CacheReadTokens, NpgsqlDbType.Bigint);
+        WriteNullable(row, s.CacheWriteTokens, NpgsqlDbType.Bigint);
+        WriteNullable(row, s.ReasoningTokens, NpgsqlDbType.Bigint);
+        WriteNullable(row, s.ProvidedCostUsd, NpgsqlDbType.Numeric);
+        WriteNullable(row, s.ComputedCostUsd, NpgsqlDbType.Numeric);
+        WriteNullable(row, s.CostSource, NpgsqlDbType.Text);
+        WriteNullable(row, s.PriceId, NpgsqlDbType.Integer);
+        row.Write(s.Billing, NpgsqlDbType.Boolean);
+        WriteNullable(row, s.Team, NpgsqlDbType.Text);
+        WriteNullable(row, s.Feature, NpgsqlDbType.Text);
+        WriteNullable(row, s.Customer, NpgsqlDbType.Text);
+        WriteNullable(row, s.UserId, NpgsqlDbType.Text);
+        WriteNullable(row, s.SessionId, NpgsqlDbType.Text);
+        WriteNullable(row, s.Agent, NpgsqlDbType.Text);
+        WriteNullable(row, s.Tool, NpgsqlDbType.Text);
+        row.Write((short)s.AttributionExplicit, NpgsqlDbType.Smallint);
+        row.Write(s.CacheHit, NpgsqlDbType.Boolean);
+        WriteNullable(row, s.RouteDecision, NpgsqlDbType.Text);
+        WriteNullable(row, s.RouteTier, NpgsqlDbType.Text);
+        row.Write(s.Fallback, NpgsqlDbType.Boolean);
+        row.Write(s.RetryAttempt, NpgsqlDbType.Integer);
+        WriteNullable(row, s.AttributesJson, NpgsqlDbType.Jsonb);
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter row, T? value, NpgsqlDbType type, CancellationToken ct)
-        where T : class =>
-        value is null ? row.WriteNullAsync(ct) : row.WriteAsync(value, type, ct);
+    private static void WriteNullable<T>(NpgsqlBinaryImporter row, T? value, NpgsqlDbType type)
+        where T : class
+    {
+        if (value is null)
+        {
+            row.WriteNull();
+        }
+        else
+        {
+            row.Write(value, type);
+        }
+    }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter row, T? value, NpgsqlDbType type, CancellationToken ct)
-        where T : struct =>
-        value is { } v ? row.WriteAsync(v, type, ct) : row.WriteNullAsync(ct);
+    private static void WriteNullable<T>(NpgsqlBinaryImporter row, T? value, NpgsqlDbType type)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            row.Write(v, type);
+        }
+        else
+        {
+            row.WriteNull();
+        }
+    }
 }

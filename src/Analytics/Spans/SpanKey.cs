@@ -19,3 +19,12 @@ public readonly record struct SpanKey(ulong Value)
         return hash;
     }
 }
+
+/// <summary>A trace id (16 bytes) as a dictionary key with value equality.</summary>
+public readonly record struct TraceKey(ulong High, ulong Low)
+{
+    public TraceKey(byte[] traceId)
+        : this(traceId.Length == 16 ? BitConverter.ToUInt64(traceId, 0) : new SpanKey(traceId).Value, traceId.Length == 16 ? BitConverter.ToUInt64(traceId, 8) : (ulong)traceId.Length)
+    {
+    }
+}

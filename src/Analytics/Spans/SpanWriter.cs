@@ -63,7 +63,7 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
         foreach (var projectGroup in spans.GroupBy(s => s.ProjectId))
         {
             var stored = await LoadStoredAsync(connection, projectGroup.Key, projectGroup, minStart - TraceWindow, maxStart + TraceWindow, cancellationToken);
-            foreach (var traceGroup in projectGroup.GroupBy(s => Convert.ToHexString(s.TraceId)))
+            foreach (var traceGroup in projectGroup.GroupBy(s => new TraceKey(s.TraceId)))
             {
                 stored.TryGetValue(traceGroup.Key, out var storedNodes);
                 storedNodes ??= [];
@@ -145,11 +145,11 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
 
     private static List<SpanRecord> Deduplicate(IReadOnlyList<SpanRecord> batch, out int duplicates)
     {
-        var seen = new HashSet<(int, string, SpanKey)>();
+        var seen = new HashSet<(int, TraceKey, SpanKey)>();
         var result = new List<SpanRecord>(batch.Count);
         foreach (var span in batch)
         {
-            if (seen.Add((span.ProjectId, Convert.ToHexString(span.TraceId), new SpanKey(span.SpanId))))
+            if (seen.Add((span.ProjectId, new TraceKey(span.TraceId), new SpanKey(span.SpanId))))
             {
                 result.Add(span);
             }
@@ -159,23 +159,28 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
         return result;
     }
 
-    private static async Task<Dictionary<string, List<StoredNode>>> LoadStoredAsync(
+    private static async Task<Dictionary<TraceKey, List<StoredNode>>> LoadStoredAsync(
         NpgsqlConnection connection, int projectId, IEnumerable<SpanRecord> spans, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        var traceIds = spans.Select(s => s.TraceId).DistinctBy(Convert.ToHexString).ToArray();
-        await using var command = new NpgsqlCommand("""
+        var traceIds = spans.Select(s => s.TraceId).DistinctBy(id => new TraceKey(id)).ToArray();
+        // A partition filled since its last ANALYZE looks empty to the planner, which may then
+        // scan it whole for every batch: the lookup is by key, so the key index is always right.
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"));
+        var command = new NpgsqlBatchCommand("""
             SELECT trace_id, span_id, parent_span_id, start_time, attribution_explicit, team, feature, customer,
                    billing, operation, (input_tokens IS NOT NULL OR output_tokens IS NOT NULL OR provided_cost_usd IS NOT NULL)
             FROM spans
             WHERE project_id = $1 AND trace_id = ANY($2) AND start_time >= $3 AND start_time < $4
-            """, connection);
+            """);
         command.Parameters.Add(new() { Value = projectId });
         command.Parameters.Add(new() { Value = traceIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         command.Parameters.Add(new() { Value = from });
         command.Parameters.Add(new() { Value = to });
+        batch.BatchCommands.Add(command);
 
-        var result = new Dictionary<string, List<StoredNode>>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new Dictionary<TraceKey, List<StoredNode>>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var traceId = (byte[])reader[0];
@@ -196,7 +201,7 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
                 IsInference = Operations.IsInference(reader.IsDBNull(9) ? null : reader.GetString(9)),
                 HasUsage = reader.GetBoolean(10),
             };
-            var key = Convert.ToHexString(traceId);
+            var key = new TraceKey(traceId);
             if (!result.TryGetValue(key, out var list))
             {
                 result[key] = list = [];

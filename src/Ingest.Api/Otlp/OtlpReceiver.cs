@@ -35,8 +35,7 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
         {
             case Signal.Traces:
             {
-                var request = Decode(body, json, ExportTraceServiceRequest.Parser, OtlpJson.ParseTraceRequest, "ExportTraceServiceRequest");
-                var result = await traces.ExportAsync(request, key);
+                var result = await traces.CommitAsync(PrepareTraces(body, json, key));
                 var response = new ExportTraceServiceResponse();
                 if (result.Message is not null)
                 {
@@ -81,6 +80,10 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
             }
         }
     }
+
+    // Not async on purpose: the decoded request must not live in a state machine across the commit.
+    private TraceExport.Prepared PrepareTraces(ReadOnlyMemory<byte> body, bool json, IngestKeyGrant key) =>
+        traces.Prepare(Decode(body, json, ExportTraceServiceRequest.Parser, OtlpJson.ParseTraceRequest, "ExportTraceServiceRequest"), key);
 
     private static T Decode<T>(ReadOnlyMemory<byte> body, bool json, MessageParser<T> parser, Func<ReadOnlyMemory<byte>, T> parseJson, string name)
         where T : IMessage<T>

@@ -1,4 +1,5 @@
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Spans;
 using Tollgate.Ingest.Api.Keys;
 using Tollgate.Ingest.Api.Normalisation;
 using Tollgate.Ingest.Api.Otlp.Proto;
@@ -8,7 +9,7 @@ namespace Tollgate.Ingest.Api.Otlp;
 
 /// <summary>
 /// The one export path behind OTLP/HTTP and OTLP/gRPC: rate limit, normalise, price, then wait
-/// until the spans are committed. Returns only after the database has them (or has not).
+/// until the spans are committed. Answers only after the database has them (or has not).
 /// </summary>
 public sealed class TraceExport(
     SpanNormaliser normaliser,
@@ -19,19 +20,37 @@ public sealed class TraceExport(
     TimeProvider time,
     ILogger<TraceExport> logger)
 {
-    public async Task<ExportResult> ExportAsync(ExportTraceServiceRequest request, IngestKeyGrant key)
+    /// <summary>Spans ready to be written, or the reason the request is refused before any work.</summary>
+    public sealed record Prepared(List<SpanRecord> Spans, Rejections Rejections, IngestKeyGrant Key, ExportResult? Refused);
+
+    /// <summary>
+    /// Everything before the write, synchronously, so that the decoded request is garbage as soon
+    /// as this returns: only the compact span records wait (possibly long) for the commit.
+    /// </summary>
+    public Prepared Prepare(ExportTraceServiceRequest request, IngestKeyGrant key)
     {
-        var count = CountSpans(request);
-        if (rateLimiter.TryAcquire(key.KeyId, key.RateLimitPerSecond ?? options.Ingest.DefaultRateLimitPerSecond, count) is { } wait)
+        var rejections = new Rejections();
+        var limit = key.RateLimitPerSecond ?? options.Ingest.DefaultRateLimitPerSecond;
+        if (rateLimiter.TryAcquire(key.KeyId, limit, CountSpans(request)) is { } wait)
         {
-            return new ExportResult(ExportStatus.RateLimited, Message: $"this ingest key may send {key.RateLimitPerSecond ?? options.Ingest.DefaultRateLimitPerSecond} spans per second", RetryAfter: wait);
+            return new Prepared([], rejections, key,
+                new ExportResult(ExportStatus.RateLimited, Message: $"this ingest key may send {limit} spans per second", RetryAfter: wait));
         }
 
-        var rejections = new Rejections();
         var context = new IngestContext(key.ProjectId, key.CaptureContent, time.GetUtcNow().UtcDateTime, options.RetentionDays);
         var spans = normaliser.Normalise(request, context, rejections);
         pricer.Price(spans);
+        return new Prepared(spans, rejections, key, null);
+    }
 
+    public async Task<ExportResult> CommitAsync(Prepared prepared)
+    {
+        if (prepared.Refused is { } refused)
+        {
+            return refused;
+        }
+
+        var (spans, rejections, key, _) = prepared;
         var outcome = await queue.WriteAsync(spans);
         switch (outcome.Failure)
         {

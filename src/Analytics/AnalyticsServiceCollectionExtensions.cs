@@ -20,6 +20,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddDbContext<TollgateDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<SpanPartitions>();
+        services.AddHostedService<PartitionMaintenance>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<PriceStore>();
         services.AddSingleton<CurrentPrices>();

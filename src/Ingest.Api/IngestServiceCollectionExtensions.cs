@@ -24,6 +24,7 @@ public static class IngestServiceCollectionExtensions
             options.Ingest.QueueCapacitySpans,
             options.Ingest.MaxBatchSpans));
         services.AddSingleton<TraceExport>();
+        services.AddSingleton<Admission>();
         services.AddSingleton<OtlpReceiver>();
         services.AddHostedService<PriceRefresher>();
         return services;

@@ -17,10 +17,16 @@ public sealed class IngestOptions
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 
     /// <summary>
-    /// Spans waiting to be written, at most; past it exporters get 503 with Retry-After. About
-    /// 2 KiB a span in memory, so the default holds the queue near 400 MiB at worst.
+    /// Memory that requests being read, decoded and queued may hold, estimated from their sizes;
+    /// past it exporters get 503 with Retry-After before their bodies are read.
     /// </summary>
-    public int QueueCapacitySpans { get; set; } = 200_000;
+    public long MaxInFlightBytes { get; set; } = 384L * 1024 * 1024;
+
+    /// <summary>
+    /// Spans waiting to be written, at most; past it exporters get 503 with Retry-After. About
+    /// 2 KiB a span in memory, so the default holds the queue near 200 MiB at worst.
+    /// </summary>
+    public int QueueCapacitySpans { get; set; } = 100_000;
 
     /// <summary>Spans written in one transaction at most (group commit of waiting requests).</summary>
     public int MaxBatchSpans { get; set; } = 16_384;

@@ -82,6 +82,11 @@ public static class TollgateOptionsLoader
             errors.Add($"Tollgate:Ingest:MaxRequestBytes must be between 1024 and 1073741824 (got {options.Ingest.MaxRequestBytes}).");
         }
 
+        if (options.Ingest.MaxInFlightBytes < 16L * 1024 * 1024)
+        {
+            errors.Add($"Tollgate:Ingest:MaxInFlightBytes must be at least 16777216 (got {options.Ingest.MaxInFlightBytes}).");
+        }
+
         if (options.Ingest.QueueCapacitySpans < 1_000)
         {
             errors.Add($"Tollgate:Ingest:QueueCapacitySpans must be at least 1000 (got {options.Ingest.QueueCapacitySpans}).");

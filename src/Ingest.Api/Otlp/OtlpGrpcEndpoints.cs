@@ -24,12 +24,12 @@ public static class OtlpGrpcEndpoints
 
     public static void MapOtlpGrpc(this IEndpointRouteBuilder app, int port, long maxRequestBytes)
     {
-        app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", (HttpContext c, OtlpReceiver r) => HandleAsync(c, r, Signal.Traces, port, maxRequestBytes)).ExcludeFromDescription();
-        app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", (HttpContext c, OtlpReceiver r) => HandleAsync(c, r, Signal.Metrics, port, maxRequestBytes)).ExcludeFromDescription();
-        app.MapPost("/opentelemetry.proto.collector.logs.v1.LogsService/Export", (HttpContext c, OtlpReceiver r) => HandleAsync(c, r, Signal.Logs, port, maxRequestBytes)).ExcludeFromDescription();
+        app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", (HttpContext c, OtlpReceiver r, Admission a) => HandleAsync(c, r, a, Signal.Traces, port, maxRequestBytes)).ExcludeFromDescription();
+        app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", (HttpContext c, OtlpReceiver r, Admission a) => HandleAsync(c, r, a, Signal.Metrics, port, maxRequestBytes)).ExcludeFromDescription();
+        app.MapPost("/opentelemetry.proto.collector.logs.v1.LogsService/Export", (HttpContext c, OtlpReceiver r, Admission a) => HandleAsync(c, r, a, Signal.Logs, port, maxRequestBytes)).ExcludeFromDescription();
     }
 
-    private static async Task HandleAsync(HttpContext context, OtlpReceiver receiver, Signal signal, int port, long maxRequestBytes)
+    private static async Task HandleAsync(HttpContext context, OtlpReceiver receiver, Admission admission, Signal signal, int port, long maxRequestBytes)
     {
         if (context.Connection.LocalPort != port)
         {
@@ -57,6 +57,13 @@ public static class OtlpGrpcEndpoints
         if (key is null)
         {
             await FinishAsync(context, Unauthenticated, "a valid ingest key is required: send 'authorization: Bearer <key>' or 'x-api-key: <key>' metadata");
+            return;
+        }
+
+        var compressed = context.Request.Headers["grpc-encoding"].ToString() is { Length: > 0 } encoding && encoding != "identity";
+        if (admission.TryEnter(context.Request.ContentLength, compressed) is not { } reservation)
+        {
+            await FinishAsync(context, Unavailable, "Tollgate is receiving more data than it can hold right now; retry later", retryAfter: WriteQueue.QueueFullRetryAfter);
             return;
         }
 
@@ -89,6 +96,10 @@ public static class OtlpGrpcEndpoints
         catch (UndecodableException ex)
         {
             await FinishAsync(context, InvalidArgument, ex.Message);
+        }
+        finally
+        {
+            admission.Leave(reservation);
         }
     }
 

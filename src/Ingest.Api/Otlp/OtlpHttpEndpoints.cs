@@ -15,12 +15,12 @@ public static class OtlpHttpEndpoints
 
     public static void MapOtlpHttp(this IEndpointRouteBuilder app, int port, long maxRequestBytes)
     {
-        app.MapPost("/v1/traces", (HttpContext c, OtlpReceiver r) => HandleAsync(c, r, Signal.Traces, port, maxRequestBytes)).ExcludeFromDescription();
-        app.MapPost("/v1/metrics", (HttpContext c, OtlpReceiver r) => HandleAsync(c, r, Signal.Metrics, port, maxRequestBytes)).ExcludeFromDescription();
-        app.MapPost("/v1/logs", (HttpContext c, OtlpReceiver r) => HandleAsync(c, r, Signal.Logs, port, maxRequestBytes)).ExcludeFromDescription();
+        app.MapPost("/v1/traces", (HttpContext c, OtlpReceiver r, Admission a) => HandleAsync(c, r, a, Signal.Traces, port, maxRequestBytes)).ExcludeFromDescription();
+        app.MapPost("/v1/metrics", (HttpContext c, OtlpReceiver r, Admission a) => HandleAsync(c, r, a, Signal.Metrics, port, maxRequestBytes)).ExcludeFromDescription();
+        app.MapPost("/v1/logs", (HttpContext c, OtlpReceiver r, Admission a) => HandleAsync(c, r, a, Signal.Logs, port, maxRequestBytes)).ExcludeFromDescription();
     }
 
-    private static async Task HandleAsync(HttpContext context, OtlpReceiver receiver, Signal signal, int port, long maxRequestBytes)
+    private static async Task HandleAsync(HttpContext context, OtlpReceiver receiver, Admission admission, Signal signal, int port, long maxRequestBytes)
     {
         // Routes are not scoped to a port; OTLP/HTTP answers only on its own.
         if (context.Connection.LocalPort != port)
@@ -65,6 +65,13 @@ public static class OtlpHttpEndpoints
             return;
         }
 
+        if (admission.TryEnter(context.Request.ContentLength, gzip) is not { } reservation)
+        {
+            await WriteErrorAsync(context, json, StatusCodes.Status503ServiceUnavailable,
+                "Tollgate is receiving more data than it can hold right now; retry later", WriteQueue.QueueFullRetryAfter);
+            return;
+        }
+
         try
         {
             using var body = await OtlpBody.ReadAsync(context, context.Request.Body, gzip, maxRequestBytes);
@@ -89,6 +96,10 @@ public static class OtlpHttpEndpoints
         catch (UndecodableException ex)
         {
             await WriteErrorAsync(context, json, StatusCodes.Status400BadRequest, ex.Message);
+        }
+        finally
+        {
+            admission.Leave(reservation);
         }
     }
 

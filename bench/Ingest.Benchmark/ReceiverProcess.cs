@@ -36,6 +36,13 @@ internal sealed class ReceiverProcess : IAsyncDisposable
             RedirectStandardOutput = false,
             RedirectStandardError = false,
         };
+        // BENCH_RECEIVER_ENV="NAME=value;NAME=value" passes runtime settings to the receiver, for experiments.
+        foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_RECEIVER_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            start.Environment[parts[0]] = parts[1];
+        }
+
         var process = Process.Start(start)!;
         using var client = new HttpClient();
         for (var i = 0; i < 200; i++)

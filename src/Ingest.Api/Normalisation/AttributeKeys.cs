@@ -12,6 +12,10 @@ internal static class AttributeKeys
 
     public static FrozenDictionary<string, (Field Field, int Rank)> Known { get; } = Build();
 
+    /// <summary>Looks keys up from characters decoded on the stack, without a string per key.</summary>
+    public static FrozenDictionary<string, (Field Field, int Rank)>.AlternateLookup<ReadOnlySpan<char>> KnownByChars { get; } =
+        Known.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static FrozenDictionary<string, (Field, int)> Build()
     {
         var map = new Dictionary<string, (Field, int)>(StringComparer.Ordinal);

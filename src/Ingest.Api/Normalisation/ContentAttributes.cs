@@ -22,9 +22,11 @@ internal static class ContentAttributes
         "llm.completions.", "llm.prompt_template.", "input.", "output.", "retrieval.documents.", "embedding.embeddings.",
     ];
 
-    public static bool IsContent(string key)
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ExactLookup = Exact.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static bool IsContent(ReadOnlySpan<char> key)
     {
-        if (Exact.Contains(key))
+        if (ExactLookup.Contains(key))
         {
             return true;
         }

@@ -81,9 +81,21 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
         }
     }
 
-    // Not async on purpose: the decoded request must not live in a state machine across the commit.
-    private TraceExport.Prepared PrepareTraces(ReadOnlyMemory<byte> body, bool json, IngestKeyGrant key) =>
-        traces.Prepare(Decode(body, json, ExportTraceServiceRequest.Parser, OtlpJson.ParseTraceRequest, "ExportTraceServiceRequest"), key);
+    // Not async on purpose: nothing decoded from the body may live in a state machine across the commit.
+    private TraceExport.Prepared PrepareTraces(ReadOnlyMemory<byte> body, bool json, IngestKeyGrant key)
+    {
+        try
+        {
+            // Protobuf is normalised straight from its bytes; JSON is decoded, then encoded to
+            // protobuf so that both take the one normalisation path.
+            var protobuf = json ? Decode(body, json, ExportTraceServiceRequest.Parser, OtlpJson.ParseTraceRequest, "ExportTraceServiceRequest").ToByteArray() : body;
+            return traces.Prepare(protobuf, key);
+        }
+        catch (Wire.WireFormatException ex)
+        {
+            throw new UndecodableException($"the body is not a valid protobuf ExportTraceServiceRequest: {ex.Message}", ex);
+        }
+    }
 
     private static T Decode<T>(ReadOnlyMemory<byte> body, bool json, MessageParser<T> parser, Func<ReadOnlyMemory<byte>, T> parseJson, string name)
         where T : IMessage<T>

@@ -2,7 +2,6 @@ using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Spans;
 using Tollgate.Ingest.Api.Keys;
 using Tollgate.Ingest.Api.Normalisation;
-using Tollgate.Ingest.Api.Otlp.Proto;
 using Tollgate.Ingest.Api.Pipeline;
 
 namespace Tollgate.Ingest.Api.Otlp;
@@ -24,21 +23,22 @@ public sealed class TraceExport(
     public sealed record Prepared(List<SpanRecord> Spans, Rejections Rejections, IngestKeyGrant Key, ExportResult? Refused);
 
     /// <summary>
-    /// Everything before the write, synchronously, so that the decoded request is garbage as soon
-    /// as this returns: only the compact span records wait (possibly long) for the commit.
+    /// Everything before the write, synchronously, so that nothing of the request body is held
+    /// while waiting for the commit: only the compact span records wait.
     /// </summary>
-    public Prepared Prepare(ExportTraceServiceRequest request, IngestKeyGrant key)
+    /// <exception cref="Wire.WireFormatException">The body is not a valid ExportTraceServiceRequest.</exception>
+    public Prepared Prepare(ReadOnlyMemory<byte> protobuf, IngestKeyGrant key)
     {
         var rejections = new Rejections();
+        var context = new IngestContext(key.ProjectId, key.CaptureContent, time.GetUtcNow().UtcDateTime, options.RetentionDays);
+        var spans = normaliser.Normalise(protobuf, context, rejections);
         var limit = key.RateLimitPerSecond ?? options.Ingest.DefaultRateLimitPerSecond;
-        if (rateLimiter.TryAcquire(key.KeyId, limit, CountSpans(request)) is { } wait)
+        if (rateLimiter.TryAcquire(key.KeyId, limit, spans.Count + rejections.Rejected) is { } wait)
         {
             return new Prepared([], rejections, key,
                 new ExportResult(ExportStatus.RateLimited, Message: $"this ingest key may send {limit} spans per second", RetryAfter: wait));
         }
 
-        var context = new IngestContext(key.ProjectId, key.CaptureContent, time.GetUtcNow().UtcDateTime, options.RetentionDays);
-        var spans = normaliser.Normalise(request, context, rejections);
         pricer.Price(spans);
         return new Prepared(spans, rejections, key, null);
     }
@@ -67,19 +67,5 @@ public sealed class TraceExport(
         }
 
         return ExportResult.Accepted(rejections.Rejected, rejections.IsEmpty ? null : rejections.Describe());
-    }
-
-    private static int CountSpans(ExportTraceServiceRequest request)
-    {
-        var count = 0;
-        foreach (var resourceSpans in request.ResourceSpans)
-        {
-            foreach (var scopeSpans in resourceSpans.ScopeSpans)
-            {
-                count += scopeSpans.Spans.Count;
-            }
-        }
-
-        return count;
     }
 }

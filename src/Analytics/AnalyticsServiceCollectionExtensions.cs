@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Keys;
 using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Projects;
 using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Storage;
 
@@ -23,6 +25,8 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddHostedService<PartitionMaintenance>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<PriceStore>();
+        services.AddSingleton<ProjectStore>();
+        services.AddSingleton<KeyStore>();
         services.AddSingleton<CurrentPrices>();
         services.AddSingleton<RepricingService>();
         services.AddScoped<SpanQuery>();

@@ -67,6 +67,9 @@ public static class DashboardApp
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
         api.MapTracesApi();
         api.MapPricesApi();
+        api.MapPatternsApi();
+        api.MapKeysApi();
+        api.MapProjectsApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -11,6 +11,7 @@ public static class KeyHasher
 {
     public const string IngestKeyPrefix = "tg_ingest_";
     public const string AdminKeyPrefix = "tg_admin_";
+    public const string ApiKeyPrefix = "tg_api_";
 
     public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 

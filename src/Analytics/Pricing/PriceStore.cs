@@ -188,11 +188,9 @@ public sealed class PriceStore(NpgsqlDataSource dataSource)
             TargetProvider = ProviderNames.Normalise(pattern.TargetProvider),
             TargetModel = pattern.TargetModel?.Trim() ?? "",
         };
-        if (stored.Pattern.Length == 0 || stored.Pattern.Length > MaxPatternLength || stored.Pattern.All(c => c == '*'))
+        if (PatternProblem(stored.Pattern) is { } problem)
         {
-            throw new ArgumentException(
-                $"A pattern needs 1 to {MaxPatternLength} characters besides '*': a pattern matching every name would hide unpriced models.",
-                nameof(pattern));
+            throw new ArgumentException(problem, nameof(pattern));
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -236,6 +234,15 @@ public sealed class PriceStore(NpgsqlDataSource dataSource)
         await AuditLog.WriteAsync(connection, transaction, actor, "model_patterns.add", $"model_patterns/{stored.Id}", null, stored, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return stored;
+    }
+
+    /// <summary>Why a model pattern cannot be stored, or null when it can (the target is checked on adding).</summary>
+    public static string? PatternProblem(string? pattern)
+    {
+        var trimmed = pattern?.Trim() ?? "";
+        return trimmed.Length == 0 || trimmed.Length > MaxPatternLength || trimmed.All(c => c == '*')
+            ? $"A pattern needs 1 to {MaxPatternLength} characters besides '*': a pattern matching every name would hide unpriced models."
+            : null;
     }
 
     /// <summary>Every model pattern, in the order the catalogue tries them (oldest first).</summary>

@@ -25,6 +25,22 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task OTLP_is_received_on_its_own_port_only()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Add("x-api-key", RunningApp.IngestKey);
+
+        var onDashboard = await client.PostAsync(new Uri($"http://127.0.0.1:{app.HttpPort}/v1/traces"), Json("{}"));
+        var onOtlp = await client.PostAsync(new Uri($"http://127.0.0.1:{app.OtlpHttpPort}/v1/traces"), Json("{}"));
+
+        onDashboard.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        onOtlp.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
     public async Task Readiness_fails_while_the_schema_is_behind_the_build()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));

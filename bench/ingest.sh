@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ingest benchmark: starts a throwaway PostgreSQL (as test.sh does) and runs bench/Ingest.Benchmark.
-# Settings: BENCH_BATCHES (400), BENCH_EXPORTERS (4), BENCH_OVERLOAD_SECONDS (12).
+# Settings: BENCH_BATCHES (400), BENCH_EXPORTERS (16), BENCH_OVERLOAD_SECONDS (12).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/lib.sh

@@ -13,7 +13,7 @@ using Tollgate.Ingest.Benchmark;
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/ingest.sh does");
 var batchCount = int.Parse(Environment.GetEnvironmentVariable("BENCH_BATCHES") ?? "400", CultureInfo.InvariantCulture);
-var exporters = int.Parse(Environment.GetEnvironmentVariable("BENCH_EXPORTERS") ?? "4", CultureInfo.InvariantCulture);
+var exporters = int.Parse(Environment.GetEnvironmentVariable("BENCH_EXPORTERS") ?? "16", CultureInfo.InvariantCulture);
 var overloadSeconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_OVERLOAD_SECONDS") ?? "12", CultureInfo.InvariantCulture);
 const int SpansPerBatch = 512;
 

@@ -16,6 +16,14 @@ public sealed class PriceStore(NpgsqlDataSource dataSource)
 
     private const string UniqueKey = "(provider, model, effective_from, origin)";
 
+    // A price stored again for the same key takes the new values.
+    private const string UpdateOnConflict =
+        $"ON CONFLICT {UniqueKey} DO UPDATE SET "
+        + "input_per_mtok = EXCLUDED.input_per_mtok, output_per_mtok = EXCLUDED.output_per_mtok, "
+        + "cache_read_per_mtok = EXCLUDED.cache_read_per_mtok, cache_write_per_mtok = EXCLUDED.cache_write_per_mtok, "
+        + "reasoning_per_mtok = EXCLUDED.reasoning_per_mtok, tier = EXCLUDED.tier, "
+        + "checked_on = EXCLUDED.checked_on, source = EXCLUDED.source";
+
     // One row per array element; the casts fix the element types of the parameters.
     private const string UnnestPrices =
         "SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], "
@@ -89,11 +97,7 @@ public sealed class PriceStore(NpgsqlDataSource dataSource)
         await using (var upsert = new NpgsqlCommand(
             $"""
             INSERT INTO prices ({PriceColumns}) {UnnestPrices}
-            ON CONFLICT {UniqueKey} DO UPDATE SET
-                input_per_mtok = EXCLUDED.input_per_mtok, output_per_mtok = EXCLUDED.output_per_mtok,
-                cache_read_per_mtok = EXCLUDED.cache_read_per_mtok, cache_write_per_mtok = EXCLUDED.cache_write_per_mtok,
-                reasoning_per_mtok = EXCLUDED.reasoning_per_mtok, tier = EXCLUDED.tier,
-                checked_on = EXCLUDED.checked_on, source = EXCLUDED.source
+            {UpdateOnConflict}
             RETURNING id, created_at
             """, connection, transaction))
         {
@@ -140,11 +144,7 @@ public sealed class PriceStore(NpgsqlDataSource dataSource)
         await using (var upsert = new NpgsqlCommand(
             $"""
             INSERT INTO prices ({PriceColumns}) {UnnestPrices}
-            ON CONFLICT {UniqueKey} DO UPDATE SET
-                input_per_mtok = EXCLUDED.input_per_mtok, output_per_mtok = EXCLUDED.output_per_mtok,
-                cache_read_per_mtok = EXCLUDED.cache_read_per_mtok, cache_write_per_mtok = EXCLUDED.cache_write_per_mtok,
-                reasoning_per_mtok = EXCLUDED.reasoning_per_mtok, tier = EXCLUDED.tier,
-                checked_on = EXCLUDED.checked_on, source = EXCLUDED.source
+            {UpdateOnConflict}
             WHERE (prices.input_per_mtok, prices.output_per_mtok, prices.cache_read_per_mtok, prices.cache_write_per_mtok,
                    prices.reasoning_per_mtok, prices.tier)
                 IS DISTINCT FROM (EXCLUDED.input_per_mtok, EXCLUDED.output_per_mtok, EXCLUDED.cache_read_per_mtok,

@@ -27,13 +27,16 @@ public sealed class SpanQuery(TollgateDbContext db)
         return await query.OrderBy(s => s.StartTime).Take(MaxSpansPerTrace).ToListAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<UnpricedModel>> UnpricedModelsAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken = default) =>
-        await db.Spans.AsNoTracking()
+    public async Task<IReadOnlyList<UnpricedModel>> UnpricedModelsAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken = default)
+    {
+        var rows = await db.Spans.AsNoTracking()
             .Where(s => s.StartTime >= fromUtc && s.StartTime < toUtc && s.Model != null && s.CostSource == null
                 && (s.InputTokens != null || s.OutputTokens != null))
             .GroupBy(s => new { s.Provider, s.Model })
-            .Select(g => new UnpricedModel(g.Key.Provider, g.Key.Model!, g.LongCount(), g.Sum(s => s.InputTokens ?? 0), g.Sum(s => s.OutputTokens ?? 0), g.Max(s => s.StartTime)))
+            .Select(g => new { g.Key.Provider, g.Key.Model, Spans = g.LongCount(), Input = g.Sum(s => s.InputTokens ?? 0), Output = g.Sum(s => s.OutputTokens ?? 0), LastSeen = g.Max(s => s.StartTime) })
             .OrderByDescending(m => m.Spans)
             .Take(500)
             .ToListAsync(cancellationToken);
+        return rows.Select(r => new UnpricedModel(r.Provider, r.Model!, r.Spans, r.Input, r.Output, r.LastSeen)).ToList();
+    }
 }

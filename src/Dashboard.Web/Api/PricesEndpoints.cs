@@ -51,7 +51,7 @@ public static class PricesEndpoints
         }
 
         var actor = user.Identity?.Name ?? "unknown";
-        var price = await store.AddAsync(new Price
+        var custom = new Price
         {
             Provider = input.Provider!.Trim().ToLowerInvariant(),
             Model = input.Model!.Trim(),
@@ -63,7 +63,17 @@ public static class PricesEndpoints
             Tier = input.Tier!,
             EffectiveFrom = input.EffectiveFrom!.Value.ToUniversalTime(),
             Origin = PriceOrigins.Custom,
-        }, actor, ct);
+        };
+        Price price;
+        try
+        {
+            price = await store.AddAsync(custom, actor, ct);
+        }
+        catch (ArgumentException ex)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "The price is not valid", detail: ex.Message);
+        }
+
         await current.RefreshAsync(ct);
 
         // Spans already stored from the price's date on are re-priced with it.
@@ -80,10 +90,25 @@ public static class PricesEndpoints
             return TypedResults.Problem(statusCode: 413, title: "Price file too large", detail: $"The limit is {MaxImportBytes / (1024 * 1024)} MiB.");
         }
 
+        // Read whole (bounded) before parsing: the parser is synchronous and Kestrel streams are not.
+        using var file = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (file.Length + read > MaxImportBytes)
+            {
+                return TypedResults.Problem(statusCode: 413, title: "Price file too large", detail: $"The limit is {MaxImportBytes / (1024 * 1024)} MiB.");
+            }
+
+            file.Write(buffer, 0, read);
+        }
+
+        file.Position = 0;
         LiteLlmImportResult parsed;
         try
         {
-            parsed = LiteLlmPriceFile.Parse(request.Body, effectiveFrom?.ToUniversalTime() ?? time.GetUtcNow().UtcDateTime);
+            parsed = LiteLlmPriceFile.Parse(file, effectiveFrom?.ToUniversalTime() ?? time.GetUtcNow().UtcDateTime);
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidDataException)
         {
@@ -96,7 +121,17 @@ public static class PricesEndpoints
                 detail: parsed.Errors.Count > 0 ? string.Join("; ", parsed.Errors.Take(20)) : "The file holds no chat, completion or embedding prices.");
         }
 
-        var summary = await store.ImportAsync(parsed.Prices, user.Identity?.Name ?? "unknown", ct);
+        PriceImportSummary summary;
+        try
+        {
+            summary = await store.ImportAsync(parsed.Prices, user.Identity?.Name ?? "unknown", ct);
+        }
+        catch (ArgumentException ex)
+        {
+            // Nothing was stored: the import is all or nothing.
+            return TypedResults.Problem(statusCode: 400, title: "The price file cannot be imported", detail: ex.Message);
+        }
+
         await current.RefreshAsync(ct);
         return TypedResults.Ok(new PriceImportResult(summary.Inserted, summary.Updated, summary.Unchanged, parsed.Skipped, parsed.Errors));
     }

@@ -7,11 +7,11 @@ namespace Tollgate.Analytics.Pricing;
 /// <summary>Where a re-pricing run is: spans re-priced so far, and the start time reached.</summary>
 public sealed record RepricingProgress(int RunId, long SpansTotal, long SpansDone, DateTime ReachedUtc);
 
-/// <summary>A finished run: billing spans looked at, and how many of them got a different cost.</summary>
+/// <summary>A finished run: spans with usage looked at, and how many of them got a different cost.</summary>
 public sealed record RepricingResult(int RunId, long SpansTotal, long SpansChanged);
 
 /// <summary>
-/// Recomputes the cost columns of stored billing spans with the current catalogue, for example
+/// Recomputes the cost columns of stored spans with usage with the current catalogue, for example
 /// after an admin added a price. Works through the range one time slice per transaction, so a
 /// long run never holds one huge transaction and its progress is visible in repricing_runs.
 /// </summary>
@@ -24,12 +24,12 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
     internal TimeSpan SliceLength { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// A slice with more billing spans than this is halved until it fits: the spans of one slice
+    /// A slice with more spans than this is halved until it fits: the spans of one slice
     /// are held in memory (about 200 bytes each) and updated in one statement.
     /// </summary>
     internal int MaxSpansPerSlice { get; init; } = 50_000;
 
-    /// <summary>Re-prices billing spans that started in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>).</summary>
+    /// <summary>Re-prices spans with usage (billing or not, as ingest prices them all) that started in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>).</summary>
     public async Task<RepricingResult> RunAsync(
         DateTime fromUtc,
         DateTime toUtc,
@@ -122,7 +122,7 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
             SELECT project_id, trace_id, span_id, start_time, provider, model,
                    input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
                    provided_cost_usd, computed_cost_usd, price_id, cost_source
-            FROM spans WHERE billing AND start_time >= $1 AND start_time < $2
+            FROM spans WHERE (input_tokens IS NOT NULL OR output_tokens IS NOT NULL) AND start_time >= $1 AND start_time < $2
             LIMIT $3
             """, connection, transaction);
         command.Parameters.Add(new() { Value = from });
@@ -179,7 +179,7 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
 
     private async Task<long> CountAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM spans WHERE billing AND start_time >= $1 AND start_time < $2");
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM spans WHERE (input_tokens IS NOT NULL OR output_tokens IS NOT NULL) AND start_time >= $1 AND start_time < $2");
         command.Parameters.Add(new() { Value = from });
         command.Parameters.Add(new() { Value = to });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;

@@ -55,11 +55,12 @@ public sealed class RepricingServiceTests : IAsyncLifetime
         after[1].ShouldBe(before[1]);
         after[2].ShouldBe((5m, custom.Id, "computed", null));
         after[3].ShouldBe((5m, custom.Id, "provided", 1.23m));
-        after[4].ShouldBe((null, null, null, null));
+        // Not billing, but priced like every span with usage: a trace view shows its cost.
+        after[4].ShouldBe((5m, custom.Id, "computed", null));
         after[5].ShouldBe((null, null, null, null));
         after[6].ShouldBe((null, null, null, null));
-        result.SpansTotal.ShouldBe(4);
-        result.SpansChanged.ShouldBe(2);
+        result.SpansTotal.ShouldBe(5);
+        result.SpansChanged.ShouldBe(3);
     }
 
     [Fact]

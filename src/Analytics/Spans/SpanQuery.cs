@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tollgate.Analytics.Storage;
-using Tollgate.Analytics.Storage.Entities;
 
 namespace Tollgate.Analytics.Spans;
 
@@ -16,7 +15,7 @@ public sealed class SpanQuery(TollgateDbContext db)
     /// <summary>Bounds one trace view: a runaway trace should not load millions of rows.</summary>
     public const int MaxSpansPerTrace = 10_000;
 
-    public async Task<IReadOnlyList<StoredSpan>> TraceAsync(byte[] traceId, int? projectId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SpanRecord>> TraceAsync(byte[] traceId, int? projectId, CancellationToken cancellationToken = default)
     {
         var query = db.Spans.AsNoTracking().Where(s => s.TraceId == traceId);
         if (projectId is { } project)

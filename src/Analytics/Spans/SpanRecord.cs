@@ -11,9 +11,9 @@ public enum Attribution : short
 }
 
 /// <summary>
-/// One span after normalisation and pricing: the row that <see cref="SpanWriter"/> stores.
-/// Team, feature and customer hold the span's own values until <see cref="TraceResolver"/>
-/// fills in what it inherits from its trace.
+/// One span: the row that <see cref="SpanWriter"/> stores after normalisation and pricing, and
+/// what <see cref="SpanQuery"/> reads back. Before writing, team, feature and customer hold the
+/// span's own values until <see cref="TraceResolver"/> fills in what it inherits from its trace.
 /// </summary>
 public sealed class SpanRecord
 {
@@ -55,6 +55,9 @@ public sealed class SpanRecord
     public bool Fallback { get; set; }
     public int RetryAttempt { get; set; }
     public string? AttributesJson { get; set; }
+
+    /// <summary>Set by the database when the row is written.</summary>
+    public DateTime IngestedAt { get; set; }
 
     /// <summary>An inference operation (chat, embeddings...): always a billing span.</summary>
     public bool IsInference { get; set; }

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Storage.Configurations;
 using Tollgate.Analytics.Storage.Entities;
 
@@ -17,7 +19,7 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Feature> Features => Set<Feature>();
     public DbSet<Price> Prices => Set<Price>();
-    public DbSet<StoredSpan> Spans => Set<StoredSpan>();
+    public DbSet<SpanRecord> Spans => Set<SpanRecord>();
     public DbSet<StoredModelPattern> ModelPatterns => Set<StoredModelPattern>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<RepricingRun> RepricingRuns => Set<RepricingRun>();
@@ -30,7 +32,7 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
         modelBuilder.ApplyConfiguration(new TeamConfiguration());
         modelBuilder.ApplyConfiguration(new FeatureConfiguration());
         modelBuilder.ApplyConfiguration(new PriceConfiguration());
-        modelBuilder.ApplyConfiguration(new StoredSpanConfiguration());
+        modelBuilder.ApplyConfiguration(new SpanRecordConfiguration());
         modelBuilder.ApplyConfiguration(new StoredModelPatternConfiguration());
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration());
         modelBuilder.ApplyConfiguration(new RepricingRunConfiguration());
@@ -38,7 +40,7 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
     }
 }
 
-/// <summary>Maps PascalCase property names onto the schema's snake_case column names.</summary>
+/// <summary>Maps PascalCase property names onto the schema's snake_case column names, unless a configuration named the column.</summary>
 public static class SnakeCaseNames
 {
     public static void Apply(ModelBuilder modelBuilder)
@@ -47,7 +49,10 @@ public static class SnakeCaseNames
         {
             foreach (var property in entity.GetProperties())
             {
-                property.SetColumnName(ToSnakeCase(property.Name));
+                if (property.FindAnnotation(RelationalAnnotationNames.ColumnName) is null)
+                {
+                    property.SetColumnName(ToSnakeCase(property.Name));
+                }
             }
         }
     }

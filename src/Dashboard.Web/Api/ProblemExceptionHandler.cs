@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Dashboard.Web.Api;
 
@@ -11,7 +12,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-            Npgsql.NpgsqlException or TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Database unavailable", "Tollgate cannot reach its database right now; try again shortly."),
+            // A statement the server refuses is a bug, not an outage: it must not tell clients to just retry.
+            _ when DatabaseOutage.Is(exception) => (StatusCodes.Status503ServiceUnavailable, "Database unavailable", "Tollgate cannot reach its database right now; try again shortly."),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "Something went wrong on the server; it has been logged."),
         };
         if (status >= 500)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Tollgate.Analytics.Spans;
-using Tollgate.Analytics.Storage.Entities;
 
 namespace Tollgate.Dashboard.Web.Api;
 
@@ -34,7 +33,7 @@ public static class TracesEndpoints
         });
     }
 
-    private static TraceSpanDto ToDto(StoredSpan s) => new(
+    private static TraceSpanDto ToDto(SpanRecord s) => new(
         Hex(s.SpanId)!, Hex(s.ParentSpanId), s.Name, s.Service, s.Operation, s.Provider, s.Model,
         s.InputTokens, s.OutputTokens, s.CacheReadTokens, s.CacheWriteTokens, s.ReasoningTokens,
         s.ProvidedCostUsd ?? s.ComputedCostUsd, s.ComputedCostUsd, s.ProvidedCostUsd, s.CostSource, s.Billing,

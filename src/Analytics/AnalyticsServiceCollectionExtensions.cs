@@ -30,6 +30,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<CurrentPrices>();
         services.AddSingleton<RepricingService>();
         services.AddScoped<SpanQuery>();
+        services.AddSingleton<Revenue.RevenueStore>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

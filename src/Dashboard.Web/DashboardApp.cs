@@ -67,6 +67,7 @@ public static class DashboardApp
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
         api.MapTracesApi();
         api.MapPricesApi();
+        api.MapRevenueApi();
         api.MapPatternsApi();
         api.MapKeysApi();
         api.MapProjectsApi();

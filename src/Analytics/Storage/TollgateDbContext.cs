@@ -20,6 +20,7 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
     public DbSet<Feature> Features => Set<Feature>();
     public DbSet<Price> Prices => Set<Price>();
     public DbSet<SpanRecord> Spans => Set<SpanRecord>();
+    public DbSet<RevenueEntry> Revenue => Set<RevenueEntry>();
     public DbSet<StoredModelPattern> ModelPatterns => Set<StoredModelPattern>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<RepricingRun> RepricingRuns => Set<RepricingRun>();
@@ -33,6 +34,7 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
         modelBuilder.ApplyConfiguration(new FeatureConfiguration());
         modelBuilder.ApplyConfiguration(new PriceConfiguration());
         modelBuilder.ApplyConfiguration(new SpanRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new RevenueEntryConfiguration());
         modelBuilder.ApplyConfiguration(new StoredModelPatternConfiguration());
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration());
         modelBuilder.ApplyConfiguration(new RepricingRunConfiguration());

@@ -10,9 +10,13 @@ public static class ApiPolicies
     public const string Read = "api-read";
     public const string Admin = "api-admin";
 
+    /// <summary>Revenue is the PMs' data as much as the admins'.</summary>
+    public const string Revenue = "api-revenue";
+
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Read, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
         options.AddPolicy(Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin));
+        options.AddPolicy(Revenue, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin, Roles.Pm));
     }
 }

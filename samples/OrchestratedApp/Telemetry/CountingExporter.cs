@@ -1,28 +1,20 @@
 using System.Diagnostics;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 
 namespace Tollgate.OrchestratedApp.Telemetry;
 
-/// <summary>The SDK's OTLP exporter, with each batch's outcome added to <see cref="ExportStats"/>.</summary>
-internal sealed class CountingExporter(BaseExporter<Activity> inner, StatusRecorder recorder, ExportStats stats) : BaseExporter<Activity>
+/// <summary>
+/// The SDK's OTLP exporter, with each batch's outcome added to <see cref="ExportStats"/>. A subclass
+/// rather than a wrapper: the SDK hands the provider's resource only to the exporter it was given.
+/// </summary>
+internal sealed class CountingExporter(OtlpExporterOptions options, StatusRecorder recorder, ExportStats stats) : OtlpTraceExporter(options)
 {
-    public override ExportResult Export(in Batch<Activity> batch)
+    public override ExportResult Export(in Batch<Activity> activityBatch)
     {
         recorder.LastStatus = null;
-        var result = inner.Export(batch);
-        stats.Add(recorder.LastStatus, result == ExportResult.Success, batch.Count);
+        var result = base.Export(activityBatch);
+        stats.Add(recorder.LastStatus, result == ExportResult.Success, activityBatch.Count);
         return result;
-    }
-
-    protected override bool OnShutdown(int timeoutMilliseconds) => inner.Shutdown(timeoutMilliseconds);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

@@ -28,7 +28,7 @@ public sealed class OtlpTarget(Uri endpoint, string key, int batchSize = 512, in
             Headers = "x-api-key=" + key,
             HttpClientFactory = () => new HttpClient(recorder, disposeHandler: false),
         };
-        var exporter = new CountingExporter(new OtlpTraceExporter(options), recorder, Stats);
+        var exporter = new CountingExporter(options, recorder, Stats);
         return Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(serviceName).AddAttributes([new("deployment.environment.name", "demo")]))
             .AddSource(sourceName)

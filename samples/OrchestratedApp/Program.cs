@@ -48,7 +48,13 @@ try
         case "load":
         {
             var target = new OtlpTarget(new Uri(cli.Required("endpoint")), cli.Required("key"), cli.Count("batch-size", 512));
-            var runner = new LoadRunner(target, cli.Number("spans-per-second", double.NaN), TimeSpan.FromSeconds(cli.Count("duration", 30)));
+            var rate = cli.Number("spans-per-second", 0);
+            if (rate <= 0)
+            {
+                throw new FormatException("--spans-per-second is required and must be positive.");
+            }
+
+            var runner = new LoadRunner(target, rate, TimeSpan.FromSeconds(cli.Count("duration", 30)));
             Console.WriteLine(runner.Run(stop.Token));
             return target.Stats.Failed + target.Stats.Rejected == 0 ? 0 : 1;
         }

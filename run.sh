@@ -31,6 +31,10 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+if [[ -n "${ConnectionStrings__Tollgate:-}" ]]; then
+  # A database of the user's own is never filled with demo data.
+  ConnectionStrings__Tollgate_GIVEN=1
+fi
 if [[ -z "${ConnectionStrings__Tollgate:-}" ]]; then
   ensure_postgres
   pg_data="$state/pg"
@@ -79,6 +83,15 @@ export Tollgate__BootstrapAdminKey="${Tollgate__BootstrapAdminKey:-$TOLLGATE_ADM
 say "Building Tollgate..."
 dotnet build "$root/src/Dashboard.Web/Dashboard.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly \
   || die "the build failed"
+# The first start of a database fills it with two weeks of demo traffic from the sample system
+# (samples/OrchestratedApp), so there is something to look at. TOLLGATE_DEMO=0 skips it.
+demo_marker="$state/demo-loaded"
+load_demo=0
+if [[ "${TOLLGATE_DEMO:-1}" != "0" && ! -f "$demo_marker" && -z "${ConnectionStrings__Tollgate_GIVEN:-}" ]]; then
+  load_demo=1
+  dotnet build "$root/samples/OrchestratedApp/OrchestratedApp.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly \
+    || die "the sample system did not build"
+fi
 
 cd "$root/src/Dashboard.Web"
 dotnet "bin/Release/net10.0/Tollgate.Dashboard.Web.dll" "$@" &
@@ -113,4 +126,15 @@ cat >&2 <<BANNER
   (credentials are kept in $credentials)  Press Ctrl+C to stop.
 
 BANNER
+
+if [[ $load_demo -eq 1 ]]; then
+  say "Loading 14 days of demo traffic from the sample system (TOLLGATE_DEMO=0 skips this)..."
+  if dotnet "$root/samples/OrchestratedApp/bin/Release/net10.0/Tollgate.OrchestratedApp.dll" demo \
+      --endpoint "http://127.0.0.1:${Tollgate__Ingest__HttpPort:-4318}" --key "$Tollgate__BootstrapIngestKey" \
+      --days 14 --requests-per-day 300 --seed 42 >&2; then
+    touch "$demo_marker"
+  else
+    say "The demo data could not be loaded; Tollgate runs without it."
+  fi
+fi
 wait "$app_pid"

@@ -57,6 +57,23 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Makes the database refuse (and drop) connections, as an outage would, or accept them again.</summary>
+    public async Task SetConnectionsAllowedAsync(bool allowed)
+    {
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using (var alter = new NpgsqlCommand($"ALTER DATABASE {Name} ALLOW_CONNECTIONS {(allowed ? "true" : "false")}", connection))
+        {
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        if (!allowed)
+        {
+            await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}'", connection);
+            await terminate.ExecuteNonQueryAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

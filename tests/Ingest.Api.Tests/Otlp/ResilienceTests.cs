@@ -35,10 +35,10 @@ public sealed class ResilienceTests
         var before = NewTraceId();
         (await PostAsync(app, Batch(before, 3))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        await SetConnectionsAllowedAsync(app.Database.Name, allowed: false);
+        await app.Database.SetConnectionsAllowedAsync(allowed: false);
         var during = NewTraceId();
         var refused = await PostAsync(app, Batch(during, 3));
-        await SetConnectionsAllowedAsync(app.Database.Name, allowed: true);
+        await app.Database.SetConnectionsAllowedAsync(allowed: true);
 
         refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         refused.Headers.RetryAfter!.Delta.ShouldNotBeNull();
@@ -117,17 +117,6 @@ public sealed class ResilienceTests
         for (var i = 0; i < 200 && !condition(); i++)
         {
             await Task.Delay(50);
-        }
-    }
-
-    private static async Task SetConnectionsAllowedAsync(string database, bool allowed)
-    {
-        await using var connection = new NpgsqlConnection(TestDatabase.AdminConnectionString);
-        await connection.OpenAsync();
-        await new NpgsqlCommand($"ALTER DATABASE {database} ALLOW_CONNECTIONS {(allowed ? "true" : "false")}", connection).ExecuteNonQueryAsync();
-        if (!allowed)
-        {
-            await new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'", connection).ExecuteNonQueryAsync();
         }
     }
 }

@@ -128,10 +128,11 @@ cat >&2 <<BANNER
 BANNER
 
 if [[ $load_demo -eq 1 ]]; then
-  say "Loading 14 days of demo traffic from the sample system (TOLLGATE_DEMO=0 skips this)..."
+  say "Loading 14 days of demo traffic and revenue from the sample system (TOLLGATE_DEMO=0 skips this)..."
   if dotnet "$root/samples/OrchestratedApp/bin/Release/net10.0/Tollgate.OrchestratedApp.dll" demo \
       --endpoint "http://127.0.0.1:${Tollgate__Ingest__HttpPort:-4318}" --key "$Tollgate__BootstrapIngestKey" \
-      --days 14 --requests-per-day 300 --seed 42 >&2; then
+      --days 14 --requests-per-day 300 --seed 42 \
+      --api "http://127.0.0.1:$port" --api-key "$Tollgate__BootstrapAdminKey" >&2; then
     touch "$demo_marker"
   else
     say "The demo data could not be loaded; Tollgate runs without it."

@@ -26,6 +26,8 @@ public sealed class CommandLine
 
     public bool Flag(string name) => _values.ContainsKey(name);
 
+    public string? Optional(string name) => _values.GetValueOrDefault(name);
+
     public string Required(string name) =>
         _values.GetValueOrDefault(name) ?? throw new FormatException($"--{name} is required.");
 

@@ -1,12 +1,14 @@
 using Tollgate.OrchestratedApp;
 using Tollgate.OrchestratedApp.Demo;
 using Tollgate.OrchestratedApp.Load;
+using Tollgate.OrchestratedApp.Revenue;
 using Tollgate.OrchestratedApp.Telemetry;
 
 const string Usage = """
     usage:
       OrchestratedApp demo --endpoint URL --key KEY [--days 7] [--requests-per-day 400] [--seed 42] [--live]
                            [--cache-rate 0.2] [--retry-rate 0.05] [--fallback-rate 0.03]
+                           [--api URL --api-key KEY]   (also reports daily revenue per feature)
       OrchestratedApp load --endpoint URL --key KEY --spans-per-second N [--duration 30] [--batch-size 512]
     """;
 
@@ -40,6 +42,13 @@ try
             }
 
             var target = new OtlpTarget(new Uri(cli.Required("endpoint")), cli.Required("key"));
+            if (cli.Optional("api") is { } api)
+            {
+                var sent = await new RevenueReporter(new Uri(api), cli.Required("api-key"))
+                    .ReportAsync(DateTime.UtcNow.Date, options.Days, options.Seed, stop.Token);
+                Console.WriteLine($"reported {sent} daily revenue figures");
+            }
+
             var result = new DemoGenerator(options, target.Create, Console.Out).Run(stop.Token);
             Console.WriteLine(result.Summary(options) + $" exported={target.Stats.Exported} rejected={target.Stats.Rejected} errors={target.Stats.Failed}");
             return target.Stats.Exported == result.Spans ? 0 : 1;

@@ -5,9 +5,6 @@ namespace Tollgate.Ingest.Api.Otlp;
 /// <summary>How many items an export request carries, for the counts in OTLP partial-success answers.</summary>
 public static class OtlpCounts
 {
-    public static long Spans(ExportTraceServiceRequest request) =>
-        request.ResourceSpans.SelectMany(r => r.ScopeSpans).Sum(s => (long)s.Spans.Count);
-
     public static long DataPoints(ExportMetricsServiceRequest request) =>
         request.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics).Sum(PointsIn);
 

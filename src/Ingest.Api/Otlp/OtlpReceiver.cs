@@ -48,7 +48,7 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
             case Signal.Metrics:
             {
                 var request = Decode(body, json, ExportMetricsServiceRequest.Parser, OtlpJson.ParseMetricsRequest, "ExportMetricsServiceRequest");
-                var points = CountDataPoints(request);
+                var points = OtlpCounts.DataPoints(request);
                 var response = new ExportMetricsServiceResponse();
                 if (points > 0)
                 {
@@ -65,7 +65,7 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
             default:
             {
                 var request = Decode(body, json, ExportLogsServiceRequest.Parser, OtlpJson.ParseLogsRequest, "ExportLogsServiceRequest");
-                var records = request.ResourceLogs.SelectMany(r => r.ScopeLogs).Sum(s => (long)s.LogRecords.Count);
+                var records = OtlpCounts.LogRecords(request);
                 var response = new ExportLogsServiceResponse();
                 if (records > 0)
                 {
@@ -112,24 +112,5 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
         {
             throw new UndecodableException($"the body is not a valid OTLP/JSON {name}: {ex.Message}", ex);
         }
-    }
-
-    private static long CountDataPoints(ExportMetricsServiceRequest request)
-    {
-        long points = 0;
-        foreach (var metric in request.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics))
-        {
-            points += metric.DataCase switch
-            {
-                Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Count,
-                Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Count,
-                Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints.Count,
-                Metric.DataOneofCase.ExponentialHistogram => metric.ExponentialHistogram.DataPoints.Count,
-                Metric.DataOneofCase.Summary => metric.Summary.DataPoints.Count,
-                _ => 0,
-            };
-        }
-
-        return points;
     }
 }

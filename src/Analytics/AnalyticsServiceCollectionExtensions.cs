@@ -31,6 +31,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<RepricingService>();
         services.AddScoped<SpanQuery>();
         services.AddSingleton<Revenue.RevenueStore>();
+        services.AddSingleton<AttributionRules.AttributionRuleStore>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
 using Npgsql;
+using Tollgate.Analytics.AttributionRules;
 using Tollgate.Analytics.Keys;
+using Tollgate.Ingest.Api.Normalisation;
 
 namespace Tollgate.Ingest.Api.Keys;
 
 /// <summary>The key could not be checked because the database did not answer.</summary>
 public sealed class KeyStoreUnavailableException(Exception inner) : Exception("Tollgate cannot reach its database to check the ingest key; retry later", inner);
 
-/// <summary>What an accepted ingest key grants.</summary>
-public sealed record IngestKeyGrant(int KeyId, int ProjectId, bool CaptureContent, int? RateLimitPerSecond);
+/// <summary>What an accepted ingest key grants, with its project's attribution rules.</summary>
+public sealed record IngestKeyGrant(int KeyId, int ProjectId, bool CaptureContent, int? RateLimitPerSecond, CustomAttribution? Attribution = null);
 
 /// <summary>
 /// Looks ingest keys up by hash, caching answers briefly so a busy exporter costs no query per
 /// request. A revoked key stops working within <see cref="CacheFor"/>.
 /// </summary>
-public sealed class IngestKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class IngestKeyStore(NpgsqlDataSource dataSource, AttributionRuleStore rules, TimeProvider time)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
@@ -45,6 +47,12 @@ public sealed class IngestKeyStore(NpgsqlDataSource dataSource, TimeProvider tim
             {
                 grant = new IngestKeyGrant(reader.GetInt32(0), reader.GetInt32(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt32(3));
             }
+
+            if (grant is not null)
+            {
+                var projectRules = await rules.ForProjectAsync(grant.ProjectId, cancellationToken);
+                grant = grant with { Attribution = projectRules.Count == 0 ? null : new CustomAttribution(projectRules) };
+            }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
@@ -60,6 +68,6 @@ public sealed class IngestKeyStore(NpgsqlDataSource dataSource, TimeProvider tim
         return grant;
     }
 
-    /// <summary>Forgets cached answers, so a revocation or a project change applies at once here.</summary>
+    /// <summary>Forgets cached answers, so a revocation, a project change or a new rule applies at once here.</summary>
     public void Invalidate() => _cache.Clear();
 }

@@ -95,7 +95,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
                     WireReader.Expect(resourceWireType, WireReader.LengthDelimited, "Resource.attributes");
                     var (kvStart, kvLength) = resource.ReadLengthDelimited();
                     var (keyStart, keyLength, value) = WireValue.ReadKeyValue(buffer, kvStart, kvLength);
-                    Offer(state.ResourceSlots, buffer.Slice(keyStart, keyLength), value, rankOffset: 100);
+                    Offer(state.ResourceSlots, buffer.Slice(keyStart, keyLength), value, rankOffset: 100, state.Context.Attribution);
                 }
                 else
                 {
@@ -272,7 +272,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
             {
                 var (keyStart, keyLength, value) = WireValue.ReadKeyValue(buffer, kvStart, kvLength);
                 var key = buffer.Slice(keyStart, keyLength);
-                if (Offer(slots, key, value, rankOffset: 0))
+                if (Offer(slots, key, value, rankOffset: 0, state.Context.Attribution))
                 {
                     continue;
                 }
@@ -369,7 +369,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
     }
 
     /// <summary>Records a known attribute in its slot when it outranks what is there; false for unknown keys.</summary>
-    private static bool Offer(Slot[] slots, ReadOnlySpan<byte> key, WireValue value, int rankOffset)
+    private static bool Offer(Slot[] slots, ReadOnlySpan<byte> key, WireValue value, int rankOffset, CustomAttribution? custom)
     {
         if (key.Length > 64)
         {
@@ -379,7 +379,8 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
 
         Span<char> chars = stackalloc char[64];
         var written = Encoding.UTF8.GetChars(key, chars);
-        if (!AttributeKeys.KnownByChars.TryGetValue(chars[..written], out var known))
+        if (!AttributeKeys.KnownByChars.TryGetValue(chars[..written], out var known)
+            && (custom is null || !custom.ByChars.TryGetValue(chars[..written], out known)))
         {
             return false;
         }

@@ -30,7 +30,7 @@ public sealed class TraceExport(
     public Prepared Prepare(ReadOnlyMemory<byte> protobuf, IngestKeyGrant key)
     {
         var rejections = new Rejections();
-        var context = new IngestContext(key.ProjectId, key.CaptureContent, time.GetUtcNow().UtcDateTime, options.RetentionDays);
+        var context = new IngestContext(key.ProjectId, key.CaptureContent, time.GetUtcNow().UtcDateTime, options.RetentionDays, key.Attribution);
         var spans = normaliser.Normalise(protobuf, context, rejections);
         var limit = key.RateLimitPerSecond ?? options.Ingest.DefaultRateLimitPerSecond;
         if (rateLimiter.TryAcquire(key.KeyId, limit, spans.Count + rejections.Rejected) is { } wait)

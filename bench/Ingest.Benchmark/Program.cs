@@ -108,6 +108,19 @@ await using (var server = await ReceiverProcess.StartAsync(overloadDb.Connection
     overload = overload with { Stored = await overloadDb.CountSpansAsync() };
 }
 
+// 6. The sample orchestrated system's load mode: real OpenTelemetry .NET SDK exporters with
+// their own batching, at the rate the receiver sustained above (bench/ingest.sh builds it).
+string? sampleLine = null;
+if (Environment.GetEnvironmentVariable("BENCH_SAMPLE_DLL") is { Length: > 0 } sampleDll)
+{
+    var seconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_SAMPLE_SECONDS") ?? "20", CultureInfo.InvariantCulture);
+    await using var sampleDb = await BenchDatabase.CreateAsync(admin, "sample");
+    await using var server = await ReceiverProcess.StartAsync(sampleDb.ConnectionString);
+    Console.WriteLine($"Sample system load mode: {endToEndRate:F0} spans/s for {seconds} s...");
+    var output = await SampleLoad.RunAsync(sampleDll, server, endToEndRate, seconds);
+    sampleLine = $"{output} stored={await sampleDb.CountSpansAsync()}";
+}
+
 Console.WriteLine();
 Console.WriteLine($"Ingest benchmark, {Environment.ProcessorCount} cores, {totalSpans} spans in batches of {SpansPerBatch}, {exporters} concurrent exporters (OTLP/HTTP protobuf)");
 Console.WriteLine($"  decode only (Google.Protobuf objects)    {decodeRate,12:N0} spans/s   (reference)");
@@ -116,6 +129,11 @@ Console.WriteLine($"  COPY only into the span table            {copyRate,12:N0} 
 Console.WriteLine($"  end to end, 200 after commit             {endToEndRate,12:N0} spans/s  = {endToEndRate / copyRate:P0} of COPY only (target >= 50,000 and >= 50%)");
 Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0}, refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");
 Console.WriteLine($"                  receiver peak RSS {overload.PeakRssMiB:N0} MiB (target < 1024), acknowledged but not stored: {overload.AcceptedSpans - overload.Stored}");
+if (sampleLine is not null)
+{
+    Console.WriteLine($"  sample system, load mode (OpenTelemetry .NET SDK exporters): {sampleLine}");
+}
+
 return overload.AcceptedSpans == overload.Stored ? 0 : 1;
 
 static double Best(int runs, Func<int> work)

@@ -32,6 +32,11 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddScoped<SpanQuery>();
         services.AddSingleton<Revenue.RevenueStore>();
         services.AddSingleton<AttributionRules.AttributionRuleStore>();
+        services.AddSingleton<Rollups.RollupService>();
+        services.AddSingleton<Metrics.SummaryQuery>();
+        services.AddSingleton<Metrics.SpendQuery>();
+        services.AddSingleton<Metrics.FeaturePnlQuery>();
+        services.AddSingleton<Metrics.OrchestrationQuery>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

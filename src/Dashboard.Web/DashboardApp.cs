@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Tollgate.Analytics;
+using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Telemetry;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Api;
@@ -41,6 +42,7 @@ public static class DashboardApp
             builder.Services.AddTollgateIngest(options);
         }
 
+        builder.Services.AddTollgateJobs(options);
         builder.Services.AddTollgateSelfTelemetry(builder.Configuration, "tollgate-dashboard");
         AddAccounts(builder.Services);
         builder.Services.AddRazorComponents();
@@ -72,6 +74,8 @@ public static class DashboardApp
         api.MapKeysApi();
         api.MapProjectsApi();
         api.MapAttributionRulesApi();
+        api.MapAnalyticsApi();
+        api.MapJobsApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -28,4 +28,6 @@ public sealed class TollgateOptions
     public string? BootstrapAdminPassword { get; set; }
 
     public IngestOptions Ingest { get; set; } = new();
+
+    public JobsOptions Jobs { get; set; } = new();
 }

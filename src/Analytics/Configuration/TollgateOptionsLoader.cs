@@ -97,6 +97,12 @@ public static class TollgateOptionsLoader
             errors.Add($"Tollgate:Ingest:MaxBatchSpans must be between 1 and 1000000 (got {options.Ingest.MaxBatchSpans}).");
         }
 
+        // Shorter than a second would keep the cluster busy acquiring triggers; longer than an hour leaves the figures stale.
+        if (options.Jobs.RollupIntervalSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Tollgate:Jobs:RollupIntervalSeconds must be between 1 and 3600 (got {options.Jobs.RollupIntervalSeconds}).");
+        }
+
         if (options.Ingest.DefaultRateLimitPerSecond < 1)
         {
             errors.Add($"Tollgate:Ingest:DefaultRateLimitPerSecond must be at least 1 (got {options.Ingest.DefaultRateLimitPerSecond}).");

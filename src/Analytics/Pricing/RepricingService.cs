@@ -156,10 +156,11 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
             return;
         }
 
-        // The start-time bounds let PostgreSQL touch only the partitions of the slice.
+        // The start-time bounds let PostgreSQL touch only the partitions of the slice. ingested_at
+        // moves so that the rollup job, which follows it, recomputes the hours of changed spans.
         await using var command = new NpgsqlCommand("""
             UPDATE spans AS s
-            SET computed_cost_usd = u.computed_cost_usd, price_id = u.price_id, cost_source = u.cost_source
+            SET computed_cost_usd = u.computed_cost_usd, price_id = u.price_id, cost_source = u.cost_source, ingested_at = now()
             FROM unnest($1::integer[], $2::bytea[], $3::bytea[], $4::timestamptz[], $5::numeric[], $6::integer[], $7::text[])
                 AS u(project_id, trace_id, span_id, start_time, computed_cost_usd, price_id, cost_source)
             WHERE s.project_id = u.project_id AND s.trace_id = u.trace_id AND s.span_id = u.span_id

@@ -213,13 +213,14 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
         return result;
     }
 
+    // ingested_at moves so that the rollup job, which follows it, recomputes the corrected spans' hours.
     private static async Task CorrectAsync(NpgsqlConnection connection, List<StoredNode> corrections, CancellationToken cancellationToken)
     {
         foreach (var projectGroup in corrections.GroupBy(c => c.ProjectId))
         {
             var rows = projectGroup.ToList();
             await using var command = new NpgsqlCommand("""
-                UPDATE spans s SET team = u.team, feature = u.feature, customer = u.customer, billing = u.billing
+                UPDATE spans s SET team = u.team, feature = u.feature, customer = u.customer, billing = u.billing, ingested_at = now()
                 FROM unnest($2::bytea[], $3::bytea[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::boolean[])
                      AS u(trace_id, span_id, start_time, team, feature, customer, billing)
                 WHERE s.project_id = $1 AND s.trace_id = u.trace_id AND s.span_id = u.span_id AND s.start_time = u.start_time

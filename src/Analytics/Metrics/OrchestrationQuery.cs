@@ -1,0 +1,184 @@
+using Npgsql;
+using NpgsqlTypes;
+using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Rollups;
+using Tollgate.Analytics.Storage.Entities;
+
+namespace Tollgate.Analytics.Metrics;
+
+/// <summary>What routing saved for one provider: its calls as priced, against the same tokens at its frontier model's price.</summary>
+public sealed record ProviderRoutingSavings(string? Provider, string? FrontierModel, decimal ActualCostUsd, decimal FrontierCostUsd, decimal SavingsUsd);
+
+/// <summary>Routing savings over all providers; a provider without a frontier price counts at its actual cost.</summary>
+public sealed record RoutingSavings(decimal ActualCostUsd, decimal FrontierCostUsd, decimal SavingsUsd, IReadOnlyList<ProviderRoutingSavings> Providers);
+
+/// <summary>One fallback (a different model after an error) or retry (the same model again) path, with how often it happened.</summary>
+public sealed record FallbackChain(string Kind, string FromModel, string ToModel, long Count);
+
+/// <summary>Latency percentiles of one model (its calls) or one feature (its requests), from merged histograms.</summary>
+public sealed record LatencyRow(string? Key, long Count, double? P50Ms, double? P95Ms);
+
+/// <summary>The body of GET /api/v1/orchestration.</summary>
+public sealed record OrchestrationReport(
+    long Requests,
+    long RoutedRequests,
+    double? RoutingCoverage,
+    RoutingSavings RoutingSavings,
+    long CacheHitRequests,
+    double? CacheHitRate,
+    decimal EstimatedCacheSavingsUsd,
+    long FallbackRequests,
+    double? FallbackRate,
+    long RetryRequests,
+    double? RetryRate,
+    IReadOnlyList<FallbackChain> FallbackChains,
+    IReadOnlyList<LatencyRow> LatencyByModel,
+    IReadOnlyList<LatencyRow> LatencyByFeature);
+
+/// <summary>
+/// How well the orchestration layer works: routing coverage and savings, cache hits and their
+/// estimated savings, fallback and retry rates and paths, latency per model and per feature.
+/// <list type="bullet">
+/// <item>Routing savings: each provider's calls priced at that provider's frontier model, taken
+/// as the most expensive current frontier-tier price of the provider (input + output per
+/// million tokens): "what would the same calls cost without routing down".</item>
+/// <item>Estimated cache savings, per feature: cache-hit requests × the feature's average
+/// uncached request cost, less what the cache-hit requests cost.</item>
+/// </list>
+/// </summary>
+public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore prices, TimeProvider time)
+{
+    /// <summary>At most this many chains and latency rows each: the most frequent ones.</summary>
+    public const int MaxRows = 100;
+
+    public async Task<OrchestrationReport> GetAsync(MetricsWindow window, int? projectId = null, CancellationToken cancellationToken = default)
+    {
+        var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command($"""
+            SELECT feature, sum(requests)::bigint, sum(routed_requests)::bigint, sum(cache_hit_requests)::bigint,
+                   sum(fallback_requests)::bigint, sum(retry_requests)::bigint, sum(cost_usd), sum(cache_hit_cost_usd)
+            FROM {RollupSource.Of("traces")} r WHERE (@project::integer IS NULL OR project_id = @project)
+            GROUP BY feature
+            """, window, projectId));
+        batch.BatchCommands.Add(Command($"""
+            SELECT provider, model, sum(cost_usd), sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
+                   sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint
+            FROM {RollupSource.Of("spans")} r WHERE (@project::integer IS NULL OR project_id = @project)
+            GROUP BY provider, model
+            """, window, projectId));
+        batch.BatchCommands.Add(Command($"""
+            SELECT dimension, key, sum(calls)::bigint
+            FROM {RollupSource.Of("keys")} r
+            WHERE dimension IN ('{RollupDimensions.FallbackChain}', '{RollupDimensions.RetryChain}') AND (@project::integer IS NULL OR project_id = @project)
+            GROUP BY dimension, key ORDER BY 3 DESC, 1, 2 LIMIT {MaxRows}
+            """, window, projectId));
+        batch.BatchCommands.Add(Command($"""
+            SELECT dimension, key, rollup_histogram_sum(latency_histogram)
+            FROM {RollupSource.Of("keys")} r
+            WHERE dimension IN ('{RollupDimensions.Model}', '{RollupDimensions.Feature}') AND latency_histogram IS NOT NULL
+              AND (@project::integer IS NULL OR project_id = @project)
+            GROUP BY dimension, key
+            """, window, projectId));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+
+        long requests = 0, routed = 0, cacheHits = 0, fallbacks = 0, retries = 0;
+        var cacheSavings = 0m;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (featureRequests, featureHits, cost, hitCost) = (reader.GetInt64(1), reader.GetInt64(3), reader.GetDecimal(6), reader.GetDecimal(7));
+            requests += featureRequests;
+            routed += reader.GetInt64(2);
+            cacheHits += featureHits;
+            fallbacks += reader.GetInt64(4);
+            retries += reader.GetInt64(5);
+            var uncached = featureRequests - featureHits;
+            if (featureHits > 0 && uncached > 0)
+            {
+                cacheSavings += (featureHits * ((cost - hitCost) / uncached)) - hitCost;
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var usage = new List<(string? Provider, string? Model, decimal Cost, TokenUsage Tokens)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            usage.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetDecimal(2),
+                new TokenUsage(reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7))));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var chains = new List<FallbackChain>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var path = (reader.IsDBNull(1) ? "" : reader.GetString(1)).Split(RollupDimensions.ChainArrow);
+            chains.Add(new FallbackChain(reader.GetString(0), path[0], path.Length > 1 ? path[1] : "", reader.GetInt64(2)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var byModel = new List<LatencyRow>();
+        var byFeature = new List<LatencyRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var histogram = reader.GetFieldValue<long[]>(2);
+            var row = new LatencyRow(reader.IsDBNull(1) ? null : reader.GetString(1), histogram.Sum(),
+                LatencyHistogram.Percentile(histogram, 0.50), LatencyHistogram.Percentile(histogram, 0.95));
+            (reader.GetString(0) == RollupDimensions.Model ? byModel : byFeature).Add(row);
+        }
+
+        return new OrchestrationReport(
+            requests,
+            routed,
+            RollupSource.Rate(routed, requests),
+            Savings(usage, catalogue, time.GetUtcNow().UtcDateTime),
+            cacheHits,
+            RollupSource.Rate(cacheHits, requests),
+            cacheSavings,
+            fallbacks,
+            RollupSource.Rate(fallbacks, requests),
+            retries,
+            RollupSource.Rate(retries, requests),
+            chains,
+            Top(byModel),
+            Top(byFeature));
+    }
+
+    /// <summary>The most expensive current frontier-tier price of each provider (input + output per million tokens).</summary>
+    public static Dictionary<string, Price> FrontierPrices(PriceCatalogue catalogue, DateTime nowUtc) =>
+        catalogue.Prices
+            .Where(p => p.EffectiveFrom <= nowUtc)
+            .GroupBy(p => (Provider: p.Provider.ToLowerInvariant(), Model: p.Model.ToLowerInvariant()))
+            .Select(g => g.MaxBy(p => p.EffectiveFrom)!)
+            .Where(p => p.Tier == PriceTiers.Frontier)
+            .GroupBy(p => p.Provider.ToLowerInvariant())
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.InputPerMTok + p.OutputPerMTok).ThenBy(p => p.Model, StringComparer.Ordinal).First());
+
+    private static RoutingSavings Savings(List<(string? Provider, string? Model, decimal Cost, TokenUsage Tokens)> usage, PriceCatalogue catalogue, DateTime nowUtc)
+    {
+        var frontier = FrontierPrices(catalogue, nowUtc);
+        var providers = usage
+            .GroupBy(u => u.Provider)
+            .Select(g =>
+            {
+                var actual = g.Sum(u => u.Cost);
+                var price = g.Key is null ? null : frontier.GetValueOrDefault(g.Key.ToLowerInvariant());
+                var atFrontier = price is null ? actual : g.Sum(u => CostFormula.Compute(u.Tokens, price) ?? u.Cost);
+                return new ProviderRoutingSavings(g.Key, price?.Model, actual, atFrontier, atFrontier - actual);
+            })
+            .OrderByDescending(p => p.SavingsUsd).ThenBy(p => p.Provider, StringComparer.Ordinal)
+            .ToList();
+        return new RoutingSavings(providers.Sum(p => p.ActualCostUsd), providers.Sum(p => p.FrontierCostUsd), providers.Sum(p => p.SavingsUsd), providers);
+    }
+
+    private static List<LatencyRow> Top(List<LatencyRow> rows) =>
+        [.. rows.OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal).Take(MaxRows)];
+
+    private static NpgsqlBatchCommand Command(string sql, MetricsWindow window, int? projectId)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        RollupSource.AddWindow(command.Parameters, window);
+        RollupSource.Add(command.Parameters, "project", projectId, NpgsqlDbType.Integer);
+        return command;
+    }
+}

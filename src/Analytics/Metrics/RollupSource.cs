@@ -1,0 +1,34 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tollgate.Analytics.Metrics;
+
+/// <summary>
+/// The rows of one rollup over a window: daily rows for the whole days inside it, hourly rows
+/// for the hours at its edges. Queries read through this, never the span table.
+/// </summary>
+internal static class RollupSource
+{
+    /// <summary>A subquery over rollup_{table}_daily and _hourly using the parameters @from, @to, @day_from, @day_to.</summary>
+    public static string Of(string table) => $"""
+        (SELECT * FROM rollup_{table}_daily WHERE bucket >= @day_from AND bucket < @day_to
+         UNION ALL
+         SELECT * FROM rollup_{table}_hourly WHERE bucket >= @from AND bucket < @to AND NOT (bucket >= @day_from AND bucket < @day_to))
+        """;
+
+    public static void AddWindow(NpgsqlParameterCollection parameters, MetricsWindow window)
+    {
+        var (dayFrom, dayTo) = window.Days;
+        parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = window.From });
+        parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = window.To });
+        parameters.Add(new NpgsqlParameter("day_from", NpgsqlDbType.TimestampTz) { Value = dayFrom });
+        parameters.Add(new NpgsqlParameter("day_to", NpgsqlDbType.TimestampTz) { Value = dayTo });
+    }
+
+    public static void Add(NpgsqlParameterCollection parameters, string name, object? value, NpgsqlDbType type) =>
+        parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+
+    public static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
+
+    public static decimal? Ratio(decimal part, decimal whole) => whole == 0 ? null : part / whole;
+}

@@ -1,0 +1,68 @@
+using Npgsql;
+using NpgsqlTypes;
+using Tollgate.Analytics.Rollups;
+
+namespace Tollgate.Analytics.Metrics;
+
+/// <summary>Spend of one value of the grouping dimension. Key is null for spans without a value.</summary>
+public sealed record SpendRow(
+    string? Key, decimal CostUsd, long Requests, long Calls, long InputTokens, long OutputTokens,
+    long CacheReadTokens, long CacheWriteTokens, long ReasoningTokens);
+
+/// <summary>The body of GET /api/v1/spend: rows by cost, most expensive first, and the total over all rows.</summary>
+public sealed record SpendReport(IReadOnlyList<SpendRow> Rows, decimal TotalCostUsd);
+
+/// <summary>
+/// Spend grouped by one dimension, from rollup_keys. Cost, calls and tokens are the billing
+/// spans' own values (each span counts once in its own group); requests are the traces that used
+/// the group's value (for team, feature, customer and user: the trace's own attribution), so
+/// request counts of different rows may overlap for model, provider and service.
+/// </summary>
+public sealed class SpendQuery(NpgsqlDataSource dataSource)
+{
+    /// <summary>At most this many rows are returned (the total still covers all): a chart or table shows no more.</summary>
+    public const int MaxRows = 1000;
+
+    public static IReadOnlyList<string> GroupBys => RollupDimensions.Spend;
+
+    public async Task<SpendReport> GetAsync(MetricsWindow window, string groupBy, int? projectId = null, CancellationToken cancellationToken = default)
+    {
+        if (!GroupBys.Contains(groupBy))
+        {
+            throw new ArgumentException($"groupBy must be one of {string.Join(", ", GroupBys)}.", nameof(groupBy));
+        }
+
+        await using var command = dataSource.CreateCommand($"""
+            SELECT key, sum(cost_usd), sum(requests)::bigint, sum(calls)::bigint, sum(input_tokens)::bigint, sum(output_tokens)::bigint,
+                   sum(cache_read_tokens)::bigint, sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint,
+                   sum(sum(cost_usd)) OVER ()
+            FROM {RollupSource.Of("keys")} r
+            WHERE dimension = @dimension AND (@project::integer IS NULL OR project_id = @project)
+            GROUP BY key
+            ORDER BY sum(cost_usd) DESC, key NULLS LAST
+            LIMIT {MaxRows}
+            """);
+        RollupSource.AddWindow(command.Parameters, window);
+        RollupSource.Add(command.Parameters, "dimension", groupBy, NpgsqlDbType.Text);
+        RollupSource.Add(command.Parameters, "project", projectId, NpgsqlDbType.Integer);
+        var rows = new List<SpendRow>();
+        var total = 0m;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new SpendRow(
+                reader.IsDBNull(0) ? null : reader.GetString(0),
+                reader.GetDecimal(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.GetInt64(5),
+                reader.GetInt64(6),
+                reader.GetInt64(7),
+                reader.GetInt64(8)));
+            total = reader.GetDecimal(9);
+        }
+
+        return new SpendReport(rows, total);
+    }
+}

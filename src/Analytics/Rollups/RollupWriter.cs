@@ -1,0 +1,162 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tollgate.Analytics.Rollups;
+
+/// <summary>Replaces the hourly rows of a range and derives the daily rows of its days, inside the caller's transaction.</summary>
+internal static class RollupWriter
+{
+    private static readonly string[] Tables = ["rollup_spans", "rollup_traces", "rollup_keys"];
+
+    public static async Task ReplaceHoursAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RollupRows rows, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        foreach (var table in Tables)
+        {
+            await ExecuteAsync(connection, transaction, $"DELETE FROM {table}_hourly WHERE bucket >= $1 AND bucket < $2", from, to, cancellationToken);
+        }
+
+        await using (var spans = await connection.BeginBinaryImportAsync("COPY rollup_spans_hourly FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (key, m) in rows.Spans)
+            {
+                spans.StartRow();
+                spans.Write(key.Bucket, NpgsqlDbType.TimestampTz);
+                spans.Write(key.ProjectId, NpgsqlDbType.Integer);
+                Text(spans, key.Team);
+                Text(spans, key.Feature);
+                Text(spans, key.Customer);
+                Text(spans, key.Model);
+                Text(spans, key.Provider);
+                Text(spans, key.Service);
+                Text(spans, key.Tier);
+                WriteCalls(spans, m, withUnpriced: true);
+                spans.Write(m.FallbackCalls, NpgsqlDbType.Bigint);
+                spans.Write(m.RetryCalls, NpgsqlDbType.Bigint);
+                spans.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
+            }
+
+            await spans.CompleteAsync(cancellationToken);
+        }
+
+        await using (var traces = await connection.BeginBinaryImportAsync("COPY rollup_traces_hourly FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (key, m) in rows.Traces)
+            {
+                traces.StartRow();
+                traces.Write(key.Bucket, NpgsqlDbType.TimestampTz);
+                traces.Write(key.ProjectId, NpgsqlDbType.Integer);
+                Text(traces, key.Team);
+                Text(traces, key.Feature);
+                Text(traces, key.Customer);
+                traces.Write(m.Requests, NpgsqlDbType.Bigint);
+                traces.Write(m.RoutedRequests, NpgsqlDbType.Bigint);
+                traces.Write(m.CacheHitRequests, NpgsqlDbType.Bigint);
+                traces.Write(m.FallbackRequests, NpgsqlDbType.Bigint);
+                traces.Write(m.RetryRequests, NpgsqlDbType.Bigint);
+                traces.Write(m.ErrorRequests, NpgsqlDbType.Bigint);
+                traces.Write(m.CostUsd, NpgsqlDbType.Numeric);
+                traces.Write(m.CacheHitCostUsd, NpgsqlDbType.Numeric);
+                traces.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
+            }
+
+            await traces.CompleteAsync(cancellationToken);
+        }
+
+        await using (var keys = await connection.BeginBinaryImportAsync("COPY rollup_keys_hourly FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (key, m) in rows.Keys)
+            {
+                keys.StartRow();
+                keys.Write(key.Bucket, NpgsqlDbType.TimestampTz);
+                keys.Write(key.ProjectId, NpgsqlDbType.Integer);
+                keys.Write(key.Dimension, NpgsqlDbType.Text);
+                Text(keys, key.Key);
+                keys.Write(m.Requests, NpgsqlDbType.Bigint);
+                WriteCalls(keys, m.Calls, withUnpriced: false);
+                if (m.LatencyHistogram is null)
+                {
+                    keys.WriteNull();
+                }
+                else
+                {
+                    keys.Write(m.LatencyHistogram, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                }
+            }
+
+            await keys.CompleteAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Daily rows are sums of the hourly ones (histograms bucket by bucket).</summary>
+    public static async Task DeriveDaysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
+    {
+        foreach (var table in Tables)
+        {
+            await ExecuteAsync(connection, transaction, $"DELETE FROM {table}_daily WHERE bucket >= $1 AND bucket < $2", fromDay, toDay, cancellationToken);
+        }
+
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO rollup_spans_daily
+            SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, customer, model, provider, service, tier,
+                   sum(calls), sum(errors), sum(unpriced_calls), sum(cost_usd), sum(input_tokens), sum(output_tokens),
+                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(fallback_calls), sum(retry_calls),
+                   sum(duration_ms_sum)
+            FROM rollup_spans_hourly WHERE bucket >= $1 AND bucket < $2
+            GROUP BY 1, project_id, team, feature, customer, model, provider, service, tier
+            """, fromDay, toDay, cancellationToken);
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO rollup_traces_daily
+            SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, customer,
+                   sum(requests), sum(routed_requests), sum(cache_hit_requests), sum(fallback_requests), sum(retry_requests),
+                   sum(error_requests), sum(cost_usd), sum(cache_hit_cost_usd), sum(duration_ms_sum)
+            FROM rollup_traces_hourly WHERE bucket >= $1 AND bucket < $2
+            GROUP BY 1, project_id, team, feature, customer
+            """, fromDay, toDay, cancellationToken);
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO rollup_keys_daily
+            SELECT date_trunc('day', bucket, 'UTC'), project_id, dimension, key,
+                   sum(requests), sum(calls), sum(errors), sum(cost_usd), sum(input_tokens), sum(output_tokens),
+                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), rollup_histogram_sum(latency_histogram)
+            FROM rollup_keys_hourly WHERE bucket >= $1 AND bucket < $2
+            GROUP BY 1, project_id, dimension, key
+            """, fromDay, toDay, cancellationToken);
+    }
+
+    private static void WriteCalls(NpgsqlBinaryImporter row, CallMeasures m, bool withUnpriced)
+    {
+        row.Write(m.Calls, NpgsqlDbType.Bigint);
+        row.Write(m.Errors, NpgsqlDbType.Bigint);
+        if (withUnpriced)
+        {
+            row.Write(m.UnpricedCalls, NpgsqlDbType.Bigint);
+        }
+
+        row.Write(m.CostUsd, NpgsqlDbType.Numeric);
+        row.Write(m.InputTokens, NpgsqlDbType.Bigint);
+        row.Write(m.OutputTokens, NpgsqlDbType.Bigint);
+        row.Write(m.CacheReadTokens, NpgsqlDbType.Bigint);
+        row.Write(m.CacheWriteTokens, NpgsqlDbType.Bigint);
+        row.Write(m.ReasoningTokens, NpgsqlDbType.Bigint);
+    }
+
+    private static void Text(NpgsqlBinaryImporter row, string? value)
+    {
+        if (value is null)
+        {
+            row.WriteNull();
+        }
+        else
+        {
+            row.Write(value, NpgsqlDbType.Text);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = to });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tollgate.Analytics.Metrics;
+using Tollgate.Analytics.Projects;
+
+namespace Tollgate.Dashboard.Web.Api;
+
+/// <summary>
+/// Spend, summary, feature P&amp;L and orchestration figures, read from the rollups. Windows are
+/// [from, to) in whole UTC hours; without them, the last seven days.
+/// </summary>
+public static class AnalyticsEndpoints
+{
+    public static void MapAnalyticsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/spend", async Task<IResult> (DateTime? from, DateTime? to, string? groupBy, string? project,
+            SpendQuery query, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
+        {
+            groupBy ??= "team";
+            if (!SpendQuery.GroupBys.Contains(groupBy))
+            {
+                return BadRequest("Unknown groupBy", $"groupBy must be one of {string.Join(", ", SpendQuery.GroupBys)}.");
+            }
+
+            return await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, groupBy, projectId, ct), ct);
+        }).WithSummary("Spend grouped by team, feature, model, provider, service, customer or user");
+
+        api.MapGet("/summary", async Task<IResult> (DateTime? from, DateTime? to, string? team, string? feature, string? project,
+            SummaryQuery query, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
+            await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, new SummaryFilter(projectId, team, feature), ct), ct))
+            .WithSummary("Cost, revenue, requests and orchestration rates of a window");
+
+        api.MapGet("/features/pnl", async Task<IResult> (DateTime? from, DateTime? to, string? project,
+            FeaturePnlQuery query, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
+            await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, projectId, ct), ct))
+            .WithSummary("Revenue, cost and margin per feature, with the previous window of the same length for trends");
+
+        api.MapGet("/orchestration", async Task<IResult> (DateTime? from, DateTime? to, string? project,
+            OrchestrationQuery query, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
+            await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, projectId, ct), ct))
+            .WithSummary("Routing coverage and savings against each provider's frontier model, cache hits and savings, fallback and retry rates and chains, latency p50/p95 per model and per feature");
+    }
+
+    private static async Task<IResult> WithWindowAsync<T>(DateTime? from, DateTime? to, string? project, ProjectStore projects, TimeProvider time,
+        Func<MetricsWindow, int?, Task<T>> run, CancellationToken ct)
+    {
+        var window = MetricsWindow.TryCreate(from, to, time.GetUtcNow().UtcDateTime, out var error);
+        if (window is null)
+        {
+            return BadRequest("Invalid window", error!);
+        }
+
+        int? projectId = null;
+        if (project is not null)
+        {
+            projectId = (await projects.ListAsync(ct)).FirstOrDefault(p => p.Name == project)?.Id;
+            if (projectId is null)
+            {
+                return TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: $"There is no project '{project}'.");
+            }
+        }
+
+        return TypedResults.Ok(await run(window, projectId));
+    }
+
+    private static ProblemHttpResult BadRequest(string title, string detail) => TypedResults.Problem(statusCode: 400, title: title, detail: detail);
+}

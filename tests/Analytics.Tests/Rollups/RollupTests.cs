@@ -1,0 +1,221 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Tollgate.Analytics.Metrics;
+using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Tests.Pricing;
+using static Tollgate.Analytics.Tests.Rollups.RollupFixture;
+
+namespace Tollgate.Analytics.Tests.Rollups;
+
+public sealed class RollupTests : IAsyncLifetime
+{
+    private RollupFixture _fixture = null!;
+
+    public async Task InitializeAsync() => _fixture = await RollupFixture.CreateAsync();
+
+    public async Task DisposeAsync() => await _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task The_summary_of_the_fixture_hour_matches_the_hand_computed_figures()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter());
+
+        // A 0.006 + B 0.0057 + C 0 + D 0.0003; the agent span's 0.009 is not billed.
+        summary.CostUsd.ShouldBe(0.012m);
+        summary.Requests.ShouldBe(4);
+        // 0.012 / 4 requests
+        summary.CostPerRequestUsd.ShouldBe(0.003m);
+        summary.RevenueUsd.ShouldBeNull();
+        summary.CogsToRevenue.ShouldBeNull();
+        // One request each of four: A routed, C cached, B fell back, D retried.
+        summary.RoutingCoverage.ShouldBe(0.25);
+        summary.CacheHitRate.ShouldBe(0.25);
+        summary.FallbackRate.ShouldBe(0.25);
+        summary.RetryRate.ShouldBe(0.25);
+        // Six billing calls: five on small-model, B's errored call on big-model (frontier).
+        summary.TierMix.ShouldBe(new TierMix(5 / 6.0, 0, 1 / 6.0));
+    }
+
+    [Fact]
+    public async Task Spend_by_team_counts_each_call_and_request_once_and_its_tokens_exactly()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+
+        var spend = await new SpendQuery(_fixture.DataSource).GetAsync(TheHour, "team");
+
+        spend.TotalCostUsd.ShouldBe(0.012m);
+        // search: A + B = 0.0117, 2 requests, 4 calls, input 1000+2000+500+500, output 500+1000+0+100.
+        spend.Rows[0].ShouldBe(new SpendRow("search", 0.0117m, 2, 4, 4000, 1600, 0, 0, 0));
+        // support: C (no call) + D = 0.0003, 2 requests, 2 calls, input 100+100, output 0+50.
+        spend.Rows[1].ShouldBe(new SpendRow("support", 0.0003m, 2, 2, 200, 50, 0, 0, 0));
+        spend.Rows.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Spend_by_model_and_by_user_follow_the_calls()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+        var spend = new SpendQuery(_fixture.DataSource);
+
+        var byModel = await spend.GetAsync(TheHour, "model");
+        var byUser = await spend.GetAsync(TheHour, "user");
+
+        // small-model: 0.002 + 0.004 + 0.0007 + 0.0001 + 0.0002 = 0.007 in A, B, D; big-model: 0.005 in B.
+        byModel.Rows.ShouldBe([new SpendRow("small-model", 0.007m, 3, 5, 3700, 1650, 0, 0, 0), new SpendRow("big-model", 0.005m, 1, 1, 500, 0, 0, 0, 0)]);
+        // u1 is set on A's root only; its calls inherit no user, so u1 has A's request but no call.
+        byUser.Rows.ShouldBe([new SpendRow(null, 0.012m, 3, 6, 4200, 1650, 0, 0, 0), new SpendRow("u1", 0m, 1, 0, 0, 0, 0, 0, 0)]);
+    }
+
+    [Fact]
+    public async Task A_retried_export_of_the_same_spans_changes_no_figure()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+        var before = await _fixture.DumpRollupsAsync();
+
+        await _fixture.Writer.WriteAsync([.. _fixture.TraceA(), .. _fixture.TraceB()]);
+        await _fixture.Rollups.RunAsync();
+
+        (await _fixture.DumpRollupsAsync()).ShouldBe(before);
+        (await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter())).CostUsd.ShouldBe(0.012m);
+    }
+
+    [Fact]
+    public async Task Recomputing_a_window_yields_identical_rows()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+        var first = await _fixture.DumpRollupsAsync();
+
+        await _fixture.Rollups.RecomputeAsync(Hour.AddHours(-3), Hour.AddHours(3));
+
+        var second = await _fixture.DumpRollupsAsync();
+        second.ShouldBe(first);
+        second.ShouldContain("small-model");
+    }
+
+    [Fact]
+    public async Task A_late_span_corrects_the_hour_that_was_already_rolled_up()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+
+        // D's third attempt arrives after the hour was rolled up: 1000 in + 1000 out on small-model = 0.003.
+        await _fixture.Writer.WriteAsync([Call(4, 9, parent: 1, _fixture.Small, input: 1000, output: 1000, offsetSeconds: 4)]);
+        var result = await _fixture.Rollups.RunAsync();
+
+        result.Hours.ShouldBeGreaterThan(0);
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter(Team: "support"));
+        // D: 0.0003 + 0.003; C: 0; still two requests.
+        summary.CostUsd.ShouldBe(0.0033m);
+        summary.Requests.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_late_span_hours_after_its_hour_lands_in_its_own_hour()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+        var earlier = Hour.AddHours(-5);
+
+        await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: earlier)]);
+        await _fixture.Rollups.RunAsync();
+
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(MetricsWindow.Create(earlier, earlier.AddHours(1)), new SummaryFilter());
+        // 1000 in × 10 per million = 0.01, one request without attribution.
+        summary.CostUsd.ShouldBe(0.01m);
+        summary.Requests.ShouldBe(1);
+        (await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter())).CostUsd.ShouldBe(0.012m);
+    }
+
+    [Fact]
+    public async Task A_re_priced_span_corrects_its_hour()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+
+        // small-model now costs 2 in, 4 out from 1 November: every small-model call costs twice as much.
+        var doubled = TestPrices.Make("testco", "small-model", 2m, 4m, new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), PriceOrigins.Custom);
+        doubled.Tier = PriceTiers.Small;
+        await _fixture.Prices.AddAsync(doubled, "test");
+        await new RepricingService(_fixture.DataSource, _fixture.Prices, NullLogger<RepricingService>.Instance)
+            .RunAsync(Hour.AddDays(-1), Hour.AddDays(1), "test");
+        await _fixture.Rollups.RunAsync();
+
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter());
+        // small-model 0.007 × 2 = 0.014, big-model unchanged 0.005.
+        summary.CostUsd.ShouldBe(0.019m);
+    }
+
+    [Fact]
+    public async Task Feature_pnl_prorates_revenue_to_the_window()
+    {
+        await _fixture.WriteAllAsync();
+        // 24 USD over the whole day: 1 USD for the one hour asked.
+        await _fixture.Database.ExecuteAsync(
+            "INSERT INTO revenue (project_id, feature, period_start, period_end, amount_usd, created_by) VALUES (1, 'answers', '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z', 24, 'test')");
+        await _fixture.Rollups.RunAsync();
+
+        var pnl = await new FeaturePnlQuery(_fixture.DataSource).GetAsync(TheHour);
+
+        var answers = pnl.Rows.Single(r => r.Feature == "answers");
+        answers.RevenueUsd.ShouldBe(1m);
+        answers.CostUsd.ShouldBe(0.0117m);
+        // 1 − 0.0117
+        answers.MarginUsd.ShouldBe(0.9883m);
+        answers.MarginPct.ShouldBe(0.9883m);
+        answers.Requests.ShouldBe(2);
+        // 0.0117 / 2
+        answers.CostPerRequestUsd.ShouldBe(0.00585m);
+        answers.PreviousCostUsd.ShouldBe(0m);
+        // The hour before (09:00-10:00) earns 1 USD too.
+        answers.PreviousRevenueUsd.ShouldBe(1m);
+        var triage = pnl.Rows.Single(r => r.Feature == "triage");
+        triage.RevenueUsd.ShouldBe(0m);
+        triage.MarginUsd.ShouldBe(-0.0003m);
+        triage.MarginPct.ShouldBeNull();
+        (await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter(Feature: "answers"))).CogsToRevenue.ShouldBe(0.0117m);
+    }
+
+    [Fact]
+    public async Task Orchestration_lists_savings_chains_and_latency()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Rollups.RunAsync();
+
+        var report = await new OrchestrationQuery(_fixture.DataSource, _fixture.Prices, TimeProvider.System).GetAsync(TheHour);
+
+        // small-model tokens 3700 in / 1650 out at big-model prices: 3700×10 + 1650×30 = 86500 per million = 0.0865;
+        // big-model's own 500 in = 0.005. Actual 0.012.
+        report.RoutingSavings.FrontierCostUsd.ShouldBe(0.0915m);
+        report.RoutingSavings.ActualCostUsd.ShouldBe(0.012m);
+        report.RoutingSavings.SavingsUsd.ShouldBe(0.0795m);
+        report.RoutingSavings.Providers.Single().FrontierModel.ShouldBe("big-model");
+        // triage: 1 cache hit × (0.0003 uncached cost / 1 uncached request) − 0 spent on the hit.
+        report.EstimatedCacheSavingsUsd.ShouldBe(0.0003m);
+        report.FallbackChains.ShouldBe([new FallbackChain("fallback", "big-model", "small-model", 1), new FallbackChain("retry", "small-model", "small-model", 1)]);
+        // Every call lasts 1000 ms: bucket [2^9.75, 2^10) ms, reported as 1024. Every request lasts 5000 ms: 2^12.5 ≈ 5793.
+        report.LatencyByModel.ShouldContain(new LatencyRow("small-model", 5, 1024, 1024));
+        report.LatencyByFeature.ShouldContain(new LatencyRow("answers", 2, 5793, 5793));
+    }
+
+    [Fact]
+    public async Task Daily_rows_are_the_sum_of_the_hourly_rows()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: Hour.AddHours(3))]);
+        await _fixture.Rollups.RunAsync();
+
+        var day = MetricsWindow.Create(Hour.Date, Hour.Date.AddDays(1));
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(day, new SummaryFilter());
+
+        // 0.012 at 10:00 + 0.01 at 13:00, read from the daily rows.
+        summary.CostUsd.ShouldBe(0.022m);
+        summary.Requests.ShouldBe(5);
+        (await _fixture.Database.ScalarAsync<decimal>("SELECT sum(cost_usd) FROM rollup_spans_daily")).ShouldBe(0.022m);
+    }
+}

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Keys;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Projects;
@@ -31,6 +32,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<RepricingService>();
         services.AddScoped<SpanQuery>();
         services.AddSingleton<Revenue.RevenueStore>();
+        services.AddTollgateInsights();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

@@ -47,12 +47,12 @@ public static class MaturityAssessment
         var criteria = new List<MaturityCriterion>
         {
             new(1, "AI calls observed", f.BillingSpans > 0,
-                $"{Count(f.BillingSpans)} billing spans in the window",
+                $"{Plural(f.BillingSpans, "billing span")} in the window",
                 "Send traces of your model calls to the OTLP endpoint (port 4318 or 4317) with an ingest key."),
             PricedCalls(f),
             AttributedCost(f),
             new(3, "Budgets defined", f.Budgets > 0,
-                $"{Count(f.Budgets)} budgets defined",
+                $"{Plural(f.Budgets, "budget")} defined",
                 "Define a budget for the total or for each team (POST /api/v1/budgets)."),
             FeaturesWithRevenue(f),
             Routing(f),
@@ -117,7 +117,7 @@ public static class MaturityAssessment
     {
         var count = f.Features.Count(x => x.Feature is not null && x.RevenueUsd > 0);
         return new(4, "Revenue attached to features", count >= FeaturesWithRevenueNeeded,
-            $"{Count(count)} features with revenue in the window",
+            $"{Plural(count, "feature")} with revenue in the window",
             "Report revenue per feature (POST /api/v1/revenue) for at least two features.");
     }
 
@@ -149,6 +149,8 @@ public static class MaturityAssessment
     }
 
     private static decimal Share(long part, long whole) => whole > 0 ? (decimal)part / whole : 0m;
+
+    private static string Plural(long value, string noun) => $"{Count(value)} {noun}{(value == 1 ? "" : "s")}";
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -51,7 +51,7 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
                 var (source, target) = (reader.GetString(0), reader.GetString(1));
                 var firstSeen = reader.GetFieldValue<DateTime>(5);
                 histograms.TryGetValue((source, target), out var buckets);
-                edges.Add(new MapEdge(source, target, reader.GetInt64(2), reader.GetInt64(3), reader.GetDecimal(4),
+                edges.Add(new MapEdge(source, target, reader.GetInt64(2), reader.GetInt64(3), reader.GetDecimal(4) / 1.000000000000000000000000000000000m,
                     buckets is null ? null : LatencyHistogram.Percentile(buckets, 0.95), firstSeen, firstSeen >= window.From));
             }
         }

@@ -55,7 +55,7 @@ internal static class DependencySpanReader
                 reader.GetFieldValue<DateTime>(12),
                 reader.GetFieldValue<DateTime>(13),
                 reader.GetBoolean(14),
-                reader.IsDBNull(15) ? null : reader.GetDecimal(15),
+                reader.IsDBNull(15) ? null : reader.GetDecimal(15) / 1.000000000000000000000000000000000m,
                 Text(5)));
         }
 

@@ -133,8 +133,8 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
             CacheHitRequests = reader.GetInt64(2),
             BillingSpans = reader.GetInt64(3),
             PricedBillingSpans = reader.GetInt64(4),
-            CostUsd = reader.GetDecimal(5),
-            AttributedCostUsd = reader.GetDecimal(6),
+            CostUsd = Money(reader, 5),
+            AttributedCostUsd = Money(reader, 6),
             CustomModelCalls = reader.GetInt64(7),
             QualityCheckSpans = reader.GetInt64(8),
         };
@@ -156,7 +156,7 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
             while (await reader.ReadAsync(ct))
             {
                 var feature = reader.IsDBNull(0) ? null : reader.GetString(0);
-                rows.Add(new FeatureFigures(feature, reader.GetInt64(1), reader.GetInt64(2), reader.GetDecimal(3),
+                rows.Add(new FeatureFigures(feature, reader.GetInt64(1), reader.GetInt64(2), Money(reader, 3),
                     feature is not null && revenue.TryGetValue(feature, out var amount) ? amount : 0m));
             }
         }
@@ -189,7 +189,7 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetInt64(3),
-                reader.GetDecimal(4)));
+                Money(reader, 4)));
         }
 
         return cells;
@@ -210,7 +210,7 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            revenue[reader.GetString(0)] = decimal.Round(reader.GetDecimal(1), 6);
+            revenue[reader.GetString(0)] = decimal.Round(reader.GetDecimal(1), 6) / Scale;
         }
 
         return revenue;
@@ -244,6 +244,11 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
         await using var count = new NpgsqlCommand("SELECT count(*) FROM budgets", connection);
         return Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Divides out numeric's trailing zeros (0.4000000000 reads as 0.4).</summary>
+    private const decimal Scale = 1.000000000000000000000000000000000m;
+
+    private static decimal Money(NpgsqlDataReader reader, int ordinal) => reader.GetDecimal(ordinal) / Scale;
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, InsightWindow window, string sql)
     {

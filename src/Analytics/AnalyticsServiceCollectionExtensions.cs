@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Keys;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Projects;
@@ -37,6 +38,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<Metrics.SpendQuery>();
         services.AddSingleton<Metrics.FeaturePnlQuery>();
         services.AddSingleton<Metrics.OrchestrationQuery>();
+        services.AddTollgateInsights();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

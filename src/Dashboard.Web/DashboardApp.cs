@@ -76,6 +76,7 @@ public static class DashboardApp
         api.MapAttributionRulesApi();
         api.MapAnalyticsApi();
         api.MapJobsApi();
+        api.MapInsightsApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();

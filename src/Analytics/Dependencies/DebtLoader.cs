@@ -1,0 +1,55 @@
+using Npgsql;
+using NpgsqlTypes;
+using Tollgate.Analytics.Insights;
+
+namespace Tollgate.Analytics.Dependencies;
+
+/// <summary>
+/// Gathers the inputs of <see cref="OrchestrationDebt"/>: the period's edges from the rollup and
+/// the most recent traces (by root start) from raw spans, capped.
+/// </summary>
+public sealed class DebtLoader(NpgsqlDataSource dataSource, DependencyMap map)
+{
+    /// <summary>
+    /// Traces examined for chains, cascades and agent cost: the most recent ones, enough to show
+    /// the patterns, few enough to read in about a second.
+    /// </summary>
+    public const int MaxTraces = 2_000;
+
+    public async Task<DebtReport> LoadAsync(InsightWindow window, CancellationToken cancellationToken = default)
+    {
+        var graph = await map.LoadAsync(window, cancellationToken);
+        var traces = new List<IReadOnlyList<DependencySpan>>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand($"""
+            WITH traces AS (
+                SELECT project_id, trace_id FROM spans
+                WHERE parent_span_id IS NULL AND start_time >= $1 AND start_time < $2 AND ($3::integer IS NULL OR project_id = $3)
+                ORDER BY start_time DESC
+                LIMIT {MaxTraces + 1})
+            SELECT {DependencySpanReader.Columns}
+            FROM spans s JOIN traces t ON t.project_id = s.project_id AND t.trace_id = s.trace_id
+            WHERE s.start_time >= $4 AND s.start_time < $5
+            ORDER BY s.project_id, s.trace_id
+            """, connection))
+        {
+            command.Parameters.Add(new() { Value = window.From, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = window.To, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = (object?)window.ProjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            command.Parameters.Add(new() { Value = window.From - DependencyRollup.TraceReach, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = window.To + DependencyRollup.TraceReach, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await foreach (var (_, spans) in DependencySpanReader.ReadTracesAsync(command, cancellationToken))
+            {
+                traces.Add(spans);
+            }
+        }
+
+        var capped = traces.Count > MaxTraces;
+        if (capped)
+        {
+            traces.RemoveAt(traces.Count - 1);
+        }
+
+        return OrchestrationDebt.Analyse(window.From, window.To, graph.Edges, traces, MaxTraces, capped);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+
+namespace Tollgate.Analytics.Dependencies;
+
+/// <summary>Reads spans as <see cref="DependencySpan"/>s, one trace at a time, so memory holds one trace and not a period.</summary>
+internal static class DependencySpanReader
+{
+    /// <summary>
+    /// Spans of one trace beyond this are ignored: a runaway trace must not hold a rollup's
+    /// memory; ten thousand spans is far past any request worth drawing.
+    /// </summary>
+    public const int MaxSpansPerTrace = 10_000;
+
+    /// <summary>
+    /// The columns of a span as the map needs them, with "s" the spans alias; rows must come
+    /// ordered by project and trace.
+    /// </summary>
+    public const string Columns = """
+        s.project_id, s.trace_id, s.span_id, s.parent_span_id, s.service, s.agent, s.tool, s.billing, s.provider, s.model,
+        coalesce(s.attributes ->> 'db.system.name', s.attributes ->> 'db.system'), s.operation, s.start_time, s.end_time,
+        s.status_code = 2, CASE WHEN s.billing THEN coalesce(s.provided_cost_usd, s.computed_cost_usd) END
+        """;
+
+    public static async IAsyncEnumerable<(int ProjectId, List<DependencySpan> Spans)> ReadTracesAsync(
+        NpgsqlCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var current = new List<DependencySpan>();
+        var currentProject = 0;
+        string? currentTrace = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var project = reader.GetInt32(0);
+            var trace = Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1));
+            if (currentTrace is not null && (trace != currentTrace || project != currentProject))
+            {
+                yield return (currentProject, current);
+                current = [];
+            }
+
+            (currentProject, currentTrace) = (project, trace);
+            if (current.Count >= MaxSpansPerTrace)
+            {
+                continue;
+            }
+
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            var node = DependencyNodes.Of(Text(4), Text(5), Text(6), reader.GetBoolean(7), Text(8), Text(9), Text(10), Text(11));
+            current.Add(new DependencySpan(
+                trace,
+                Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)),
+                reader.IsDBNull(3) ? null : Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(3)),
+                node,
+                reader.GetFieldValue<DateTime>(12),
+                reader.GetFieldValue<DateTime>(13),
+                reader.GetBoolean(14),
+                reader.IsDBNull(15) ? null : reader.GetDecimal(15) / 1.000000000000000000000000000000000m,
+                Text(5)));
+        }
+
+        if (currentTrace is not null)
+        {
+            yield return (currentProject, current);
+        }
+    }
+}

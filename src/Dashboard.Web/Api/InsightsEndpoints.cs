@@ -1,0 +1,162 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tollgate.Analytics.Benchmarks;
+using Tollgate.Analytics.Dependencies;
+using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Maturity;
+using Tollgate.Analytics.Scenarios;
+using Tollgate.Analytics.Storage;
+
+namespace Tollgate.Dashboard.Web.Api;
+
+public sealed record NodeDto(string Id, string Kind, string Label, long CallsIn, decimal CostUsd);
+
+public sealed record EdgeDto(string Source, string Target, long Calls, long Errors, decimal CostUsd, double? P95Ms, DateTime FirstSeen, bool IsNew);
+
+public sealed record DependenciesDto(DateTime From, DateTime To, IReadOnlyList<NodeDto> Nodes, IReadOnlyList<EdgeDto> Edges, bool Truncated);
+
+public sealed record CriterionDto(int Level, string Name, bool Met, string Evidence);
+
+public sealed record MaturityDto(int Level, string Name, int Score, IReadOnlyList<CriterionDto> Criteria, MaturityNextStep? NextStep, DateTime From, DateTime To);
+
+/// <summary>A published band edge: exactly one of Above / Below, or From and To for a range.</summary>
+public sealed record BandDto(decimal? Above = null, decimal? Below = null, decimal? From = null, decimal? To = null);
+
+public sealed record BenchmarkRowDto(string Metric, string Label, string Unit, decimal? Value, string? Band, BandDto Low, BandDto Median, BandDto Elite);
+
+public sealed record BenchmarksDto(DateTime From, DateTime To, IReadOnlyList<BenchmarkRowDto> Rows);
+
+public sealed record BandsInput(decimal? Low, decimal? MedianFrom, decimal? MedianTo, decimal? Elite);
+
+public sealed record ScenarioInput(
+    DateTime? From, DateTime? To, decimal? VolumeMultiplier, decimal? SmallShare, decimal? MidShare, decimal? FrontierShare,
+    decimal? CacheHitRateDelta, List<ModelPriceChange>? ModelPriceChanges);
+
+/// <summary>Dependency map and orchestration debt, maturity, industry benchmarks and what-if scenarios.</summary>
+public static class InsightsEndpoints
+{
+    public static void MapInsightsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/dependencies", async Task<IResult> (DateTime? from, DateTime? to, string? project, DependencyMap map, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        {
+            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var graph = await map.LoadAsync(window!, ct);
+            return TypedResults.Ok(new DependenciesDto(graph.From, graph.To,
+                [.. graph.Nodes.Select(n => new NodeDto(n.Id, n.Kind, n.Label, n.CallsIn, n.CostUsdIn))],
+                [.. graph.Edges.Select(e => new EdgeDto(e.Source, e.Target, e.Calls, e.Errors, e.CostUsd, e.P95Ms, e.FirstSeen, e.IsNew))],
+                graph.Truncated));
+        });
+
+        api.MapGet("/dependencies/debt", async Task<IResult> (DateTime? from, DateTime? to, string? project, DebtLoader debt, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        {
+            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            return problem ?? TypedResults.Ok(await debt.LoadAsync(window!, ct));
+        });
+
+        api.MapGet("/maturity", async Task<IResult> (DateTime? from, DateTime? to, string? project, OrganisationFiguresLoader figures, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        {
+            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var result = MaturityAssessment.Assess(await figures.LoadAsync(window!, ct));
+            return TypedResults.Ok(new MaturityDto(result.Level, result.Name, result.Score,
+                [.. result.Criteria.Select(c => new CriterionDto(c.Level, c.Name, c.Met, c.Evidence))], result.NextStep, window!.From, window.To));
+        });
+
+        api.MapGet("/benchmarks", async Task<IResult> (DateTime? from, DateTime? to, string? project, OrganisationFiguresLoader figures, BenchmarkBandStore bands,
+            TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        {
+            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var rows = BenchmarkReport.Build(await figures.LoadAsync(window!, ct), await bands.ListAsync(ct));
+            return TypedResults.Ok(new BenchmarksDto(window!.From, window.To, [.. rows.Select(ToDto)]));
+        });
+
+        api.MapPut("/benchmarks/bands/{metric}", async Task<IResult> (string metric, BandsInput? input, ClaimsPrincipal user, BenchmarkBandStore bands, CancellationToken ct) =>
+        {
+            if (input is not { Low: { } low, MedianFrom: { } medianFrom, MedianTo: { } medianTo, Elite: { } elite })
+            {
+                return Invalid("Bands not changed", "The body must be { low, medianFrom, medianTo, elite } with numbers (fractions, or USD for cost per request).");
+            }
+
+            try
+            {
+                var updated = await bands.UpdateAsync(metric, low, medianFrom, medianTo, elite, user.Identity?.Name ?? "unknown", ct);
+                return updated is null
+                    ? TypedResults.Problem(statusCode: 404, title: "Unknown metric", detail: $"There is no benchmark metric '{metric}'; GET /api/v1/benchmarks lists them.")
+                    : TypedResults.Ok(ToDto(new BenchmarkRow(updated, null, null)));
+            }
+            catch (ArgumentException ex)
+            {
+                return Invalid("Bands not changed", ex.Message);
+            }
+        }).RequireAuthorization(ApiPolicies.Admin);
+
+        api.MapPost("/scenarios", async Task<IResult> (ScenarioInput? input, string? project, OrganisationFiguresLoader figures, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        {
+            if (input is null)
+            {
+                return Invalid("Scenario not projected", "The body must be { from, to, volumeMultiplier, smallShare?, midShare?, frontierShare?, cacheHitRateDelta?, modelPriceChanges? }.");
+            }
+
+            var scenario = new Scenario(input.VolumeMultiplier ?? 1m, input.SmallShare, input.MidShare, input.FrontierShare,
+                input.CacheHitRateDelta ?? 0m, input.ModelPriceChanges);
+            if (scenario.Problem() is { } scenarioProblem)
+            {
+                return Invalid("Scenario not projected", scenarioProblem);
+            }
+
+            var (window, problem) = await WindowAsync(input.From, input.To, project, db, time, ct);
+            return problem ?? TypedResults.Ok(ScenarioProjection.Project(await figures.LoadAsync(window!, ct), scenario));
+        });
+    }
+
+    private static BenchmarkRowDto ToDto(BenchmarkRow row)
+    {
+        var b = row.Bands;
+        return b.HigherIsBetter
+            ? new(b.Metric, b.Label, b.Unit, row.Value, row.Band, new(Below: b.LowBound), new(From: b.MedianFrom, To: b.MedianTo), new(Above: b.EliteBound))
+            : new(b.Metric, b.Label, b.Unit, row.Value, row.Band, new(Above: b.LowBound), new(From: b.MedianFrom, To: b.MedianTo), new(Below: b.EliteBound));
+    }
+
+    /// <summary>The window (default: the last 30 days) and project (by name or id; all when absent), or the problem to answer.</summary>
+    private static async Task<(InsightWindow? Window, IResult? Problem)> WindowAsync(
+        DateTime? from, DateTime? to, string? project, TollgateDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        int? projectId = null;
+        if (!string.IsNullOrWhiteSpace(project))
+        {
+            var match = await db.Projects.AsNoTracking().Where(p => p.Name == project).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+            if (match is null && int.TryParse(project, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                && await db.Projects.AnyAsync(p => p.Id == id, ct))
+            {
+                match = id;
+            }
+
+            if (match is null)
+            {
+                return (null, TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: $"There is no project '{project}'."));
+            }
+
+            projectId = match;
+        }
+
+        var window = InsightWindow.Resolve(from, to, projectId, time.GetUtcNow().UtcDateTime);
+        return window.Problem() is { } problem ? (null, Invalid("Invalid window", problem)) : (window, null);
+    }
+
+    private static ProblemHttpResult Invalid(string title, string detail) => TypedResults.Problem(statusCode: 400, title: title, detail: detail);
+}

@@ -1,0 +1,80 @@
+using Tollgate.Analytics.Dependencies;
+using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Tests.Insights;
+using static Tollgate.Testing.TestSpans;
+
+namespace Tollgate.Analytics.Tests.Dependencies;
+
+public sealed class DependencyRollupTests : InsightsDatabaseTest
+{
+    private static readonly DateTime H10 = new(2026, 11, 2, 10, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task The_map_reads_hourly_edges_flags_a_new_one_and_recomputing_changes_nothing()
+    {
+        await WriteThreeTracesAsync();
+        var rollup = new DependencyRollup(DataSource);
+
+        var written = await rollup.RecomputeHoursAsync(Project, H10, H10.AddHours(3));
+        var again = await rollup.RecomputeHoursAsync(Project, H10, H10.AddHours(3));
+        var graph = await new DependencyMap(DataSource).LoadAsync(new InsightWindow(H10.AddHours(1), H10.AddHours(3), Project));
+
+        // Hour 10: gateway → gpt-4o. Hour 11: gateway → gpt-4o, gateway → search. Hour 12: gateway → gpt-4o
+        // (its call started at 12:00:01 under a root that started at 11:59:59).
+        (written, again).ShouldBe((4, 4));
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM dependency_edges_hourly")).ShouldBe(4);
+        graph.Edges.Count.ShouldBe(2);
+        var model = graph.Edges.Single(e => e.Target == "model:openai/gpt-4o");
+        // Two calls in the window ($0.25 + $0.125), first seen in hour 10, before the window: not new.
+        // Both lasted 400 ms: log2(400)·4 = 34.58 → bucket 35, reported as 2^8.625 = 256 · 1.5422 = 394.806 ms.
+        model.ShouldBe(new MapEdge("service:gateway", "model:openai/gpt-4o", 2, 0, 0.375m, 394.806, H10.AddSeconds(2), false));
+        var search = graph.Edges.Single(e => e.Target == "tool:search");
+        search.ShouldBe(new MapEdge("service:gateway", "tool:search", 1, 1, 0m, 98.701, H10.AddHours(1).AddSeconds(3), true));
+        graph.Nodes.Select(n => (n.Id, n.Kind, n.Label, n.CallsIn)).ShouldBe(
+        [
+            ("model:openai/gpt-4o", "model", "openai/gpt-4o", 2L),
+            ("service:gateway", "service", "gateway", 0L),
+            ("tool:search", "tool", "search", 1L),
+        ]);
+    }
+
+    [Fact]
+    public async Task A_span_arriving_late_is_counted_when_its_hour_is_recomputed()
+    {
+        await WriteThreeTracesAsync();
+        var rollup = new DependencyRollup(DataSource);
+        await rollup.RecomputeHoursAsync(null, H10, H10.AddHours(1));
+
+        await Writer.WriteAsync([Chat(Project, 1, 3, 1, "gateway", H10.AddSeconds(5), "openai", "gpt-4o", 0.5m)]);
+        await rollup.RecomputeHoursAsync(null, H10, H10.AddHours(1));
+
+        // Hour 10 now holds two gpt-4o calls: $0.50 + $0.50.
+        (await Database.ScalarAsync<long>($"SELECT calls FROM dependency_edges_hourly WHERE hour = '{H10:O}'")).ShouldBe(2);
+        (await Database.ScalarAsync<decimal>($"SELECT cost_usd FROM dependency_edges_hourly WHERE hour = '{H10:O}'")).ShouldBe(1.0m);
+    }
+
+    [Fact]
+    public async Task More_than_a_month_of_hours_per_call_is_refused()
+    {
+        var rollup = new DependencyRollup(DataSource);
+
+        await Should.ThrowAsync<ArgumentException>(() => rollup.RecomputeHoursAsync(null, H10, H10.AddHours(DependencyRollup.MaxHoursPerCall + 1)));
+    }
+
+    private async Task WriteThreeTracesAsync()
+    {
+        var search = Span(Project, 2, 3, 1, "gateway", H10.AddHours(1).AddSeconds(3));
+        search.Tool = "search";
+        search.StatusCode = 2;
+        await Writer.WriteAsync(
+        [
+            Root(Project, 1, 1, "gateway", H10.AddSeconds(1)),
+            Chat(Project, 1, 2, 1, "gateway", H10.AddSeconds(2), "openai", "gpt-4o", 0.5m),
+            Root(Project, 2, 1, "gateway", H10.AddHours(1).AddSeconds(1)),
+            Chat(Project, 2, 2, 1, "gateway", H10.AddHours(1).AddSeconds(2), "openai", "gpt-4o", 0.25m),
+            search,
+            Root(Project, 3, 1, "gateway", H10.AddHours(2).AddSeconds(-1), ms: 5000),
+            Chat(Project, 3, 2, 1, "gateway", H10.AddHours(2).AddSeconds(1), "openai", "gpt-4o", 0.125m),
+        ]);
+    }
+}

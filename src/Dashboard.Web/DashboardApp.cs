@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Tollgate.Analytics;
+using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Telemetry;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Api;
@@ -36,6 +37,7 @@ public static class DashboardApp
         });
 
         builder.Services.AddTollgateAnalytics(options);
+        builder.Services.AddTollgateBudgets(options);
         if (options.Ingest.Embedded)
         {
             builder.Services.AddTollgateIngest(options);
@@ -71,6 +73,10 @@ public static class DashboardApp
         api.MapPatternsApi();
         api.MapKeysApi();
         api.MapProjectsApi();
+        api.MapBudgetsApi();
+        api.MapGovernanceApi();
+        api.MapAuditApi();
+        api.MapUsersApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();

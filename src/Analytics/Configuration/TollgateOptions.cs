@@ -28,4 +28,8 @@ public sealed class TollgateOptions
     public string? BootstrapAdminPassword { get; set; }
 
     public IngestOptions Ingest { get; set; } = new();
+
+    public BudgetOptions Budgets { get; set; } = new();
+
+    public SmtpOptions Smtp { get; set; } = new();
 }

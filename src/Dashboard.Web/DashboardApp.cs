@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Tollgate.Analytics;
 using Tollgate.Analytics.Jobs;
+using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Telemetry;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Api;
@@ -37,6 +38,7 @@ public static class DashboardApp
         });
 
         builder.Services.AddTollgateAnalytics(options);
+        builder.Services.AddTollgateBudgets(options);
         if (options.Ingest.Embedded)
         {
             builder.Services.AddTollgateIngest(options);
@@ -77,6 +79,10 @@ public static class DashboardApp
         api.MapAnalyticsApi();
         api.MapJobsApi();
         api.MapInsightsApi();
+        api.MapBudgetsApi();
+        api.MapGovernanceApi();
+        api.MapAuditApi();
+        api.MapUsersApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -113,6 +113,7 @@ public static class TollgateOptionsLoader
             errors.Add("Tollgate:BootstrapAdminUser and Tollgate:BootstrapAdminPassword must be set together.");
         }
 
+        errors.AddRange(Budgets.BudgetOptionsCheck.Problems(options.Budgets));
         CheckKey(errors, "Tollgate:BootstrapIngestKey", options.BootstrapIngestKey);
         CheckKey(errors, "Tollgate:BootstrapAdminKey", options.BootstrapAdminKey);
         return errors;

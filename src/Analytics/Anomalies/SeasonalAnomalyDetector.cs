@@ -1,0 +1,206 @@
+namespace Tollgate.Analytics.Anomalies;
+
+/// <summary>
+/// Online anomaly detector for one series (a team's hourly cost, a NAB file). Each point is
+/// scored against a forecast built only from the points before it: a robust level plus daily and
+/// weekly seasonal offsets learned per phase bucket, with a robust residual scale. Updates are
+/// winsorised so that outliers barely move the model, and a run of residuals on one side is taken
+/// as a level shift and re-learned at once instead of being flagged for ever.
+/// </summary>
+public sealed class SeasonalAnomalyDetector
+{
+    /// <summary>Half-width of the normal band in residual standard deviations; a point on the band's edge scores 0.5.</summary>
+    public const double BandWidth = 4.0;
+
+    // Points used to infer the sampling interval and to seed level and scale robustly.
+    private const int WarmupPoints = 12;
+    // Gains of the exponentially weighted level and scale: about 10 and 40 points of memory.
+    private const double LevelGain = 0.1;
+    private const double ScaleGain = 0.025;
+    // Residuals beyond this many deviations are clipped before they update the model (Huber).
+    private const double ClipWidth = 2.5;
+    // This many consecutive residuals beyond ShiftWidth on one side mean the level moved.
+    private const int ShiftPoints = 6;
+    private const double ShiftWidth = 3.0;
+    // Gains of the seasonal offsets once a bucket has been seen a few times.
+    private const double DailyGain = 0.15;
+    private const double WeeklyGain = 0.1;
+    // E|X| of a normal variable is 0.798 sigma: converts a mean absolute residual to a deviation.
+    private const double AbsToSigma = 1.2533;
+
+    private static readonly TimeSpan _day = TimeSpan.FromDays(1);
+    private static readonly TimeSpan _week = TimeSpan.FromDays(7);
+
+    private readonly List<double> _warmupValues = new(WarmupPoints);
+    private readonly List<DateTime> _warmupTimes = new(WarmupPoints);
+    private readonly double[] _recentResiduals = new double[ShiftPoints];
+    private SeasonalProfile? _daily;
+    private SeasonalProfile? _weekly;
+    private double _level;
+    private double _scale;
+    private double _magnitude;
+    private int _recentCount;
+    private long _count;
+
+    public long Count => _count;
+
+    public AnomalyScore Observe(DateTime timestamp, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException("Values must be finite numbers.", nameof(value));
+        }
+        _count++;
+        if (_warmupValues.Count < WarmupPoints)
+        {
+            return Warmup(timestamp, value);
+        }
+
+        var dailyBucket = _daily?.Bucket(timestamp) ?? 0;
+        var weeklyBucket = _weekly?.Bucket(timestamp) ?? 0;
+        var seasonal = (_daily?.Offset(dailyBucket) ?? 0) + (_weekly?.Offset(weeklyBucket) ?? 0);
+        var expected = _level + seasonal;
+        var sigma = Sigma();
+        var residual = value - expected;
+        var z = Math.Abs(residual) / sigma;
+        var score = z * z / (z * z + BandWidth * BandWidth);
+        var result = new AnomalyScore(score, expected, expected - BandWidth * sigma, expected + BandWidth * sigma);
+
+        Learn(timestamp, value, residual, sigma, dailyBucket, weeklyBucket);
+        return result;
+    }
+
+    public static AnomalyScore[] ScoreSeries(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(timestamps);
+        ArgumentNullException.ThrowIfNull(values);
+        if (timestamps.Count != values.Count)
+        {
+            throw new ArgumentException("Timestamps and values must have the same length.", nameof(values));
+        }
+        var detector = new SeasonalAnomalyDetector();
+        var scores = new AnomalyScore[values.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = detector.Observe(timestamps[i], values[i]);
+        }
+        return scores;
+    }
+
+    private double Sigma()
+    {
+        // A floor relative to the series' magnitude keeps a perfectly flat series from turning
+        // rounding noise into infinite scores.
+        return Math.Max(_scale, Math.Max(1e-3 * _magnitude, 1e-9));
+    }
+
+    private void Learn(DateTime timestamp, double value, double residual, double sigma, int dailyBucket, int weeklyBucket)
+    {
+        _magnitude += 0.01 * (Math.Abs(value) - _magnitude);
+        if (DetectShift(residual, sigma))
+        {
+            return;
+        }
+        var clipped = Math.Clamp(residual, -ClipWidth * sigma, ClipWidth * sigma);
+        _level += LevelGain * clipped;
+        var remaining = (1 - LevelGain) * clipped;
+        if (_daily is not null)
+        {
+            var offset = _daily.Offset(dailyBucket);
+            _daily.Learn(timestamp, dailyBucket, offset + remaining);
+            remaining -= _daily.Offset(dailyBucket) - offset;
+        }
+        if (_weekly is not null)
+        {
+            _weekly.Learn(timestamp, weeklyBucket, _weekly.Offset(weeklyBucket) + remaining);
+        }
+        var absolute = Math.Min(Math.Abs(residual), ClipWidth * sigma) * AbsToSigma;
+        _scale += ScaleGain * (absolute - _scale);
+    }
+
+    /// <summary>
+    /// A run of residuals all beyond the band on the same side is a new level, not a string of
+    /// anomalies: move the level by their median and forget the run.
+    /// </summary>
+    private bool DetectShift(double residual, double sigma)
+    {
+        if (Math.Abs(residual) < ShiftWidth * sigma
+            || (_recentCount > 0 && Math.Sign(residual) != Math.Sign(_recentResiduals[_recentCount - 1])))
+        {
+            _recentCount = 0;
+            if (Math.Abs(residual) < ShiftWidth * sigma)
+            {
+                return false;
+            }
+        }
+        _recentResiduals[_recentCount++] = residual;
+        if (_recentCount < ShiftPoints)
+        {
+            return false;
+        }
+        var run = (double[])_recentResiduals.Clone();
+        Array.Sort(run);
+        _level += (run[ShiftPoints / 2 - 1] + run[ShiftPoints / 2]) / 2;
+        _recentCount = 0;
+        return true;
+    }
+
+    private AnomalyScore Warmup(DateTime timestamp, double value)
+    {
+        _warmupValues.Add(value);
+        _warmupTimes.Add(timestamp);
+        var median = Median(_warmupValues);
+        if (_warmupValues.Count == WarmupPoints)
+        {
+            _level = median;
+            _magnitude = Math.Abs(median);
+            var deviations = _warmupValues.Select(v => Math.Abs(v - median)).ToList();
+            _scale = 1.4826 * Median(deviations);
+            CreateProfiles();
+        }
+        return new AnomalyScore(0, median, median, median);
+    }
+
+    /// <summary>
+    /// Seasonal profiles exist only where they mean something: a daily profile when a day holds
+    /// at least four samples, a weekly one when a week holds at least seven buckets.
+    /// </summary>
+    private void CreateProfiles()
+    {
+        var deltas = new List<double>(WarmupPoints);
+        for (var i = 1; i < _warmupTimes.Count; i++)
+        {
+            deltas.Add((_warmupTimes[i] - _warmupTimes[i - 1]).Ticks);
+        }
+        var interval = TimeSpan.FromTicks((long)Median(deltas));
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+        if (interval <= _day / 4)
+        {
+            var bucket = interval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : RoundToDivisor(interval, _day);
+            _daily = new SeasonalProfile(_day, bucket, DailyGain);
+        }
+        if (interval <= _day)
+        {
+            var bucket = interval <= TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : RoundToDivisor(interval, _week);
+            _weekly = new SeasonalProfile(_week, bucket, WeeklyGain);
+        }
+    }
+
+    // The bucket width nearest to the interval that divides the period exactly.
+    private static TimeSpan RoundToDivisor(TimeSpan interval, TimeSpan period)
+    {
+        var buckets = Math.Max(1, (int)Math.Round(period.Ticks / (double)interval.Ticks));
+        return TimeSpan.FromTicks(period.Ticks / buckets);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

@@ -25,6 +25,15 @@ public sealed class SeasonalAnomalyDetector
     // Gains of the seasonal offsets once a bucket has been seen a few times.
     private const double DailyGain = 0.15;
     private const double WeeklyGain = 0.1;
+    // The scale never drops below this share of the series' mean absolute deviation, so a
+    // mostly-constant series (zeros with occasional bursts) does not give infinite scores.
+    private const double DispersionFloor = 0.25;
+    private const double DispersionGain = 0.01;
+    // Tracks the 99th percentile of the series' own standardised residuals; a series whose
+    // residuals are heavier-tailed than normal (2.58 at that percentile) gets a wider band.
+    private const double TailQuantile = 0.99;
+    private const double NormalTail = 2.58;
+    private const double TailGain = 0.1;
     // E|X| of a normal variable is 0.798 sigma: converts a mean absolute residual to a deviation.
     private const double AbsToSigma = 1.2533;
 
@@ -39,6 +48,8 @@ public sealed class SeasonalAnomalyDetector
     private double _level;
     private double _scale;
     private double _magnitude;
+    private double _dispersion;
+    private double _tail = NormalTail;
     private int _recentCount;
     private long _count;
 
@@ -63,9 +74,13 @@ public sealed class SeasonalAnomalyDetector
         var sigma = Sigma();
         var residual = value - expected;
         var z = Math.Abs(residual) / sigma;
-        var score = z * z / (z * z + BandWidth * BandWidth);
-        var result = new AnomalyScore(score, expected, expected - BandWidth * sigma, expected + BandWidth * sigma);
+        var width = sigma * Math.Max(1, _tail / NormalTail);
+        var adjusted = Math.Abs(residual) / width;
+        var score = adjusted * adjusted / (adjusted * adjusted + BandWidth * BandWidth);
+        var result = new AnomalyScore(score, expected, expected - BandWidth * width, expected + BandWidth * width);
 
+        _tail *= Math.Exp(TailGain * ((z > _tail ? 1 : 0) - (1 - TailQuantile)));
+        _dispersion += DispersionGain * (Math.Abs(residual) - _dispersion);
         Learn(timestamp, value, residual, sigma, dailyBucket, weeklyBucket);
         return result;
     }
@@ -91,7 +106,7 @@ public sealed class SeasonalAnomalyDetector
     {
         // A floor relative to the series' magnitude keeps a perfectly flat series from turning
         // rounding noise into infinite scores.
-        return Math.Max(_scale, Math.Max(1e-3 * _magnitude, 1e-9));
+        return Math.Max(Math.Max(_scale, DispersionFloor * _dispersion), Math.Max(1e-3 * _magnitude, 1e-9));
     }
 
     private void Learn(DateTime timestamp, double value, double residual, double sigma, int dailyBucket, int weeklyBucket)
@@ -156,6 +171,7 @@ public sealed class SeasonalAnomalyDetector
             _magnitude = Math.Abs(median);
             var deviations = _warmupValues.Select(v => Math.Abs(v - median)).ToList();
             _scale = 1.4826 * Median(deviations);
+            _dispersion = deviations.Average();
             CreateProfiles();
         }
         return new AnomalyScore(0, median, median, median);

@@ -118,12 +118,15 @@ public sealed class SeasonalAnomalyDetector
         }
         var clipped = Math.Clamp(residual, -ClipWidth * sigma, ClipWidth * sigma);
         _level += LevelGain * clipped;
+        // A bucket still learning its first cycles takes the whole residual: a daily pattern's
+        // sharp edges are not outliers, and clipping them would keep them unlearnt for days.
         var remaining = (1 - LevelGain) * clipped;
         if (_daily is not null)
         {
             var offset = _daily.Offset(dailyBucket);
-            _daily.Learn(timestamp, dailyBucket, offset + remaining);
-            remaining -= _daily.Offset(dailyBucket) - offset;
+            var share = _daily.IsLearning(dailyBucket) ? residual - LevelGain * clipped : remaining;
+            _daily.Learn(timestamp, dailyBucket, offset + share);
+            remaining = share - (_daily.Offset(dailyBucket) - offset);
         }
         if (_weekly is not null)
         {

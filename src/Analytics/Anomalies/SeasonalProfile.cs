@@ -28,6 +28,11 @@ internal sealed class SeasonalProfile
 
     public int Buckets { get; }
 
+    /// <summary>While a bucket has been seen in fewer cycles than this, it learns from unclipped residuals.</summary>
+    public const int LearningCycles = 3;
+
+    public bool IsLearning(int bucket) => _cycles[bucket] < LearningCycles;
+
     public int Bucket(DateTime timestamp) => (int)(timestamp.Ticks / _bucketTicks % Buckets);
 
     /// <summary>

@@ -25,6 +25,38 @@ catch (FileNotFoundException error)
 var points = files.Sum(f => f.Values.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"NAB folder {Path.GetFullPath(folder)}: {files.Count} files, {points} points, {files.Sum(f => f.Windows.Count)} windows"));
 
+if (args.Contains("--search"))
+{
+    CoordinateSearch.Run(files, DetectorSettings.Default, 2);
+    return 0;
+}
+if (args.Contains("--tune"))
+{
+    var d = DetectorSettings.Default;
+    Tuning.Run(files, new (string, DetectorSettings)[]
+    {
+        ("default", d),
+        ("magnitude floor 0.01", d with { MagnitudeFloor = 0.01 }),
+        ("tail 0.999", d with { TailQuantile = 0.999, NormalTail = 3.29 }),
+        ("tail 0.995", d with { TailQuantile = 0.995, NormalTail = 2.807 }),
+        ("repeat 50 x0.5", d with { RepeatPoints = 50, RepeatFactor = 0.5 }),
+        ("repeat 200 x0.7", d with { RepeatPoints = 200, RepeatFactor = 0.7 }),
+        ("level gain 0.05", d with { LevelGain = 0.05 }),
+        ("level gain 0.2", d with { LevelGain = 0.2 }),
+        ("scale gain 0.01", d with { ScaleGain = 0.01 }),
+        ("scale gain 0.05", d with { ScaleGain = 0.05 }),
+        ("shift points 12", d with { ShiftPoints = 12 }),
+        ("shift points 4", d with { ShiftPoints = 4 }),
+        ("dispersion floor 0.5", d with { DispersionFloor = 0.5 }),
+        ("dispersion floor 0.1", d with { DispersionFloor = 0.1 }),
+        ("clip 2", d with { ClipWidth = 2 }),
+        ("clip 3.5", d with { ClipWidth = 3.5 }),
+        ("daily gain 0.3", d with { DailyGain = 0.3 }),
+        ("weekly gain 0.2", d with { WeeklyGain = 0.2 }),
+    });
+    return 0;
+}
+
 var detectors = new (string Name, Func<NabFile, double[]> Run)[]
 {
     ("tollgate seasonal", f => SeasonalAnomalyDetector.ScoreSeries(f.Timestamps, f.Values).Select(s => s.Score).ToArray()),
@@ -48,7 +80,11 @@ foreach (var (name, run) in detectors)
         for (var f = 0; f < files.Count; f++)
         {
             var raw = NabScorer.FileScore(files[f], scores[f], results[0].Threshold, NabProfile.Standard);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {files[f].Name,-60} windows {files[f].Windows.Count} raw {raw,7:F2}"));
+            var (weights, windowOf) = NabScorer.PointWeights(files[f].Values.Length, files[f].Windows, NabProfile.Standard);
+            var detections = Enumerable.Range(0, weights.Length).Where(i => !double.IsNaN(weights[i]) && scores[f][i] >= results[0].Threshold).ToList();
+            var found = detections.Where(i => windowOf[i] >= 0).Select(i => windowOf[i]).Distinct().Count();
+            var falsePositives = detections.Count(i => windowOf[i] < 0);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {files[f].Name,-60} windows {found}/{files[f].Windows.Count} fp {falsePositives,4} raw {raw,7:F2}"));
         }
     }
 }

@@ -12,46 +12,41 @@ public sealed class SeasonalAnomalyDetector
     /// <summary>Half-width of the normal band in residual standard deviations; a point on the band's edge scores 0.5.</summary>
     public const double BandWidth = 4.0;
 
-    // Points used to infer the sampling interval and to seed level and scale robustly.
-    private const int WarmupPoints = 12;
-    // Gains of the exponentially weighted level and scale: about 10 and 40 points of memory.
-    private const double LevelGain = 0.1;
-    private const double ScaleGain = 0.025;
-    // Residuals beyond this many deviations are clipped before they update the model (Huber).
-    private const double ClipWidth = 2.5;
-    // This many consecutive residuals beyond ShiftWidth on one side mean the level moved.
-    private const int ShiftPoints = 6;
-    private const double ShiftWidth = 3.0;
-    // Gains of the seasonal offsets once a bucket has been seen a few times.
-    private const double DailyGain = 0.15;
-    private const double WeeklyGain = 0.1;
-    // The scale never drops below this share of the series' mean absolute deviation, so a
-    // mostly-constant series (zeros with occasional bursts) does not give infinite scores.
-    private const double DispersionFloor = 0.25;
-    private const double DispersionGain = 0.01;
-    // Tracks the 99th percentile of the series' own standardised residuals; a series whose
-    // residuals are heavier-tailed than normal (2.58 at that percentile) gets a wider band.
-    private const double TailQuantile = 0.99;
-    private const double NormalTail = 2.58;
-    private const double TailGain = 0.1;
     // E|X| of a normal variable is 0.798 sigma: converts a mean absolute residual to a deviation.
     private const double AbsToSigma = 1.2533;
 
     private static readonly TimeSpan _day = TimeSpan.FromDays(1);
     private static readonly TimeSpan _week = TimeSpan.FromDays(7);
 
-    private readonly List<double> _warmupValues = new(WarmupPoints);
-    private readonly List<DateTime> _warmupTimes = new(WarmupPoints);
-    private readonly double[] _recentResiduals = new double[ShiftPoints];
+    private readonly DetectorSettings _settings;
+    private readonly List<double> _warmupValues = [];
+    private readonly List<DateTime> _warmupTimes = [];
+    private readonly double[] _recentResiduals;
     private SeasonalProfile? _daily;
     private SeasonalProfile? _weekly;
     private double _level;
     private double _scale;
     private double _magnitude;
     private double _dispersion;
-    private double _tail = NormalTail;
+    private double _tail;
+    private double _drift;
+    private double _driftTail;
+    private long _lastOutside = long.MinValue / 2;
     private int _recentCount;
     private long _count;
+
+    public SeasonalAnomalyDetector()
+        : this(DetectorSettings.Default)
+    {
+    }
+
+    internal SeasonalAnomalyDetector(DetectorSettings settings)
+    {
+        _settings = settings;
+        _recentResiduals = new double[settings.ShiftPoints];
+        _tail = settings.NormalTail;
+        _driftTail = settings.NormalTail;
+    }
 
     public long Count => _count;
 
@@ -62,7 +57,7 @@ public sealed class SeasonalAnomalyDetector
             throw new ArgumentException("Values must be finite numbers.", nameof(value));
         }
         _count++;
-        if (_warmupValues.Count < WarmupPoints)
+        if (_warmupValues.Count < _settings.WarmupPoints)
         {
             return Warmup(timestamp, value);
         }
@@ -74,18 +69,42 @@ public sealed class SeasonalAnomalyDetector
         var sigma = Sigma();
         var residual = value - expected;
         var z = Math.Abs(residual) / sigma;
-        var width = sigma * Math.Max(1, _tail / NormalTail);
+        var width = sigma * Math.Max(1, _tail / _settings.NormalTail);
         var adjusted = Math.Abs(residual) / width;
+        if (_settings.SustainGain > 0)
+        {
+            var gain = _settings.SustainGain;
+            _drift += gain * (Math.Clamp(residual / sigma, -10, 10) - _drift);
+            // Under a steady series the running mean has deviation sqrt(g / (2 - g)).
+            var driftZ = Math.Abs(_drift) / Math.Sqrt(gain / (2 - gain));
+            var driftAdjusted = driftZ / Math.Max(1, _driftTail / _settings.NormalTail);
+            _driftTail *= Math.Exp(_settings.TailGain * ((driftZ > _driftTail ? 1 : 0) - (1 - _settings.TailQuantile)));
+            adjusted = Math.Max(adjusted, _settings.SustainWeight * driftAdjusted);
+        }
         var score = adjusted * adjusted / (adjusted * adjusted + BandWidth * BandWidth);
+        var repeat = _count - _lastOutside <= _settings.RepeatPoints;
+        if (score >= 0.5)
+        {
+            _lastOutside = _count;
+        }
+        if (repeat)
+        {
+            score *= _settings.RepeatFactor;
+        }
         var result = new AnomalyScore(score, expected, expected - BandWidth * width, expected + BandWidth * width);
 
-        _tail *= Math.Exp(TailGain * ((z > _tail ? 1 : 0) - (1 - TailQuantile)));
-        _dispersion += DispersionGain * (Math.Abs(residual) - _dispersion);
+        _tail *= Math.Exp(_settings.TailGain * ((z > _tail ? 1 : 0) - (1 - _settings.TailQuantile)));
+        _dispersion += _settings.DispersionGain * (Math.Abs(residual) - _dispersion);
         Learn(timestamp, value, residual, sigma, dailyBucket, weeklyBucket);
         return result;
     }
 
     public static AnomalyScore[] ScoreSeries(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values)
+    {
+        return ScoreSeries(timestamps, values, DetectorSettings.Default);
+    }
+
+    internal static AnomalyScore[] ScoreSeries(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values, DetectorSettings settings)
     {
         ArgumentNullException.ThrowIfNull(timestamps);
         ArgumentNullException.ThrowIfNull(values);
@@ -93,7 +112,7 @@ public sealed class SeasonalAnomalyDetector
         {
             throw new ArgumentException("Timestamps and values must have the same length.", nameof(values));
         }
-        var detector = new SeasonalAnomalyDetector();
+        var detector = new SeasonalAnomalyDetector(settings);
         var scores = new AnomalyScore[values.Count];
         for (var i = 0; i < scores.Length; i++)
         {
@@ -106,7 +125,7 @@ public sealed class SeasonalAnomalyDetector
     {
         // A floor relative to the series' magnitude keeps a perfectly flat series from turning
         // rounding noise into infinite scores.
-        return Math.Max(Math.Max(_scale, DispersionFloor * _dispersion), Math.Max(1e-3 * _magnitude, 1e-9));
+        return Math.Max(Math.Max(_scale, _settings.DispersionFloor * _dispersion), Math.Max(_settings.MagnitudeFloor * _magnitude, 1e-9));
     }
 
     private void Learn(DateTime timestamp, double value, double residual, double sigma, int dailyBucket, int weeklyBucket)
@@ -116,15 +135,15 @@ public sealed class SeasonalAnomalyDetector
         {
             return;
         }
-        var clipped = Math.Clamp(residual, -ClipWidth * sigma, ClipWidth * sigma);
-        _level += LevelGain * clipped;
+        var clipped = Math.Clamp(residual, -_settings.ClipWidth * sigma, _settings.ClipWidth * sigma);
+        _level += _settings.LevelGain * clipped;
         // A bucket still learning its first cycles takes the whole residual: a daily pattern's
         // sharp edges are not outliers, and clipping them would keep them unlearnt for days.
-        var remaining = (1 - LevelGain) * clipped;
+        var remaining = (1 - _settings.LevelGain) * clipped;
         if (_daily is not null)
         {
             var offset = _daily.Offset(dailyBucket);
-            var share = _daily.IsLearning(dailyBucket) ? residual - LevelGain * clipped : remaining;
+            var share = _daily.IsLearning(dailyBucket) ? residual - _settings.LevelGain * clipped : remaining;
             _daily.Learn(timestamp, dailyBucket, offset + share);
             remaining = share - (_daily.Offset(dailyBucket) - offset);
         }
@@ -132,8 +151,8 @@ public sealed class SeasonalAnomalyDetector
         {
             _weekly.Learn(timestamp, weeklyBucket, _weekly.Offset(weeklyBucket) + remaining);
         }
-        var absolute = Math.Min(Math.Abs(residual), ClipWidth * sigma) * AbsToSigma;
-        _scale += ScaleGain * (absolute - _scale);
+        var absolute = Math.Min(Math.Abs(residual), _settings.ClipWidth * sigma) * AbsToSigma;
+        _scale += _settings.ScaleGain * (absolute - _scale);
     }
 
     /// <summary>
@@ -142,23 +161,23 @@ public sealed class SeasonalAnomalyDetector
     /// </summary>
     private bool DetectShift(double residual, double sigma)
     {
-        if (Math.Abs(residual) < ShiftWidth * sigma
+        if (Math.Abs(residual) < _settings.ShiftWidth * sigma
             || (_recentCount > 0 && Math.Sign(residual) != Math.Sign(_recentResiduals[_recentCount - 1])))
         {
             _recentCount = 0;
-            if (Math.Abs(residual) < ShiftWidth * sigma)
+            if (Math.Abs(residual) < _settings.ShiftWidth * sigma)
             {
                 return false;
             }
         }
         _recentResiduals[_recentCount++] = residual;
-        if (_recentCount < ShiftPoints)
+        if (_recentCount < _settings.ShiftPoints)
         {
             return false;
         }
         var run = (double[])_recentResiduals.Clone();
         Array.Sort(run);
-        _level += (run[ShiftPoints / 2 - 1] + run[ShiftPoints / 2]) / 2;
+        _level += (run[_settings.ShiftPoints / 2 - 1] + run[_settings.ShiftPoints / 2]) / 2;
         _recentCount = 0;
         return true;
     }
@@ -168,7 +187,7 @@ public sealed class SeasonalAnomalyDetector
         _warmupValues.Add(value);
         _warmupTimes.Add(timestamp);
         var median = Median(_warmupValues);
-        if (_warmupValues.Count == WarmupPoints)
+        if (_warmupValues.Count == _settings.WarmupPoints)
         {
             _level = median;
             _magnitude = Math.Abs(median);
@@ -186,7 +205,7 @@ public sealed class SeasonalAnomalyDetector
     /// </summary>
     private void CreateProfiles()
     {
-        var deltas = new List<double>(WarmupPoints);
+        var deltas = new List<double>(_settings.WarmupPoints);
         for (var i = 1; i < _warmupTimes.Count; i++)
         {
             deltas.Add((_warmupTimes[i] - _warmupTimes[i - 1]).Ticks);
@@ -199,12 +218,12 @@ public sealed class SeasonalAnomalyDetector
         if (interval <= _day / 4)
         {
             var bucket = interval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : RoundToDivisor(interval, _day);
-            _daily = new SeasonalProfile(_day, bucket, DailyGain);
+            _daily = new SeasonalProfile(_day, bucket, _settings.DailyGain);
         }
         if (interval <= _day)
         {
             var bucket = interval <= TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : RoundToDivisor(interval, _week);
-            _weekly = new SeasonalProfile(_week, bucket, WeeklyGain);
+            _weekly = new SeasonalProfile(_week, bucket, _settings.WeeklyGain);
         }
     }
 

@@ -11,24 +11,28 @@ internal sealed record DetectorSettings
     /// <summary>Points used to infer the sampling interval and to seed level and scale robustly.</summary>
     public int WarmupPoints { get; init; } = 12;
 
-    /// <summary>Gain of the exponentially weighted level: about twenty points of memory.</summary>
-    public double LevelGain { get; init; } = 0.05;
+    /// <summary>Gain of the exponentially weighted level: about ten points of memory.</summary>
+    public double LevelGain { get; init; } = 0.1;
 
     /// <summary>Gain of the residual scale: about ten points of memory.</summary>
     public double ScaleGain { get; init; } = 0.1;
 
     /// <summary>Residuals beyond this many deviations are clipped before they update the model (Huber).</summary>
-    public double ClipWidth { get; init; } = 3.0;
+    public double ClipWidth { get; init; } = 3.5;
 
     /// <summary>This many consecutive residuals beyond <see cref="ShiftWidth"/> on one side mean the level moved.</summary>
-    public int ShiftPoints { get; init; } = 6;
+    public int ShiftPoints { get; init; } = 12;
 
     public double ShiftWidth { get; init; } = 3.0;
 
-    /// <summary>Gains of the seasonal offsets once a bucket has been seen in a few cycles.</summary>
+    /// <summary>
+    /// Gains of the seasonal offsets once a bucket has been seen in a few cycles. The weekly profile
+    /// (gain 0) keeps the plain average of every visit: weekly habits change slowly and a week
+    /// gives few observations per bucket.
+    /// </summary>
     public double DailyGain { get; init; } = 0.15;
 
-    public double WeeklyGain { get; init; } = 0.05;
+    public double WeeklyGain { get; init; }
 
     /// <summary>
     /// The scale never drops below this share of the series' mean absolute residual, so a
@@ -56,16 +60,16 @@ internal sealed record DetectorSettings
     /// An incident is reported once: for this many points after a point outside the band, scores
     /// are multiplied by <see cref="RepeatFactor"/>, so a continuing excursion does not alert at every point.
     /// </summary>
-    public int RepeatPoints { get; init; }
+    public int RepeatPoints { get; init; } = 200;
 
-    public double RepeatFactor { get; init; } = 1.0;
+    public double RepeatFactor { get; init; } = 0.7;
 
     /// <summary>
     /// Gain of the running mean of signed standardised residuals: a drift too small to leave the
     /// band at any single point still shows as a run of residuals on one side. 0 turns it off.
     /// </summary>
-    public double SustainGain { get; init; }
+    public double SustainGain { get; init; } = 0.05;
 
     /// <summary>How the drift statistic compares with the point statistic before taking the larger.</summary>
-    public double SustainWeight { get; init; } = 1.0;
+    public double SustainWeight { get; init; } = 1.2;
 }

@@ -5,7 +5,10 @@ namespace Tollgate.Analytics.Anomalies;
 /// scored against a forecast built only from the points before it: a robust level plus daily and
 /// weekly seasonal offsets learned per phase bucket, with a robust residual scale. Updates are
 /// winsorised so that outliers barely move the model, and a run of residuals on one side is taken
-/// as a level shift and re-learned at once instead of being flagged for ever.
+/// as a level shift and re-learned at once instead of being flagged for ever. The score also
+/// watches a running mean of signed residuals (a drift too small for any single point to leave the
+/// band), widens the band for series whose own residuals are heavier-tailed than normal, and damps
+/// repeats for a while after a point outside the band so one incident is reported once.
 /// </summary>
 public sealed class SeasonalAnomalyDetector
 {

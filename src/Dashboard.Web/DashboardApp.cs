@@ -11,7 +11,6 @@ using Tollgate.Analytics.Telemetry;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Api;
 using Tollgate.Dashboard.Web.Components;
-using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Ingest.Api;
 using Tollgate.Ingest.Api.Hosting;
 
@@ -48,7 +47,7 @@ public static class DashboardApp
         builder.Services.AddTollgateSelfTelemetry(builder.Configuration, "tollgate-dashboard");
         AddAccounts(builder.Services);
         builder.Services.AddRazorComponents();
-        builder.Services.AddScoped<HomeViewModel>();
+        builder.Services.AddDashboardPages();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -68,6 +67,7 @@ public static class DashboardApp
         app.MapOpenApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>();
+        app.MapDashboardFragments();
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
         api.MapTracesApi();
         api.MapPricesApi();
@@ -129,6 +129,7 @@ public static class DashboardApp
         {
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
             o.Cookie.Name = "tollgate.auth";
             // The API answers 401/403; only pages redirect to the sign-in form.
             o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Analytics.Spans;
@@ -25,6 +26,139 @@ public sealed class SpanQuery(TollgateDbContext db)
 
         return await query.OrderBy(s => s.StartTime).Take(MaxSpansPerTrace).ToListAsync(cancellationToken);
     }
+
+    /// <summary>The widest time window one trace search may scan: the list is for recent traffic, rollups answer for longer.</summary>
+    public static readonly TimeSpan MaxSearchWindow = TimeSpan.FromDays(7);
+
+    /// <summary>At most this many of the newest matching traces are considered, however deep someone pages.</summary>
+    public const int MaxSearchTraces = 5_000;
+
+    /// <summary>A page of the trace list holds at most this many traces.</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>The live check on the Connect page shows at most this many spans.</summary>
+    public const int MaxRecentSpans = 50;
+
+    /// <summary>
+    /// The newest traces that match the filter, newest first. A trace matches when one of its spans
+    /// in the window matches every span-level filter (attribution is inherited across the trace, so
+    /// a team or feature is on every span); the cost filter applies to the trace's billing total.
+    /// </summary>
+    public async Task<TracePage> SearchTracesAsync(TraceFilter filter, int offset, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        offset = Math.Clamp(offset, 0, MaxSearchTraces);
+        var from = filter.FromUtc;
+        if (filter.ToUtc - from > MaxSearchWindow)
+        {
+            from = filter.ToUtc - MaxSearchWindow;
+        }
+
+        var where = new List<string> { "start_time >= @from", "start_time < @to" };
+        var parameters = new List<NpgsqlParameter>
+        {
+            new("from", DateTime.SpecifyKind(from, DateTimeKind.Utc)),
+            new("to", DateTime.SpecifyKind(filter.ToUtc, DateTimeKind.Utc)),
+            new("cap", MaxSearchTraces),
+            new("limit", pageSize + 1),
+            new("offset", offset),
+        };
+        void Equal(string column, object? value)
+        {
+            if (value is null || value is string { Length: 0 })
+            {
+                return;
+            }
+
+            where.Add($"{column} = @{column}");
+            parameters.Add(new(column, value));
+        }
+
+        Equal("project_id", filter.ProjectId);
+        Equal("team", filter.Team?.Trim());
+        Equal("feature", filter.Feature?.Trim());
+        Equal("customer", filter.Customer?.Trim());
+        Equal("model", filter.Model?.Trim());
+        if (filter.ErrorsOnly)
+        {
+            where.Add("status_code = 2");
+        }
+
+        var having = "";
+        if (filter.MinCostUsd is { } minCost)
+        {
+            having = "HAVING coalesce(sum(coalesce(s.provided_cost_usd, s.computed_cost_usd)) FILTER (WHERE s.billing), 0) > @minCost";
+            parameters.Add(new("minCost", minCost));
+        }
+
+        var sql = $"""
+            WITH candidates AS (
+                SELECT project_id, trace_id FROM spans
+                WHERE {string.Join(" AND ", where)}
+                GROUP BY project_id, trace_id
+                ORDER BY min(start_time) DESC
+                LIMIT @cap
+            )
+            SELECT s.trace_id, min(s.start_time), max(s.end_time),
+                (array_agg(s.name ORDER BY s.start_time) FILTER (WHERE s.parent_span_id IS NULL))[1],
+                (array_agg(s.service ORDER BY s.start_time) FILTER (WHERE s.parent_span_id IS NULL))[1],
+                (array_agg(s.team ORDER BY s.parent_span_id IS NOT NULL, s.start_time) FILTER (WHERE s.team IS NOT NULL))[1],
+                (array_agg(s.feature ORDER BY s.parent_span_id IS NOT NULL, s.start_time) FILTER (WHERE s.feature IS NOT NULL))[1],
+                (array_agg(s.customer ORDER BY s.parent_span_id IS NOT NULL, s.start_time) FILTER (WHERE s.customer IS NOT NULL))[1],
+                coalesce(array_agg(DISTINCT s.model) FILTER (WHERE s.model IS NOT NULL), ARRAY[]::text[]),
+                coalesce(sum(coalesce(s.provided_cost_usd, s.computed_cost_usd)) FILTER (WHERE s.billing), 0),
+                count(*)::int,
+                (count(*) FILTER (WHERE s.status_code = 2))::int
+            FROM spans s JOIN candidates c ON c.project_id = s.project_id AND c.trace_id = s.trace_id
+            WHERE s.start_time >= @from AND s.start_time < @to
+            GROUP BY s.trace_id
+            {having}
+            ORDER BY min(s.start_time) DESC, s.trace_id
+            LIMIT @limit OFFSET @offset
+            """;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddRange(parameters.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<TraceSummary>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new TraceSummary(
+                    (byte[])reader[0], reader.GetDateTime(1), reader.GetDateTime(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetFieldValue<string[]>(8),
+                    reader.GetDecimal(9), reader.GetInt32(10), reader.GetInt32(11)));
+            }
+
+            var hasMore = rows.Count > pageSize;
+            return new TracePage(hasMore ? rows[..pageSize] : rows, hasMore);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
+    }
+
+    /// <summary>The newest spans of a project that started in the window, newest first (the Connect page's live check).</summary>
+    public async Task<IReadOnlyList<SpanRecord>> RecentSpansAsync(int projectId, DateTime sinceUtc, DateTime untilUtc, int limit, CancellationToken cancellationToken = default) =>
+        await db.Spans.AsNoTracking()
+            .Where(s => s.ProjectId == projectId && s.StartTime >= sinceUtc && s.StartTime < untilUtc)
+            .OrderByDescending(s => s.StartTime)
+            .Take(Math.Clamp(limit, 1, MaxRecentSpans))
+            .ToListAsync(cancellationToken);
 
     public async Task<IReadOnlyList<UnpricedModel>> UnpricedModelsAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken = default)
     {

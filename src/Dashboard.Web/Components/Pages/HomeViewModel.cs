@@ -4,12 +4,36 @@ using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Dashboard.Web.Components.Pages;
 
-/// <summary>What the weekly spend page shows; built without rendering so tests can check it.</summary>
-public sealed class HomeViewModel(TollgateDbContext db, TollgateOptions options)
+/// <summary>What the home page shows; built without rendering so tests can check it.</summary>
+public sealed class HomeViewModel(TollgateDbContext db, TollgateOptions options, TimeProvider time)
 {
-    public long StoredSpans { get; private set; }
+    public bool HasSpans { get; private set; }
+    public DateTime WeekStartUtc { get; private set; }
+    public long SpansThisWeek { get; private set; }
+    public decimal CostThisWeekUsd { get; private set; }
     public int OtlpHttpPort => options.Ingest.HttpPort;
     public int OtlpGrpcPort => options.Ingest.GrpcPort;
 
-    public async Task LoadAsync() => StoredSpans = await db.Spans.LongCountAsync();
+    /// <summary>The ISO week (Monday 00:00 UTC) that contains the instant.</summary>
+    public static DateTime WeekStart(DateTime utc)
+    {
+        var daysSinceMonday = ((int)utc.DayOfWeek + 6) % 7;
+        return DateTime.SpecifyKind(utc.Date.AddDays(-daysSinceMonday), DateTimeKind.Utc);
+    }
+
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        HasSpans = await db.Spans.AnyAsync(cancellationToken);
+        if (!HasSpans)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        WeekStartUtc = WeekStart(now);
+        // Bounded to one week of partitions; the rollups will answer this once they exist.
+        var week = db.Spans.AsNoTracking().Where(s => s.StartTime >= WeekStartUtc && s.StartTime < WeekStartUtc.AddDays(7));
+        SpansThisWeek = await week.LongCountAsync(cancellationToken);
+        CostThisWeekUsd = await week.Where(s => s.Billing).SumAsync(s => s.ProvidedCostUsd ?? s.ComputedCostUsd ?? 0, cancellationToken);
+    }
 }

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tollgate.Dashboard.Web.Components.Display;
+using Tollgate.Dashboard.Web.Components.Pages;
+using Tollgate.Dashboard.Web.Components.Pages.Admin;
+using Tollgate.Dashboard.Web.Components.Pages.Connect;
+using Tollgate.Dashboard.Web.Components.Pages.Traces;
+
+namespace Tollgate.Dashboard.Web.Components;
+
+/// <summary>
+/// The web pages' services (one scoped view model per page) and the HTML fragments that htmx
+/// fetches. A new page registers its view model here and, if it refreshes part of itself, maps
+/// its fragment under /fragments.
+/// </summary>
+public static class DashboardPages
+{
+    public static IServiceCollection AddDashboardPages(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<ViewerClock>();
+        services.AddSingleton<OneTimeSecret>();
+        services.AddScoped<HomeViewModel>();
+        services.AddScoped<ConnectViewModel>();
+        services.AddScoped<LiveCheckViewModel>();
+        services.AddScoped<TracesViewModel>();
+        services.AddScoped<TraceDetailViewModel>();
+        services.AddScoped<PricesViewModel>();
+        services.AddScoped<UsersViewModel>();
+        return services;
+    }
+
+    /// <summary>Fragments render one component without the layout; they need a signed-in user like the pages.</summary>
+    public static void MapDashboardFragments(this IEndpointRouteBuilder app)
+    {
+        var fragments = app.MapGroup("/fragments").RequireAuthorization();
+        fragments.MapGet("/connect-live", async (string? project, LiveCheckViewModel model, ConnectViewModel connect, CancellationToken ct) =>
+        {
+            await model.LoadAsync(string.IsNullOrWhiteSpace(project) ? connect.DefaultProject : project.Trim(), ct);
+            return new RazorComponentResult<LiveCheck>(new { Model = model });
+        });
+        fragments.MapGet("/traces", async (
+            string? team, string? feature, string? customer, string? model, bool? errors, string? minCost, string? window, int? page,
+            TracesViewModel traces, CancellationToken ct) =>
+        {
+            await traces.LoadAsync(new TraceListQuery(team, feature, customer, model, errors ?? false, minCost, page ?? 1, window), ct);
+            return new RazorComponentResult<TraceResults>(new { Model = traces });
+        });
+    }
+}

@@ -1,0 +1,118 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Spans;
+using Tollgate.Analytics.Storage;
+using Tollgate.Analytics.Storage.Entities;
+using Tollgate.Dashboard.Web.Accounts;
+
+namespace Tollgate.Dashboard.Web.Components.Pages.Admin;
+
+/// <summary>The custom price form: USD per million tokens, from a date on.</summary>
+public sealed class PriceForm
+{
+    [Required(ErrorMessage = "Give the provider, for example 'openai'.")]
+    [StringLength(100)]
+    public string Provider { get; set; } = "";
+
+    [Required(ErrorMessage = "Give the model name, for example 'gpt-4o'.")]
+    [StringLength(256)]
+    public string Model { get; set; } = "";
+
+    [Required(ErrorMessage = "Give the input price in USD per million tokens.")]
+    [Range(0, 99_999, ErrorMessage = "The input price is 0 or more (USD per million tokens).")]
+    public decimal? InputPerMTok { get; set; }
+
+    [Required(ErrorMessage = "Give the output price in USD per million tokens.")]
+    [Range(0, 99_999, ErrorMessage = "The output price is 0 or more (USD per million tokens).")]
+    public decimal? OutputPerMTok { get; set; }
+
+    [Range(0, 99_999, ErrorMessage = "A cache-read price is 0 or more.")]
+    public decimal? CacheReadPerMTok { get; set; }
+
+    [Range(0, 99_999, ErrorMessage = "A cache-write price is 0 or more.")]
+    public decimal? CacheWritePerMTok { get; set; }
+
+    [Required(ErrorMessage = "Choose the tier.")]
+    public string Tier { get; set; } = PriceTiers.Mid;
+
+    [Required(ErrorMessage = "Give the date the price applies from.")]
+    public DateTime? EffectiveFrom { get; set; }
+}
+
+/// <summary>The price catalogue page: current prices, the models without one, and the custom price form.</summary>
+public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, PriceStore store, CurrentPrices current, RepricingService repricing, TimeProvider time)
+{
+    /// <summary>The page lists at most this many current prices (the shipped catalogue has a few hundred).</summary>
+    public const int MaxListedPrices = 2_000;
+
+    /// <summary>Unpriced models are looked for in this recent window.</summary>
+    public static readonly TimeSpan UnpricedWindow = TimeSpan.FromDays(30);
+
+    public IReadOnlyList<Price> Current { get; private set; } = [];
+    public IReadOnlyList<UnpricedModel> Unpriced { get; private set; } = [];
+
+    public static bool MayAddPrices(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var all = await db.Prices.AsNoTracking().Where(p => p.EffectiveFrom <= now)
+            .OrderBy(p => p.Provider).ThenBy(p => p.Model).ThenByDescending(p => p.EffectiveFrom)
+            .Take(MaxListedPrices * 4)
+            .ToListAsync(cancellationToken);
+        // The newest price of each model is the one in force; on the same date a custom price wins over an import, an import over the seed.
+        Current = all.GroupBy(p => (p.Provider, p.Model))
+            .Select(g => g.OrderByDescending(p => p.EffectiveFrom).ThenBy(p => OriginRank(p.Origin)).First())
+            .OrderBy(p => p.Provider, StringComparer.Ordinal).ThenBy(p => TierRank(p.Tier)).ThenBy(p => p.Model, StringComparer.Ordinal)
+            .Take(MaxListedPrices)
+            .ToList();
+        Unpriced = await spans.UnpricedModelsAsync(now - UnpricedWindow, now.AddDays(1), cancellationToken);
+    }
+
+    /// <summary>Stores the custom price, makes it current and re-prices stored spans from its date.</summary>
+    /// <returns>What happened, in a sentence for the page.</returns>
+    public async Task<string> AddAsync(PriceForm form, ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (!MayAddPrices(user))
+        {
+            throw new UnauthorizedAccessException("Only admins may add prices.");
+        }
+
+        var actor = user.Identity?.Name ?? "unknown";
+        var price = await store.AddAsync(new Price
+        {
+            Provider = form.Provider.Trim().ToLowerInvariant(),
+            Model = form.Model.Trim(),
+            InputPerMTok = form.InputPerMTok!.Value,
+            OutputPerMTok = form.OutputPerMTok!.Value,
+            CacheReadPerMTok = form.CacheReadPerMTok,
+            CacheWritePerMTok = form.CacheWritePerMTok,
+            Tier = form.Tier,
+            EffectiveFrom = DateTime.SpecifyKind(form.EffectiveFrom!.Value.Date, DateTimeKind.Utc),
+            Origin = PriceOrigins.Custom,
+        }, actor, cancellationToken);
+        await current.RefreshAsync(cancellationToken);
+        // Same horizon as the REST API: spans stamped up to two days ahead are re-priced too.
+        var run = await repricing.RunAsync(price.EffectiveFrom, time.GetUtcNow().UtcDateTime.AddDays(2), actor, progress: null, cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Added the price of {price.Provider}/{price.Model} from {price.EffectiveFrom:yyyy-MM-dd}; {run.SpansChanged:N0} of {run.SpansTotal:N0} stored spans changed cost.");
+    }
+
+    private static int OriginRank(string origin) => origin switch
+    {
+        PriceOrigins.Custom => 0,
+        PriceOrigins.Import => 1,
+        _ => 2,
+    };
+
+    private static int TierRank(string tier) => tier switch
+    {
+        PriceTiers.Frontier => 0,
+        PriceTiers.Mid => 1,
+        _ => 2,
+    };
+}

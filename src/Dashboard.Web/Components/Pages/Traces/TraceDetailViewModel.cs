@@ -1,0 +1,109 @@
+using System.Globalization;
+using Tollgate.Analytics.Spans;
+
+namespace Tollgate.Dashboard.Web.Components.Pages.Traces;
+
+/// <summary>One row of the waterfall: the span, its depth in the tree, and where its bar sits (percent of the trace).</summary>
+public sealed record WaterfallRow(SpanRecord Span, int Depth, double OffsetPercent, double WidthPercent)
+{
+    public decimal? CostUsd => Span.ProvidedCostUsd ?? Span.ComputedCostUsd;
+    public bool Error => Span.StatusCode == 2;
+    public TimeSpan Duration => Span.EndTime - Span.StartTime;
+    public string SpanIdHex => Convert.ToHexStringLower(Span.SpanId);
+
+    /// <summary>Inline position of the bar, invariant so a comma never becomes the decimal separator.</summary>
+    public string BarStyle => string.Create(CultureInfo.InvariantCulture, $"left:{OffsetPercent:0.###}%;width:{WidthPercent:0.###}%");
+
+    public string IndentStyle => string.Create(CultureInfo.InvariantCulture, $"padding-left:{Math.Min(Depth, TraceDetailViewModel.MaxIndentDepth) * 0.9:0.#}rem");
+}
+
+/// <summary>
+/// A trace as a waterfall: spans in tree order (parents before children, siblings by start), each
+/// bar placed by its start and sized by its duration relative to the whole trace.
+/// </summary>
+public sealed class TraceDetailViewModel(SpanQuery spans)
+{
+    /// <summary>Deeper spans are not indented further, so names stay readable.</summary>
+    public const int MaxIndentDepth = 12;
+
+    public string TraceIdHex { get; private set; } = "";
+    public bool ValidId { get; private set; }
+    public IReadOnlyList<WaterfallRow> Rows { get; private set; } = [];
+    public DateTime StartTime { get; private set; }
+    public TimeSpan Duration { get; private set; }
+    public decimal CostUsd { get; private set; }
+    public int Errors { get; private set; }
+    public bool Truncated { get; private set; }
+
+    public async Task LoadAsync(string traceId, CancellationToken cancellationToken = default)
+    {
+        TraceIdHex = traceId.ToLowerInvariant();
+        ValidId = traceId.Length == 32 && traceId.All(char.IsAsciiHexDigit);
+        if (!ValidId)
+        {
+            return;
+        }
+
+        var found = await spans.TraceAsync(Convert.FromHexString(traceId), projectId: null, cancellationToken);
+        Truncated = found.Count >= SpanQuery.MaxSpansPerTrace;
+        Build(found);
+    }
+
+    /// <summary>Lays the spans out; public so that the layout can be checked without a database.</summary>
+    public void Build(IReadOnlyList<SpanRecord> found)
+    {
+        ArgumentNullException.ThrowIfNull(found);
+        if (found.Count == 0)
+        {
+            Rows = [];
+            return;
+        }
+
+        StartTime = found.Min(s => s.StartTime);
+        var end = found.Max(s => s.EndTime);
+        Duration = end - StartTime;
+        CostUsd = found.Where(s => s.Billing).Sum(s => s.ProvidedCostUsd ?? s.ComputedCostUsd ?? 0);
+        Errors = found.Count(s => s.StatusCode == 2);
+
+        var ids = found.Select(s => Convert.ToHexString(s.SpanId)).ToHashSet(StringComparer.Ordinal);
+        var children = found
+            .Where(s => s.ParentSpanId is not null && ids.Contains(Convert.ToHexString(s.ParentSpanId)))
+            .GroupBy(s => Convert.ToHexString(s.ParentSpanId!), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(s => s.StartTime).ToList(), StringComparer.Ordinal);
+        // Roots, and spans whose parent was not received, start the tree.
+        var roots = found.Where(s => s.ParentSpanId is null || !ids.Contains(Convert.ToHexString(s.ParentSpanId))).OrderBy(s => s.StartTime);
+
+        var total = Math.Max(Duration.Ticks, 1);
+        var rows = new List<WaterfallRow>(found.Count);
+        var stack = new Stack<(SpanRecord Span, int Depth)>();
+        foreach (var root in roots.Reverse())
+        {
+            stack.Push((root, 0));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (stack.Count > 0)
+        {
+            var (span, depth) = stack.Pop();
+            var id = Convert.ToHexString(span.SpanId);
+            if (!seen.Add(id))
+            {
+                // A span listed as its own ancestor (a broken exporter) is shown once.
+                continue;
+            }
+
+            var offset = 100.0 * (span.StartTime - StartTime).Ticks / total;
+            var width = 100.0 * Math.Max((span.EndTime - span.StartTime).Ticks, 0) / total;
+            rows.Add(new WaterfallRow(span, depth, Math.Clamp(offset, 0, 100), Math.Clamp(width, 0, 100 - Math.Clamp(offset, 0, 100))));
+            if (children.TryGetValue(id, out var kids))
+            {
+                for (var i = kids.Count - 1; i >= 0; i--)
+                {
+                    stack.Push((kids[i], depth + 1));
+                }
+            }
+        }
+
+        Rows = rows;
+    }
+}

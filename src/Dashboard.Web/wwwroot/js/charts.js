@@ -1,0 +1,28 @@
+// Draws every element with a data-chart attribute: the attribute holds an ECharts option as JSON,
+// rendered by the server. No inline script, so a strict content security policy stays possible.
+// Runs on page load and again after htmx swaps in a fragment.
+(function () {
+    function draw(root) {
+        if (typeof echarts === "undefined") {
+            return;
+        }
+        root.querySelectorAll("[data-chart]").forEach(function (el) {
+            if (el.dataset.chartDrawn === "1") {
+                return;
+            }
+            var option;
+            try {
+                option = JSON.parse(el.getAttribute("data-chart"));
+            } catch (e) {
+                el.textContent = "Chart data could not be read.";
+                return;
+            }
+            var chart = echarts.init(el, null, { renderer: "svg" });
+            chart.setOption(option);
+            el.dataset.chartDrawn = "1";
+            window.addEventListener("resize", function () { chart.resize(); });
+        });
+    }
+    document.addEventListener("DOMContentLoaded", function () { draw(document); });
+    document.addEventListener("htmx:after:swap", function (e) { draw(e.target || document); });
+})();

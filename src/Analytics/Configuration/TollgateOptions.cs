@@ -30,6 +30,7 @@ public sealed class TollgateOptions
     public IngestOptions Ingest { get; set; } = new();
 
     public JobsOptions Jobs { get; set; } = new();
+
     public BudgetOptions Budgets { get; set; } = new();
 
     public SmtpOptions Smtp { get; set; } = new();

@@ -157,6 +157,34 @@ public sealed class InsightsApiTests(InsightsAppFixture fixture) : IClassFixture
         (await impossible.Content.ReadAsStringAsync()).ShouldContain("add up to 1");
     }
 
+    [Fact]
+    public async Task Only_admins_may_change_benchmark_bands_while_viewers_read_them()
+    {
+        using var admin = fixture.App.CreateClient(withAdminKey: true);
+        var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "benchmarks-viewer", role = "viewer" });
+        using var viewer = fixture.App.CreateClient();
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString());
+
+        var refused = await viewer.PutAsJsonAsync("/api/v1/benchmarks/bands/routing_coverage", new { low = 0.2m, medianFrom = 0.4m, medianTo = 0.6m, elite = 0.9m });
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await viewer.GetAsync(new Uri($"/api/v1/benchmarks?{InsightsAppFixture.Window}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.App.Database.ScalarAsync<decimal>("SELECT elite_bound FROM benchmark_bands WHERE metric = 'routing_coverage'")).ShouldBe(0.85m);
+    }
+
+    [Fact]
+    public async Task A_window_over_the_limit_or_an_unknown_project_is_refused_with_a_reason()
+    {
+        using var client = fixture.App.CreateClient(withAdminKey: true);
+
+        var tooLong = await client.GetAsync(new Uri("/api/v1/maturity?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", UriKind.Relative));
+        var unknown = await client.GetAsync(new Uri("/api/v1/dependencies?project=nowhere", UriKind.Relative));
+
+        tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await tooLong.Content.ReadAsStringAsync()).ShouldContain("limited to 400 days");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
     {
         var response = await client.GetAsync(new Uri(path, UriKind.Relative));

@@ -28,18 +28,24 @@ internal static class DependencySpanReader
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var current = new List<DependencySpan>();
         var currentProject = 0;
-        string? currentTrace = null;
+        byte[]? currentTraceId = null;
+        var currentTrace = "";
         while (await reader.ReadAsync(cancellationToken))
         {
             var project = reader.GetInt32(0);
-            var trace = Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1));
-            if (currentTrace is not null && (trace != currentTrace || project != currentProject))
+            var traceId = reader.GetFieldValue<byte[]>(1);
+            var sameTrace = currentTraceId is not null && project == currentProject && traceId.AsSpan().SequenceEqual(currentTraceId);
+            if (currentTraceId is not null && !sameTrace)
             {
                 yield return (currentProject, current);
                 current = [];
             }
 
-            (currentProject, currentTrace) = (project, trace);
+            if (!sameTrace)
+            {
+                (currentProject, currentTraceId, currentTrace) = (project, traceId, Convert.ToHexStringLower(traceId));
+            }
+
             if (current.Count >= MaxSpansPerTrace)
             {
                 continue;
@@ -48,7 +54,7 @@ internal static class DependencySpanReader
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             var node = DependencyNodes.Of(Text(4), Text(5), Text(6), reader.GetBoolean(7), Text(8), Text(9), Text(10), Text(11));
             current.Add(new DependencySpan(
-                trace,
+                currentTrace,
                 Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)),
                 reader.IsDBNull(3) ? null : Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(3)),
                 node,
@@ -59,7 +65,7 @@ internal static class DependencySpanReader
                 Text(5)));
         }
 
-        if (currentTrace is not null)
+        if (currentTraceId is not null)
         {
             yield return (currentProject, current);
         }

@@ -32,14 +32,14 @@ public sealed record Budget(
     /// below 1; null when every threshold is 1 or more.
     /// </summary>
     [JsonIgnore]
-    public decimal? WarningFrom => Thresholds.Where(t => t < 1m).Select(t => (decimal?)t).FirstOrDefault();
+    public decimal? WarningFrom { get; } = Thresholds.Where(t => t < 1m).Select(t => (decimal?)t).FirstOrDefault();
 
     /// <summary>
     /// The fraction past which a governance check warns: the highest threshold below 1 (a call
     /// that would only cross the first, early threshold is not worth a warning to the caller).
     /// </summary>
     [JsonIgnore]
-    public decimal? GovernanceWarnFrom => Thresholds.Where(t => t < 1m).Select(t => (decimal?)t).LastOrDefault();
+    public decimal? GovernanceWarnFrom { get; } = Thresholds.Where(t => t < 1m).Select(t => (decimal?)t).LastOrDefault();
 }
 
 /// <summary>The scopes a budget can limit (CONTRACT: total, team, feature, customer).</summary>

@@ -32,14 +32,42 @@ public sealed record Budget(
     /// below 1; null when every threshold is 1 or more.
     /// </summary>
     [JsonIgnore]
-    public decimal? WarningFrom => Thresholds.Where(t => t < 1m).Select(t => (decimal?)t).FirstOrDefault();
+    public decimal? WarningFrom
+    {
+        get
+        {
+            for (var i = 0; i < Thresholds.Count; i++)
+            {
+                if (Thresholds[i] < 1m)
+                {
+                    return Thresholds[i];
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>
     /// The fraction past which a governance check warns: the highest threshold below 1 (a call
     /// that would only cross the first, early threshold is not worth a warning to the caller).
     /// </summary>
     [JsonIgnore]
-    public decimal? GovernanceWarnFrom => Thresholds.Where(t => t < 1m).Select(t => (decimal?)t).LastOrDefault();
+    public decimal? GovernanceWarnFrom
+    {
+        get
+        {
+            for (var i = Thresholds.Count - 1; i >= 0; i--)
+            {
+                if (Thresholds[i] < 1m)
+                {
+                    return Thresholds[i];
+                }
+            }
+
+            return null;
+        }
+    }
 }
 
 /// <summary>The scopes a budget can limit (CONTRACT: total, team, feature, customer).</summary>

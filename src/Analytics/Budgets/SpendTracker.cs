@@ -40,9 +40,6 @@ public sealed class SpendTracker(NpgsqlDataSource dataSource, BudgetOptions opti
     private DateTime _nextReload = DateTime.MinValue;
     private int _droppedKeys;
 
-    /// <summary>Raised after each refresh, so that budgets can be evaluated against new spend.</summary>
-    public event Action? Refreshed;
-
     public BudgetSet Budgets => Volatile.Read(ref _budgets);
 
     /// <summary>When spend was last read from the database; null before the first load.</summary>
@@ -67,8 +64,6 @@ public sealed class SpendTracker(NpgsqlDataSource dataSource, BudgetOptions opti
         {
             _refresh.Release();
         }
-
-        Refreshed?.Invoke();
     }
 
     /// <summary>Reads the budgets and sums spend again from scratch; called when budgets change.</summary>
@@ -83,8 +78,6 @@ public sealed class SpendTracker(NpgsqlDataSource dataSource, BudgetOptions opti
         {
             _refresh.Release();
         }
-
-        Refreshed?.Invoke();
     }
 
     public decimal Spent(SpendKey key, string period, DateTime now)

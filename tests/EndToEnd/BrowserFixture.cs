@@ -33,9 +33,14 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public Task<IPage> NewSignedInPageAsync() => NewSignedInPageAsync(RunningApp.AdminUser, RunningApp.AdminPassword);
 
-    public async Task<IPage> NewSignedInPageAsync(string user, string password)
+    public async Task<IPage> NewSignedInPageAsync(string user, string password, string? timeZone = null)
     {
-        var page = await Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await Browser.NewPageAsync(new()
+        {
+            BaseURL = App.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 900 },
+            TimezoneId = timeZone,
+        });
         await page.GotoAsync("/");
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);

@@ -33,6 +33,8 @@ public sealed class ViewModelTests
         model.SpansThisWeek.ShouldBe(3);
         // 0.25 + 0.10 = 0.35
         model.CostThisWeekUsd.ShouldBe(0.35m);
+        model.DailyCostUsd.ShouldBe([0.35m, 0m, 0m, 0m, 0m, 0m, 0m]);
+        model.DailyCostChart.ShouldContain("\"data\":[0.35,0,0,0,0,0,0]", Case.Sensitive);
     }
 
     [Theory]

@@ -18,7 +18,9 @@ public static class ChartOptions
         ArgumentNullException.ThrowIfNull(values);
         var option = new
         {
-            grid = new { left = 56, right = 16, top = 24, bottom = 32 },
+            // Drawn at once: a page is read, not watched, and screenshots and print see the final bars.
+            animation = false,
+            grid = new { left = 64, right = 16, top = 24, bottom = 32 },
             tooltip = new { trigger = "axis" },
             xAxis = new { type = "category", data = categories },
             yAxis = new { type = "value", axisLabel = new { formatter = "${value}" } },

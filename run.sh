@@ -8,6 +8,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$root/scripts/lib.sh"
 
 command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net); dotnet is not on PATH"
+command -v npm >/dev/null || die "Node.js 20 with npm is required to build the web UI's front-end libraries; npm is not on PATH"
 
 state="$root/.tollgate"
 mkdir -p "$state"

@@ -6,10 +6,13 @@ using Tollgate.OrchestratedApp.Telemetry;
 
 const string Usage = """
     usage:
-      OrchestratedApp demo --endpoint URL --key KEY [--days 7] [--requests-per-day 400] [--seed 42] [--live]
+      OrchestratedApp demo (--endpoint URL --key KEY | OTEL_EXPORTER_OTLP_* variables) [--days 7] [--requests-per-day 400] [--seed 42] [--live]
                            [--cache-rate 0.2] [--retry-rate 0.05] [--fallback-rate 0.03]
                            [--api URL --api-key KEY]   (also reports daily revenue per feature)
       OrchestratedApp load --endpoint URL --key KEY --spans-per-second N [--duration 30] [--batch-size 512]
+    Without --endpoint, the exporter is configured by the standard OTEL_EXPORTER_OTLP_ENDPOINT,
+    OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_HEADERS variables; OTEL_RESOURCE_ATTRIBUTES
+    is always read.
     """;
 
 try
@@ -41,7 +44,9 @@ try
                 throw new FormatException(problem);
             }
 
-            var target = new OtlpTarget(new Uri(cli.Required("endpoint")), cli.Required("key"));
+            var target = cli.Optional("endpoint") is null && Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 }
+                ? OtlpTarget.FromEnvironment()
+                : new OtlpTarget(new Uri(cli.Required("endpoint")), cli.Required("key"));
             if (cli.Optional("api") is { } api)
             {
                 var sent = await new RevenueReporter(new Uri(api), cli.Required("api-key"))

@@ -31,12 +31,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewSignedInPageAsync()
+    public Task<IPage> NewSignedInPageAsync() => NewSignedInPageAsync(RunningApp.AdminUser, RunningApp.AdminPassword);
+
+    public async Task<IPage> NewSignedInPageAsync(string user, string password, string? timeZone = null)
     {
-        var page = await Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString() });
+        var page = await Browser.NewPageAsync(new()
+        {
+            BaseURL = App.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 900 },
+            TimezoneId = timeZone,
+        });
         await page.GotoAsync("/");
-        await page.GetByLabel("User name").FillAsync(RunningApp.AdminUser);
-        await page.GetByLabel("Password").FillAsync(RunningApp.AdminPassword);
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(App.BaseAddress.ToString());
         return page;

@@ -36,7 +36,7 @@ public static class DashboardPages
         fragments.MapGet("/connect-live", async (string? project, LiveCheckViewModel model, ConnectViewModel connect, CancellationToken ct) =>
         {
             await model.LoadAsync(string.IsNullOrWhiteSpace(project) ? connect.DefaultProject : project.Trim(), ct);
-            return new RazorComponentResult<LiveCheck>(new { Model = model });
+            return new RazorComponentResult<LiveCheck>(new { model.Spans, model.Project });
         });
         fragments.MapGet("/traces", async (
             string? team, string? feature, string? customer, string? model, bool? errors, string? minCost, string? window, int? page,

@@ -11,6 +11,11 @@ public sealed class HomeViewModel(TollgateDbContext db, TollgateOptions options,
     public DateTime WeekStartUtc { get; private set; }
     public long SpansThisWeek { get; private set; }
     public decimal CostThisWeekUsd { get; private set; }
+
+    /// <summary>Billing cost per day of this week, Monday first (seven entries once loaded).</summary>
+    public IReadOnlyList<decimal> DailyCostUsd { get; private set; } = [];
+
+    public string DailyCostChart => Display.ChartOptions.DollarBars(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], DailyCostUsd, "Cost");
     public int OtlpHttpPort => options.Ingest.HttpPort;
     public int OtlpGrpcPort => options.Ingest.GrpcPort;
 
@@ -34,6 +39,13 @@ public sealed class HomeViewModel(TollgateDbContext db, TollgateOptions options,
         // Bounded to one week of partitions; the rollups will answer this once they exist.
         var week = db.Spans.AsNoTracking().Where(s => s.StartTime >= WeekStartUtc && s.StartTime < WeekStartUtc.AddDays(7));
         SpansThisWeek = await week.LongCountAsync(cancellationToken);
-        CostThisWeekUsd = await week.Where(s => s.Billing).SumAsync(s => s.ProvidedCostUsd ?? s.ComputedCostUsd ?? 0, cancellationToken);
+        var byDay = await week.Where(s => s.Billing)
+            .GroupBy(s => s.StartTime.Date)
+            .Select(g => new { Day = g.Key, Cost = g.Sum(s => s.ProvidedCostUsd ?? s.ComputedCostUsd ?? 0) })
+            .ToListAsync(cancellationToken);
+        DailyCostUsd = Enumerable.Range(0, 7)
+            .Select(d => byDay.Where(x => x.Day == WeekStartUtc.AddDays(d)).Sum(x => x.Cost))
+            .ToList();
+        CostThisWeekUsd = DailyCostUsd.Sum();
     }
 }

@@ -49,21 +49,31 @@ public sealed class TraceDetailViewModel(SpanQuery spans)
         Build(found);
     }
 
-    /// <summary>Lays the spans out; public so that the layout can be checked without a database.</summary>
-    public void Build(IReadOnlyList<SpanRecord> found)
+    private void Build(IReadOnlyList<SpanRecord> found)
     {
-        ArgumentNullException.ThrowIfNull(found);
+        Rows = Layout(found);
         if (found.Count == 0)
         {
-            Rows = [];
             return;
         }
 
         StartTime = found.Min(s => s.StartTime);
-        var end = found.Max(s => s.EndTime);
-        Duration = end - StartTime;
+        Duration = found.Max(s => s.EndTime) - StartTime;
         CostUsd = found.Where(s => s.Billing).Sum(s => s.ProvidedCostUsd ?? s.ComputedCostUsd ?? 0);
         Errors = found.Count(s => s.StatusCode == 2);
+    }
+
+    /// <summary>The waterfall's rows: tree order, bars in percent of the whole trace.</summary>
+    public static IReadOnlyList<WaterfallRow> Layout(IReadOnlyList<SpanRecord> found)
+    {
+        ArgumentNullException.ThrowIfNull(found);
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var start = found.Min(s => s.StartTime);
+        var duration = found.Max(s => s.EndTime) - start;
 
         var ids = found.Select(s => Convert.ToHexString(s.SpanId)).ToHashSet(StringComparer.Ordinal);
         var children = found
@@ -73,7 +83,7 @@ public sealed class TraceDetailViewModel(SpanQuery spans)
         // Roots, and spans whose parent was not received, start the tree.
         var roots = found.Where(s => s.ParentSpanId is null || !ids.Contains(Convert.ToHexString(s.ParentSpanId))).OrderBy(s => s.StartTime);
 
-        var total = Math.Max(Duration.Ticks, 1);
+        var total = Math.Max(duration.Ticks, 1);
         var rows = new List<WaterfallRow>(found.Count);
         var stack = new Stack<(SpanRecord Span, int Depth)>();
         foreach (var root in roots.Reverse())
@@ -92,7 +102,7 @@ public sealed class TraceDetailViewModel(SpanQuery spans)
                 continue;
             }
 
-            var offset = 100.0 * (span.StartTime - StartTime).Ticks / total;
+            var offset = 100.0 * (span.StartTime - start).Ticks / total;
             var width = 100.0 * Math.Max((span.EndTime - span.StartTime).Ticks, 0) / total;
             rows.Add(new WaterfallRow(span, depth, Math.Clamp(offset, 0, 100), Math.Clamp(width, 0, 100 - Math.Clamp(offset, 0, 100))));
             if (children.TryGetValue(id, out var kids))
@@ -104,6 +114,6 @@ public sealed class TraceDetailViewModel(SpanQuery spans)
             }
         }
 
-        Rows = rows;
+        return rows;
     }
 }

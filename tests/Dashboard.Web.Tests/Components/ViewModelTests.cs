@@ -1,0 +1,72 @@
+using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Spans;
+using Tollgate.Dashboard.Web.Components.Pages;
+using Tollgate.Dashboard.Web.Components.Pages.Traces;
+
+namespace Tollgate.Dashboard.Web.Tests.Components;
+
+public sealed class ViewModelTests
+{
+    [Fact]
+    public async Task The_home_summary_counts_this_weeks_spans_and_only_their_billing_cost()
+    {
+        await using var database = await SpanDatabase.CreateAsync();
+        var now = DateTime.UtcNow;
+        var weekStart = HomeViewModel.WeekStart(now);
+        var at = weekStart.AddMinutes(30);
+        await database.Writer.WriteAsync(
+        [
+            // An agent with usage above a chat: only the chat bills (0.25); the agent's 1.00 is shown, never added.
+            SpanDatabase.Span(1, 1, null, at, computed: 1.00m, input: 50),
+            SpanDatabase.Span(1, 2, 1, at, inference: true, computed: 0.25m),
+            // A provided cost wins over the computed one: 0.10, not 0.50.
+            SpanDatabase.Span(2, 1, null, at, inference: true, computed: 0.50m, provided: 0.10m),
+            // Last week: not counted.
+            SpanDatabase.Span(3, 1, null, weekStart.AddHours(-1), inference: true, computed: 2.00m),
+        ]);
+        await using var db = database.CreateContext();
+        var model = new HomeViewModel(db, new TollgateOptions(), TimeProvider.System);
+
+        await model.LoadAsync();
+
+        model.HasSpans.ShouldBeTrue();
+        model.SpansThisWeek.ShouldBe(3);
+        // 0.25 + 0.10 = 0.35
+        model.CostThisWeekUsd.ShouldBe(0.35m);
+        model.DailyCostUsd.ShouldBe([0.35m, 0m, 0m, 0m, 0m, 0m, 0m]);
+        model.DailyCostChart.ShouldContain("\"data\":[0.35,0,0,0,0,0,0]", Case.Sensitive);
+    }
+
+    [Theory]
+    [InlineData("2026-11-23T00:00:00Z", "2026-11-23")] // a Monday
+    [InlineData("2026-11-22T23:59:59Z", "2026-11-16")] // the Sunday before
+    [InlineData("2026-11-19T08:00:00Z", "2026-11-16")] // a Thursday
+    public void The_week_starts_on_monday_utc(string instant, string monday) =>
+        HomeViewModel.WeekStart(DateTime.Parse(instant, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal))
+            .ShouldBe(DateTime.Parse(monday, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
+
+    [Fact]
+    public void The_waterfall_lists_parents_before_children_and_places_bars_by_time()
+    {
+        var t0 = new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc);
+        SpanRecord S(byte id, byte? parent, int startMs, int durationMs)
+        {
+            var span = SpanDatabase.Span(9, id, parent, t0.AddMilliseconds(startMs));
+            span.EndTime = span.StartTime.AddMilliseconds(durationMs);
+            return span;
+        }
+
+        // Root 0–2000 ms; child A 100–1300 ms with grandchild 200–400 ms; child B 1400–1900 ms;
+        // a span whose parent never arrived (id 7) starts its own tree.
+        var rows = TraceDetailViewModel.Layout([S(3, 1, 1400, 500), S(2, 1, 100, 1200), S(1, null, 0, 2000), S(4, 2, 200, 200), S(5, 7, 50, 10)]);
+
+        rows.Select(r => r.Span.SpanId[0]).ShouldBe(new byte[] { 1, 2, 4, 3, 5 });
+        rows.Select(r => r.Depth).ShouldBe([0, 1, 2, 1, 0]);
+        // Child A: starts at 100/2000 = 5 %, lasts 1200/2000 = 60 %.
+        rows[1].OffsetPercent.ShouldBe(5, 1e-9);
+        rows[1].WidthPercent.ShouldBe(60, 1e-9);
+        rows[1].BarStyle.ShouldBe("left:5%;width:60%");
+        // Child B: 1400/2000 = 70 %, 500/2000 = 25 %.
+        rows[3].BarStyle.ShouldBe("left:70%;width:25%");
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tollgate.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ConnectTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task A_new_key_is_shown_once_and_the_spans_sent_with_it_appear_in_the_live_check()
+    {
+        var page = await fixture.NewSignedInPageAsync();
+        await page.GotoAsync("/connect");
+        await PageChecks.LandmarksAndLabelsAsync(page);
+
+        // Keyboard only: Tab to the key name, type, Tab to the project, replace it, Enter.
+        await PageChecks.TabToAsync(page, "key-name");
+        await page.Keyboard.TypeAsync("checkout-service");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("connect-e2e");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/connect?project=connect-e2e**");
+
+        var key = (await page.GetByTestId("new-key-value").TextContentAsync())!.Trim();
+        key.ShouldStartWith("tg_ingest_");
+        (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("OTEL_EXPORTER_OTLP_HEADERS='x-api-key=" + key + "'", Case.Sensitive);
+
+        // Attribution fields fill in OTEL_RESOURCE_ATTRIBUTES (a GET form, so the key is not carried along).
+        await page.GetByLabel("Team").FillAsync("payments");
+        await page.GetByLabel("Feature").FillAsync("checkout");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fill in the set-up" }).ClickAsync();
+        await page.WaitForURLAsync("**team=payments**");
+        (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("OTEL_RESOURCE_ATTRIBUTES='tollgate.team=payments,tollgate.feature=checkout'", Case.Sensitive);
+        (await page.GetByTestId("new-key").CountAsync()).ShouldBe(0, "the key is shown only once");
+        await Expect(page.GetByTestId("live-empty")).ToBeVisibleAsync();
+
+        // The key works at the OTLP endpoint; the live check (polled every 2 s) shows what was recognised.
+        var trace = OtlpSender.NewTraceId();
+        await OtlpSender.SendAsync(fixture.App, key, [("service.name", "checkout"), ("tollgate.team", "payments"), ("tollgate.feature", "checkout")],
+            new TestSpan(trace, OtlpSender.NewSpanId(), null, "chat gpt-4o-mini", DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(800),
+            [("gen_ai.operation.name", "chat"), ("gen_ai.provider.name", "openai"), ("gen_ai.request.model", "gpt-4o-mini"),
+             ("gen_ai.usage.input_tokens", 1000), ("gen_ai.usage.output_tokens", 500)]));
+        await OtlpSender.SendAsync(fixture.App, key, [("service.name", "checkout")],
+            new TestSpan(OtlpSender.NewTraceId(), OtlpSender.NewSpanId(), null, "GET /health", DateTimeOffset.UtcNow.AddSeconds(-1), TimeSpan.FromMilliseconds(3), []));
+
+        var table = page.GetByTestId("live-table");
+        await Expect(table).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var chat = table.Locator("tr", new() { HasText = "chat gpt-4o-mini" });
+        await Expect(chat.Locator("[data-field=model]")).ToHaveTextAsync("gpt-4o-mini");
+        // gpt-4o-mini at $0.15 in / $0.60 out per million: 1000 × 0.15/1e6 + 500 × 0.60/1e6 = 0.00015 + 0.0003 = $0.00045.
+        await Expect(chat.Locator("[data-field=cost]")).ToContainTextAsync("$0.00045");
+        await Expect(chat.Locator("[data-field=cost]")).ToContainTextAsync("computed");
+        await Expect(chat.Locator("[data-field=team]")).ToHaveTextAsync("payments");
+        await Expect(chat.Locator("[data-field=feature]")).ToHaveTextAsync("checkout");
+        var health = table.Locator("tr", new() { HasText = "GET /health" });
+        await Expect(health).ToContainTextAsync("not a model call");
+        await Expect(health).ToContainTextAsync("no tollgate.team: set it in OTEL_RESOURCE_ATTRIBUTES");
+
+        await BrowserFixture.ScreenshotAsync(page, "connect-live-check");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_the_set_up_but_cannot_create_keys()
+    {
+        var admin = await fixture.NewSignedInPageAsync();
+        await admin.GotoAsync("/admin/users");
+        await admin.GetByLabel("User name").FillAsync("viewer-connect");
+        await admin.GetByLabel("Password").FillAsync("viewer-password-long");
+        await admin.Locator("#u-role").SelectOptionAsync("viewer");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Expect(admin.GetByTestId("user-status")).ToContainTextAsync("Created viewer-connect as viewer");
+        await admin.CloseAsync();
+
+        var page = await fixture.NewSignedInPageAsync("viewer-connect", "viewer-password-long");
+        await page.GotoAsync("/connect");
+
+        (await page.Locator("#key-name").CountAsync()).ShouldBe(0);
+        await Expect(page.Locator("main")).ToContainTextAsync("Ask an admin or a team lead for an ingest key");
+        (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("x-api-key=<your-ingest-key>", Case.Sensitive);
+        await page.CloseAsync();
+    }
+}

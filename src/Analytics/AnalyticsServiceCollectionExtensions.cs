@@ -31,6 +31,9 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<RepricingService>();
         services.AddScoped<SpanQuery>();
         services.AddSingleton<Revenue.RevenueStore>();
+        services.AddSingleton<Anomalies.HourlyCostReader>();
+        services.AddSingleton<Anomalies.AnomalyScanner>();
+        services.AddSingleton<Anomalies.AnomalyQuery>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

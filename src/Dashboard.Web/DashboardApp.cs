@@ -71,6 +71,7 @@ public static class DashboardApp
         api.MapPatternsApi();
         api.MapKeysApi();
         api.MapProjectsApi();
+        api.MapAnomaliesApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();

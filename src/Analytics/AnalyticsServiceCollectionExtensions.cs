@@ -39,6 +39,9 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<Metrics.FeaturePnlQuery>();
         services.AddSingleton<Metrics.OrchestrationQuery>();
         services.AddTollgateInsights();
+        services.AddSingleton<Anomalies.HourlyCostReader>();
+        services.AddSingleton<Anomalies.AnomalyScanner>();
+        services.AddSingleton<Anomalies.AnomalyQuery>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

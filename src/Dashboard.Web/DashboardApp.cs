@@ -83,6 +83,7 @@ public static class DashboardApp
         api.MapGovernanceApi();
         api.MapAuditApi();
         api.MapUsersApi();
+        api.MapAnomaliesApi();
         app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -11,28 +11,27 @@ internal sealed record DetectorSettings
     /// <summary>Points used to infer the sampling interval and to seed level and scale robustly.</summary>
     public int WarmupPoints { get; init; } = 12;
 
-    /// <summary>Gain of the exponentially weighted level: about ten points of memory.</summary>
-    public double LevelGain { get; init; } = 0.1;
+    /// <summary>Gain of the exponentially weighted level: about fifteen points of memory.</summary>
+    public double LevelGain { get; init; } = 0.07;
 
     /// <summary>Gain of the residual scale: about ten points of memory.</summary>
     public double ScaleGain { get; init; } = 0.1;
 
     /// <summary>Residuals beyond this many deviations are clipped before they update the model (Huber).</summary>
-    public double ClipWidth { get; init; } = 3.5;
+    public double ClipWidth { get; init; } = 3.0;
 
     /// <summary>This many consecutive residuals beyond <see cref="ShiftWidth"/> on one side mean the level moved.</summary>
-    public int ShiftPoints { get; init; } = 12;
+    public int ShiftPoints { get; init; } = 8;
 
     public double ShiftWidth { get; init; } = 3.0;
 
     /// <summary>
-    /// Gains of the seasonal offsets once a bucket has been seen in a few cycles. The weekly profile
-    /// (gain 0) keeps the plain average of every visit: weekly habits change slowly and a week
-    /// gives few observations per bucket.
+    /// Gains of the seasonal offsets once a bucket has been seen in a few cycles. The weekly one is
+    /// smaller: weekly habits change slowly and a week gives few observations per bucket.
     /// </summary>
-    public double DailyGain { get; init; } = 0.15;
+    public double DailyGain { get; init; } = 0.2;
 
-    public double WeeklyGain { get; init; }
+    public double WeeklyGain { get; init; } = 0.05;
 
     /// <summary>
     /// The scale never drops below this share of the series' mean absolute residual, so a
@@ -60,9 +59,9 @@ internal sealed record DetectorSettings
     /// An incident is reported once: for this many points after a point outside the band, scores
     /// are multiplied by <see cref="RepeatFactor"/>, so a continuing excursion does not alert at every point.
     /// </summary>
-    public int RepeatPoints { get; init; } = 200;
+    public int RepeatPoints { get; init; } = 100;
 
-    public double RepeatFactor { get; init; } = 0.7;
+    public double RepeatFactor { get; init; } = 0.5;
 
     /// <summary>
     /// Gain of the running mean of signed standardised residuals: a drift too small to leave the

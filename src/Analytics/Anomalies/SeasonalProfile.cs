@@ -36,13 +36,18 @@ internal sealed class SeasonalProfile
     public int Bucket(DateTime timestamp) => (int)(timestamp.Ticks / _bucketTicks % Buckets);
 
     /// <summary>
-    /// The offset to use, shrunk towards zero while the bucket has been seen in few cycles: one
-    /// day (or week) is a single observation, not yet a pattern.
+    /// The offset to use, halved while the bucket has been seen in one cycle only: one day (or
+    /// week) is a single observation, not yet a pattern; two agreeing cycles are.
     /// </summary>
     public double Offset(int bucket)
     {
         var cycles = _cycles[bucket];
-        return cycles == 0 ? 0 : _offsets[bucket] * cycles / (cycles + 1.0);
+        return cycles switch
+        {
+            0 => 0,
+            1 => _offsets[bucket] / 2,
+            _ => _offsets[bucket],
+        };
     }
 
     public void Learn(DateTime timestamp, int bucket, double deviation)

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace Tollgate.Analytics.Anomalies;
+
+/// <summary>Stored anomalies for lists and charts, newest hours last, bounded.</summary>
+public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
+{
+    /// <summary>Rows returned by one query: a list longer than this is not read; narrow the range.</summary>
+    public const int MaxRows = 5_000;
+
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+
+    public async Task<IReadOnlyList<CostAnomaly>> ListAsync(int? projectId, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors::text
+            FROM anomalies
+            WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3)
+            ORDER BY hour, dimension, key
+            LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = from.ToUniversalTime() });
+        command.Parameters.Add(new() { Value = to.ToUniversalTime() });
+        command.Parameters.Add(new() { Value = projectId.HasValue ? projectId.Value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = MaxRows });
+        var rows = new List<CostAnomaly>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var contributors = reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<List<Contributor>>(reader.GetString(9), _json);
+            rows.Add(new CostAnomaly(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
+                reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), contributors));
+        }
+        return rows;
+    }
+}

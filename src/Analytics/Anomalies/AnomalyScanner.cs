@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tollgate.Analytics.Anomalies;
+
+/// <summary>What one scan did.</summary>
+public sealed record AnomalyScanResult(int Series, int Anomalies);
+
+/// <summary>
+/// The hourly cost anomaly scan: reads five weeks of hourly cost, runs the detector over every
+/// series and stores the anomalies of the last day. Scanning again stores the same rows again
+/// (updated in place), so a scheduler may call it as often as it likes.
+/// </summary>
+public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dataSource)
+{
+    /// <summary>History the detector learns from: five weeks hold four full weekly cycles and a probation week.</summary>
+    public static readonly TimeSpan History = TimeSpan.FromDays(35);
+
+    /// <summary>Hours whose anomalies are stored: a scan every hour needs one, a day covers missed runs.</summary>
+    public static readonly TimeSpan ReportWindow = TimeSpan.FromHours(24);
+
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Scans the hours before <paramref name="untilHour"/> (rounded down to the hour) of one project, or of all.</summary>
+    public async Task<AnomalyScanResult> ScanAsync(int? projectId, DateTime untilHour, CancellationToken cancellationToken)
+    {
+        var until = new DateTime(untilHour.ToUniversalTime().Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, DateTimeKind.Utc);
+        var from = until - History;
+        var costs = await reader.ReadAsync(projectId, from, until, cancellationToken);
+        var anomalies = CostAnomalyFinder.Find(costs, from, until, until - ReportWindow);
+        await StoreAsync(anomalies, cancellationToken);
+        var series = costs.Select(c => (c.ProjectId, c.Dimension, c.Key)).Distinct().Count();
+        return new AnomalyScanResult(series, anomalies.Count);
+    }
+
+    private async Task StoreAsync(IReadOnlyList<CostAnomaly> anomalies, CancellationToken cancellationToken)
+    {
+        if (anomalies.Count == 0)
+        {
+            return;
+        }
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors)
+            SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::timestamptz[], $5::double precision[],
+                                 $6::double precision[], $7::double precision[], $8::double precision[], $9::double precision[], $10::jsonb[])
+            ON CONFLICT (project_id, dimension, key, hour) DO UPDATE SET
+                actual_usd = EXCLUDED.actual_usd, expected_usd = EXCLUDED.expected_usd, lower_usd = EXCLUDED.lower_usd,
+                upper_usd = EXCLUDED.upper_usd, score = EXCLUDED.score, contributors = EXCLUDED.contributors
+            """);
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.ProjectId).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Dimension).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Key).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Hour).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.ActualUsd).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.ExpectedUsd).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.LowerUsd).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.UpperUsd).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Score).ToArray() });
+        command.Parameters.Add(new()
+        {
+            Value = anomalies.Select(a => a.Contributors is null ? null : JsonSerializer.Serialize(a.Contributors, _json)).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

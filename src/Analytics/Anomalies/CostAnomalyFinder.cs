@@ -1,0 +1,70 @@
+namespace Tollgate.Analytics.Anomalies;
+
+/// <summary>
+/// Turns hourly costs into anomalies: one detector per series (total and every key of every
+/// breakdown), fed hour by hour with zeros for hours without spend, from the series' first spend
+/// on. Total anomalies carry the keys that explain them.
+/// </summary>
+public static class CostAnomalyFinder
+{
+    /// <summary>A point outside the detector's band (score 0.5, also the NAB-optimal threshold) is an anomaly.</summary>
+    public const double FlagScore = 0.5;
+
+    /// <summary>Series per breakdown and project, the costliest first: bounds the work of one scan.</summary>
+    public const int MaxKeysPerDimension = 200;
+
+    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
+    {
+        ArgumentNullException.ThrowIfNull(costs);
+        var hours = (int)(untilHour - fromHour).TotalHours;
+        var found = new List<CostAnomaly>();
+        foreach (var project in costs.GroupBy(c => c.ProjectId))
+        {
+            var series = project
+                .GroupBy(c => (c.Dimension, c.Key))
+                .GroupBy(g => g.Key.Dimension)
+                .SelectMany(d => d.OrderByDescending(g => g.Sum(c => c.CostUsd)).ThenBy(g => g.Key.Key, StringComparer.Ordinal).Take(MaxKeysPerDimension))
+                .ToDictionary(g => g.Key, g => Score(g, fromHour, hours));
+            foreach (var ((dimension, key), (actual, scores)) in series)
+            {
+                for (var h = 0; h < hours; h++)
+                {
+                    var hour = fromHour.AddHours(h);
+                    if (hour < reportFromHour || scores[h] is not { } score || score.Score <= FlagScore)
+                    {
+                        continue;
+                    }
+                    var contributors = dimension == AnomalyDimensions.Total
+                        ? ContributorExplainer.Explain(actual[h], score.Expected, series
+                            .Where(s => s.Key.Dimension != AnomalyDimensions.Total)
+                            .Select(s => new ContributorInput(s.Key.Dimension, s.Key.Key, s.Value.Actual[h], s.Value.Scores[h]?.Expected ?? 0)))
+                        : null;
+                    found.Add(new CostAnomaly(project.Key, dimension, key, hour, actual[h], score.Expected, score.Lower, score.Upper, score.Score, contributors));
+                }
+            }
+        }
+        return found.OrderBy(a => a.Hour).ThenBy(a => a.ProjectId).ThenBy(a => a.Dimension, StringComparer.Ordinal).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private static (double[] Actual, AnomalyScore?[] Scores) Score(IEnumerable<HourlyCost> points, DateTime fromHour, int hours)
+    {
+        var actual = new double[hours];
+        var first = hours;
+        foreach (var point in points)
+        {
+            var h = (int)(point.Hour - fromHour).TotalHours;
+            if (h >= 0 && h < hours)
+            {
+                actual[h] += point.CostUsd;
+                first = Math.Min(first, h);
+            }
+        }
+        var scores = new AnomalyScore?[hours];
+        var detector = new SeasonalAnomalyDetector();
+        for (var h = first; h < hours; h++)
+        {
+            scores[h] = detector.Observe(fromHour.AddHours(h), actual[h]);
+        }
+        return (actual, scores);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Analytics.Anomalies;
+using Tollgate.Analytics.Storage;
+using Tollgate.Dashboard.Web.Api;
+using Tollgate.Testing;
+
+namespace Tollgate.Dashboard.Web.Tests.Api;
+
+public sealed class AnomaliesApiTests
+{
+    private static readonly DateTime _start = new(2026, 10, 5, 0, 0, 0, DateTimeKind.Utc);
+
+    private static object Series(int points, Func<int, double> value) => new
+    {
+        timestamps = Enumerable.Range(0, points).Select(h => _start.AddHours(h)).ToArray(),
+        values = Enumerable.Range(0, points).Select(value).ToArray(),
+    };
+
+    [Fact]
+    public async Task Detect_scores_every_point_with_the_cost_detector_and_flags_a_spike()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using var client = app.CreateClient(withAdminKey: true);
+        // A gentle daily wave with a spike of +50 at hour 300.
+        static double Value(int h) => 20 + (3 * Math.Sin(2 * Math.PI * h / 24)) + (h == 300 ? 50 : 0);
+
+        var response = await client.PostAsJsonAsync("/api/v1/anomalies/detect", Series(400, Value));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var scores = body.GetProperty("scores").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        scores.Length.ShouldBe(400);
+        body.GetProperty("expected").GetArrayLength().ShouldBe(400);
+        body.GetProperty("lower").GetArrayLength().ShouldBe(400);
+        body.GetProperty("upper").GetArrayLength().ShouldBe(400);
+        scores[300].ShouldBeGreaterThan(0.5);
+        scores.Where((_, h) => h is > 100 and < 300).ShouldAllBe(s => s < 0.5);
+        var direct = SeasonalAnomalyDetector.ScoreSeries(Enumerable.Range(0, 400).Select(h => _start.AddHours(h)).ToArray(), Enumerable.Range(0, 400).Select(Value).ToArray());
+        scores.ShouldBe(direct.Select(s => s.Score).ToArray());
+    }
+
+    [Fact]
+    public async Task Detect_refuses_unequal_lengths_unsorted_timestamps_and_oversized_series()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using var client = app.CreateClient(withAdminKey: true);
+
+        var unequal = await client.PostAsJsonAsync("/api/v1/anomalies/detect", new { timestamps = new[] { _start, _start.AddHours(1) }, values = new[] { 1.0 } });
+        var unsorted = await client.PostAsJsonAsync("/api/v1/anomalies/detect", new { timestamps = new[] { _start.AddHours(1), _start }, values = new[] { 1.0, 2.0 } });
+        var oversized = await client.PostAsJsonAsync("/api/v1/anomalies/detect", Series(AnomaliesEndpoints.MaxDetectPoints + 1, _ => 1.0));
+
+        unequal.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        JsonDocument.Parse(await unequal.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!.ShouldContain("2 timestamps but 1 values");
+        unsorted.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        unsorted.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        oversized.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task A_scan_stores_a_team_spike_with_its_contributors_and_scanning_again_adds_nothing()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using var client = app.CreateClient(withAdminKey: true);
+        const int hours = 21 * 24;
+        const int spike = (20 * 24) + 10; // the last day, 10:00
+        await app.App.Services.GetRequiredService<SpanPartitions>().EnsureAsync(_start, _start.AddHours(hours));
+        // Two teams with a daily wave and small deterministic jitter; team 'search' costs $5 more at the spike hour.
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO spans (project_id, trace_id, span_id, name, kind, start_time, end_time, status_code, billing, team, feature, model, computed_cost_usd)
+            SELECT (SELECT min(id) FROM projects), decode(md5(h::text || t), 'hex'), substr(decode(md5(t || h::text), 'hex'), 1, 8), 'chat', 3,
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '5 minutes',
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '6 minutes', 0, true, t, 'answers', 'gpt-x',
+                   base * (1 + 0.3 * sin(2 * pi() * h / 24)) + 0.01 * ((h * 7919) % 13 - 6) + CASE WHEN t = 'search' AND h = {spike} THEN 5 ELSE 0 END
+            FROM generate_series(0, {hours - 1}) AS h, (VALUES ('search', 1.0), ('billing', 0.5)) AS teams(t, base)
+            """);
+        var scanner = app.App.Services.GetRequiredService<AnomalyScanner>();
+
+        var first = await scanner.ScanAsync(null, _start.AddHours(hours), CancellationToken.None);
+        var again = await scanner.ScanAsync(null, _start.AddHours(hours), CancellationToken.None);
+
+        first.Anomalies.ShouldBeGreaterThan(0);
+        again.Anomalies.ShouldBe(first.Anomalies);
+        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM anomalies")).ShouldBe(first.Anomalies);
+        var listed = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/anomalies?from=2026-10-25T00:00:00Z&to=2026-10-26T00:00:00Z", UriKind.Relative)));
+        var atSpike = listed.RootElement.GetProperty("rows").EnumerateArray()
+            .Where(r => r.GetProperty("timestamp").GetDateTime() == _start.AddHours(spike)).ToList();
+        var series = atSpike.Select(r => $"{r.GetProperty("dimension").GetString()}:{r.GetProperty("key").GetString()}").ToList();
+        series.ShouldContain("total:all");
+        series.ShouldContain("team:search");
+        series.ShouldContain("model:gpt-x");
+        series.ShouldNotContain("team:billing");
+        var total = atSpike.Single(r => r.GetProperty("dimension").GetString() == "total");
+        // Search's actual at 10:00 is 1 * (1 + 0.3 sin(2π 490 / 24)) + jitter + 5, about 6.3; billing adds about 0.65.
+        total.GetProperty("actualUsd").GetDouble().ShouldBeGreaterThan(6.5);
+        total.GetProperty("score").GetDouble().ShouldBeGreaterThan(0.5);
+        var teams = total.GetProperty("contributors").EnumerateArray().Where(c => c.GetProperty("dimension").GetString() == "team").ToList();
+        teams[0].GetProperty("key").GetString().ShouldBe("search");
+        // Nearly all of the excess is search's: its share is close to 1.
+        teams[0].GetProperty("share").GetDouble().ShouldBeInRange(0.9, 1.1);
+    }
+
+    [Fact]
+    public async Task A_list_range_that_ends_before_it_starts_is_refused()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using var client = app.CreateClient(withAdminKey: true);
+
+        var response = await client.GetAsync(new Uri("/api/v1/anomalies?from=2026-10-05T00:00:00Z&to=2026-10-01T00:00:00Z", UriKind.Relative));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+}

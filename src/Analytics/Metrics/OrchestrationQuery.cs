@@ -65,7 +65,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
         batch.BatchCommands.Add(Command($"""
             SELECT provider, model, sum(cost_usd), sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
                    sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint
-            FROM {RollupSource.Of("spans")} r WHERE (@project::integer IS NULL OR project_id = @project)
+            FROM {RollupSource.Of("features")} r WHERE (@project::integer IS NULL OR project_id = @project)
             GROUP BY provider, model
             """, window, projectId));
         batch.BatchCommands.Add(Command($"""

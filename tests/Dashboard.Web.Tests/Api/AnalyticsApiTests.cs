@@ -134,6 +134,20 @@ public sealed class AnalyticsApiTests
         run.GetProperty("endedAt").ValueKind.ShouldBe(JsonValueKind.String);
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_orchestration_shape()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: NoJobs);
+        using var client = app.CreateClient();
+
+        var document = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        document.ShouldContain("/api/v1/orchestration");
+        document.ShouldContain("\"fallbackChains\"");
+        document.ShouldContain("\"routingSavings\"");
+        document.ShouldContain("\"latencyByModel\"");
+    }
+
     private static readonly Dictionary<string, string> NoJobs = new() { ["Tollgate:Jobs:Enabled"] = "false" };
 
     /// <summary>

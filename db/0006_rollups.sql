@@ -70,14 +70,15 @@ CREATE TABLE rollup_features_hourly (
 CREATE INDEX rollup_features_hourly_bucket ON rollup_features_hourly (bucket);
 CREATE TABLE rollup_features_daily (LIKE rollup_features_hourly INCLUDING ALL);
 
--- Requests (traces) by the trace's attribution: a trace is counted once, in the hour its
--- earliest span started, so summing rows never counts a request twice.
+-- Requests (traces) by the trace's team and feature: a trace is counted once, in the hour its
+-- earliest span started, so summing rows never counts a request twice. Requests per customer
+-- (and user, model...) are in rollup_keys; leaving customer out keeps this table small enough
+-- for month-long summaries.
 CREATE TABLE rollup_traces_hourly (
     bucket               timestamptz    NOT NULL,
     project_id           integer        NOT NULL,
     team                 text           NULL,
     feature              text           NULL,
-    customer             text           NULL,
     requests             bigint         NOT NULL,
     routed_requests      bigint         NOT NULL,
     cache_hit_requests   bigint         NOT NULL,

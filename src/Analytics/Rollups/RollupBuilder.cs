@@ -82,7 +82,7 @@ public static class RollupBuilder
         var cacheHit = trace.Any(s => s.CacheHit);
         var duration = Math.Max(0, (trace.Max(s => s.EndTime) - start).Ticks / TimeSpan.TicksPerMillisecond);
 
-        var request = Measures(rows.Traces, new TraceRowKey(hour, head.ProjectId, head.Team, head.Feature, head.Customer));
+        var request = Measures(rows.Traces, new TraceRowKey(hour, head.ProjectId, head.Team, head.Feature));
         request.Requests++;
         request.RoutedRequests += trace.Any(s => s.Routed) ? 1 : 0;
         request.CacheHitRequests += cacheHit ? 1 : 0;

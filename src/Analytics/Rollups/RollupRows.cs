@@ -40,8 +40,8 @@ public sealed class CallMeasures
     }
 }
 
-/// <summary>The key of a row of rollup_traces_*: the trace's own attribution.</summary>
-public readonly record struct TraceRowKey(DateTime Bucket, int ProjectId, string? Team, string? Feature, string? Customer);
+/// <summary>The key of a row of rollup_traces_*: the trace's own team and feature.</summary>
+public readonly record struct TraceRowKey(DateTime Bucket, int ProjectId, string? Team, string? Feature);
 
 /// <summary>Request (trace) measures; additive.</summary>
 public sealed class RequestMeasures

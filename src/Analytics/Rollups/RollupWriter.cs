@@ -69,7 +69,6 @@ internal static class RollupWriter
                 traces.Write(key.ProjectId, NpgsqlDbType.Integer);
                 Text(traces, key.Team);
                 Text(traces, key.Feature);
-                Text(traces, key.Customer);
                 traces.Write(m.Requests, NpgsqlDbType.Bigint);
                 traces.Write(m.RoutedRequests, NpgsqlDbType.Bigint);
                 traces.Write(m.CacheHitRequests, NpgsqlDbType.Bigint);
@@ -137,11 +136,11 @@ internal static class RollupWriter
             """, fromDay, toDay, cancellationToken);
         await ExecuteAsync(connection, transaction, """
             INSERT INTO rollup_traces_daily
-            SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, customer,
+            SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature,
                    sum(requests), sum(routed_requests), sum(cache_hit_requests), sum(fallback_requests), sum(retry_requests),
                    sum(error_requests), sum(cost_usd), sum(cache_hit_cost_usd), sum(duration_ms_sum)
             FROM rollup_traces_hourly WHERE bucket >= $1 AND bucket < $2
-            GROUP BY 1, project_id, team, feature, customer
+            GROUP BY 1, project_id, team, feature
             """, fromDay, toDay, cancellationToken);
         await ExecuteAsync(connection, transaction, """
             INSERT INTO rollup_keys_daily

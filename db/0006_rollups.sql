@@ -44,14 +44,41 @@ CREATE TABLE rollup_spans_hourly (
 CREATE INDEX rollup_spans_hourly_bucket ON rollup_spans_hourly (bucket);
 CREATE TABLE rollup_spans_daily (LIKE rollup_spans_hourly INCLUDING ALL);
 
--- Requests (traces) by the trace's attribution: a trace is counted once, in the hour its
--- earliest span started, so summing rows never counts a request twice.
+-- The same calls without customer and service: few rows per hour, so that summaries, feature
+-- P&L and routing figures over months read thousands of rows rather than millions.
+CREATE TABLE rollup_features_hourly (
+    bucket              timestamptz    NOT NULL,
+    project_id          integer        NOT NULL,
+    team                text           NULL,
+    feature             text           NULL,
+    model               text           NULL,
+    provider            text           NULL,
+    tier                text           NULL,
+    calls               bigint         NOT NULL,
+    errors              bigint         NOT NULL,
+    unpriced_calls      bigint         NOT NULL,
+    cost_usd            numeric(24,10) NOT NULL,
+    input_tokens        bigint         NOT NULL,
+    output_tokens       bigint         NOT NULL,
+    cache_read_tokens   bigint         NOT NULL,
+    cache_write_tokens  bigint         NOT NULL,
+    reasoning_tokens    bigint         NOT NULL,
+    fallback_calls      bigint         NOT NULL,
+    retry_calls         bigint         NOT NULL,
+    duration_ms_sum     bigint         NOT NULL
+);
+CREATE INDEX rollup_features_hourly_bucket ON rollup_features_hourly (bucket);
+CREATE TABLE rollup_features_daily (LIKE rollup_features_hourly INCLUDING ALL);
+
+-- Requests (traces) by the trace's team and feature: a trace is counted once, in the hour its
+-- earliest span started, so summing rows never counts a request twice. Requests per customer
+-- (and user, model...) are in rollup_keys; leaving customer out keeps this table small enough
+-- for month-long summaries.
 CREATE TABLE rollup_traces_hourly (
     bucket               timestamptz    NOT NULL,
     project_id           integer        NOT NULL,
     team                 text           NULL,
     feature              text           NULL,
-    customer             text           NULL,
     requests             bigint         NOT NULL,
     routed_requests      bigint         NOT NULL,
     cache_hit_requests   bigint         NOT NULL,

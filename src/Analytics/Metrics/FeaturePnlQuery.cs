@@ -68,7 +68,7 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(Command($"""
             SELECT feature, sum(cost_usd), coalesce(sum(calls) FILTER (WHERE tier = 'small'), 0),
                    coalesce(sum(calls) FILTER (WHERE tier = 'mid'), 0), coalesce(sum(calls) FILTER (WHERE tier = 'frontier'), 0)
-            FROM {RollupSource.Of("spans")} r WHERE (@project::integer IS NULL OR project_id = @project)
+            FROM {RollupSource.Of("features")} r WHERE (@project::integer IS NULL OR project_id = @project)
             GROUP BY feature
             """, window, projectId));
         batch.BatchCommands.Add(Command($"""

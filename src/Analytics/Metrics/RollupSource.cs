@@ -13,7 +13,7 @@ internal static class RollupSource
     public static string Of(string table) => $"""
         (SELECT * FROM rollup_{table}_daily WHERE bucket >= @day_from AND bucket < @day_to
          UNION ALL
-         SELECT * FROM rollup_{table}_hourly WHERE bucket >= @from AND bucket < @to AND NOT (bucket >= @day_from AND bucket < @day_to))
+         SELECT * FROM rollup_{table}_hourly WHERE (bucket >= @from AND bucket < @day_from) OR (bucket >= @day_to AND bucket < @to))
         """;
 
     public static void AddWindow(NpgsqlParameterCollection parameters, MetricsWindow window)

@@ -35,7 +35,7 @@ public sealed class SummaryQuery(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(Command($"""
             SELECT coalesce(sum(cost_usd), 0), coalesce(sum(calls) FILTER (WHERE tier = 'small'), 0),
                    coalesce(sum(calls) FILTER (WHERE tier = 'mid'), 0), coalesce(sum(calls) FILTER (WHERE tier = 'frontier'), 0)
-            FROM {RollupSource.Of("spans")} r
+            FROM {RollupSource.Of("features")} r
             WHERE (@project::integer IS NULL OR project_id = @project) AND (@team::text IS NULL OR team = @team) AND (@feature::text IS NULL OR feature = @feature)
             """, window, filter));
         batch.BatchCommands.Add(Command($"""

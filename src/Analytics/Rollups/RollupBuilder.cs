@@ -19,7 +19,7 @@ public static class RollupBuilder
 
     public static RollupRows Build(IEnumerable<RollupSpan> spans, DateTime fromUtc, DateTime toUtc)
     {
-        var rows = new RollupRows([], [], []);
+        var rows = new RollupRows([], [], [], []);
         foreach (var trace in spans.GroupBy(s => (s.ProjectId, new TraceKey(s.TraceId))))
         {
             AddTrace([.. trace], fromUtc, toUtc, rows);
@@ -43,6 +43,8 @@ public static class RollupBuilder
             var hour = Hour(span.StartTime);
             signals.TryGetValue(span, out var signal);
             Measures(rows.Spans, new SpanRowKey(hour, span.ProjectId, span.Team, span.Feature, span.Customer, span.Model, span.Provider, span.Service, span.Tier))
+                .Add(span, signal.Fallback, signal.Retry);
+            Measures(rows.Features, new FeatureRowKey(hour, span.ProjectId, span.Team, span.Feature, span.Model, span.Provider, span.Tier))
                 .Add(span, signal.Fallback, signal.Retry);
             foreach (var (dimension, value) in SpanDimensions(span))
             {
@@ -80,7 +82,7 @@ public static class RollupBuilder
         var cacheHit = trace.Any(s => s.CacheHit);
         var duration = Math.Max(0, (trace.Max(s => s.EndTime) - start).Ticks / TimeSpan.TicksPerMillisecond);
 
-        var request = Measures(rows.Traces, new TraceRowKey(hour, head.ProjectId, head.Team, head.Feature, head.Customer));
+        var request = Measures(rows.Traces, new TraceRowKey(hour, head.ProjectId, head.Team, head.Feature));
         request.Requests++;
         request.RoutedRequests += trace.Any(s => s.Routed) ? 1 : 0;
         request.CacheHitRequests += cacheHit ? 1 : 0;

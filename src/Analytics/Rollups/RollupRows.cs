@@ -4,6 +4,9 @@ namespace Tollgate.Analytics.Rollups;
 public readonly record struct SpanRowKey(
     DateTime Bucket, int ProjectId, string? Team, string? Feature, string? Customer, string? Model, string? Provider, string? Service, string? Tier);
 
+/// <summary>The key of a row of rollup_features_*: the span key without customer and service.</summary>
+public readonly record struct FeatureRowKey(DateTime Bucket, int ProjectId, string? Team, string? Feature, string? Model, string? Provider, string? Tier);
+
 /// <summary>The measures of billing calls; additive.</summary>
 public sealed class CallMeasures
 {
@@ -37,8 +40,8 @@ public sealed class CallMeasures
     }
 }
 
-/// <summary>The key of a row of rollup_traces_*: the trace's own attribution.</summary>
-public readonly record struct TraceRowKey(DateTime Bucket, int ProjectId, string? Team, string? Feature, string? Customer);
+/// <summary>The key of a row of rollup_traces_*: the trace's own team and feature.</summary>
+public readonly record struct TraceRowKey(DateTime Bucket, int ProjectId, string? Team, string? Feature);
 
 /// <summary>Request (trace) measures; additive.</summary>
 public sealed class RequestMeasures
@@ -90,8 +93,9 @@ public static class RollupDimensions
 /// <summary>Everything one recomputation writes for its hours.</summary>
 public sealed record RollupRows(
     Dictionary<SpanRowKey, CallMeasures> Spans,
+    Dictionary<FeatureRowKey, CallMeasures> Features,
     Dictionary<TraceRowKey, RequestMeasures> Traces,
     Dictionary<KeyRowKey, KeyMeasures> Keys)
 {
-    public int Count => Spans.Count + Traces.Count + Keys.Count;
+    public int Count => Spans.Count + Features.Count + Traces.Count + Keys.Count;
 }

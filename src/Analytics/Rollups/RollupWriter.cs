@@ -6,7 +6,7 @@ namespace Tollgate.Analytics.Rollups;
 /// <summary>Replaces the hourly rows of a range and derives the daily rows of its days, inside the caller's transaction.</summary>
 internal static class RollupWriter
 {
-    private static readonly string[] Tables = ["rollup_spans", "rollup_traces", "rollup_keys"];
+    private static readonly string[] Tables = ["rollup_spans", "rollup_features", "rollup_traces", "rollup_keys"];
 
     public static async Task ReplaceHoursAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, RollupRows rows, DateTime from, DateTime to, CancellationToken cancellationToken)
@@ -39,6 +39,27 @@ internal static class RollupWriter
             await spans.CompleteAsync(cancellationToken);
         }
 
+        await using (var features = await connection.BeginBinaryImportAsync("COPY rollup_features_hourly FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (key, m) in rows.Features)
+            {
+                features.StartRow();
+                features.Write(key.Bucket, NpgsqlDbType.TimestampTz);
+                features.Write(key.ProjectId, NpgsqlDbType.Integer);
+                Text(features, key.Team);
+                Text(features, key.Feature);
+                Text(features, key.Model);
+                Text(features, key.Provider);
+                Text(features, key.Tier);
+                WriteCalls(features, m, withUnpriced: true);
+                features.Write(m.FallbackCalls, NpgsqlDbType.Bigint);
+                features.Write(m.RetryCalls, NpgsqlDbType.Bigint);
+                features.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
+            }
+
+            await features.CompleteAsync(cancellationToken);
+        }
+
         await using (var traces = await connection.BeginBinaryImportAsync("COPY rollup_traces_hourly FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             foreach (var (key, m) in rows.Traces)
@@ -48,7 +69,6 @@ internal static class RollupWriter
                 traces.Write(key.ProjectId, NpgsqlDbType.Integer);
                 Text(traces, key.Team);
                 Text(traces, key.Feature);
-                Text(traces, key.Customer);
                 traces.Write(m.Requests, NpgsqlDbType.Bigint);
                 traces.Write(m.RoutedRequests, NpgsqlDbType.Bigint);
                 traces.Write(m.CacheHitRequests, NpgsqlDbType.Bigint);
@@ -106,12 +126,21 @@ internal static class RollupWriter
             GROUP BY 1, project_id, team, feature, customer, model, provider, service, tier
             """, fromDay, toDay, cancellationToken);
         await ExecuteAsync(connection, transaction, """
+            INSERT INTO rollup_features_daily
+            SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, model, provider, tier,
+                   sum(calls), sum(errors), sum(unpriced_calls), sum(cost_usd), sum(input_tokens), sum(output_tokens),
+                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(fallback_calls), sum(retry_calls),
+                   sum(duration_ms_sum)
+            FROM rollup_features_hourly WHERE bucket >= $1 AND bucket < $2
+            GROUP BY 1, project_id, team, feature, model, provider, tier
+            """, fromDay, toDay, cancellationToken);
+        await ExecuteAsync(connection, transaction, """
             INSERT INTO rollup_traces_daily
-            SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, customer,
+            SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature,
                    sum(requests), sum(routed_requests), sum(cache_hit_requests), sum(fallback_requests), sum(retry_requests),
                    sum(error_requests), sum(cost_usd), sum(cache_hit_cost_usd), sum(duration_ms_sum)
             FROM rollup_traces_hourly WHERE bucket >= $1 AND bucket < $2
-            GROUP BY 1, project_id, team, feature, customer
+            GROUP BY 1, project_id, team, feature
             """, fromDay, toDay, cancellationToken);
         await ExecuteAsync(connection, transaction, """
             INSERT INTO rollup_keys_daily

@@ -22,22 +22,22 @@ public static class AnalyticsEndpoints
             }
 
             return await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, groupBy, projectId, ct), ct);
-        }).WithSummary("Spend grouped by team, feature, model, provider, service, customer or user");
+        }).WithSummary("Spend grouped by team, feature, model, provider, service, customer or user").Produces<SpendReport>().ProducesProblem(400).ProducesProblem(404);
 
         api.MapGet("/summary", async Task<IResult> (DateTime? from, DateTime? to, string? team, string? feature, string? project,
             SummaryQuery query, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
             await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, new SummaryFilter(projectId, team, feature), ct), ct))
-            .WithSummary("Cost, revenue, requests and orchestration rates of a window");
+            .WithSummary("Cost, revenue, requests and orchestration rates of a window").Produces<Summary>().ProducesProblem(400).ProducesProblem(404);
 
         api.MapGet("/features/pnl", async Task<IResult> (DateTime? from, DateTime? to, string? project,
             FeaturePnlQuery query, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
             await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, projectId, ct), ct))
-            .WithSummary("Revenue, cost and margin per feature, with the previous window of the same length for trends");
+            .WithSummary("Revenue, cost and margin per feature, with the previous window of the same length for trends").Produces<FeaturePnl>().ProducesProblem(400).ProducesProblem(404);
 
         api.MapGet("/orchestration", async Task<IResult> (DateTime? from, DateTime? to, string? project,
             OrchestrationQuery query, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
             await WithWindowAsync(from, to, project, projects, time, (window, projectId) => query.GetAsync(window, projectId, ct), ct))
-            .WithSummary("Routing coverage and savings against each provider's frontier model, cache hits and savings, fallback and retry rates and chains, latency p50/p95 per model and per feature");
+            .WithSummary("Routing coverage and savings against each provider's frontier model, cache hits and savings, fallback and retry rates and chains, latency p50/p95 per model and per feature").Produces<OrchestrationReport>().ProducesProblem(400).ProducesProblem(404);
     }
 
     private static async Task<IResult> WithWindowAsync<T>(DateTime? from, DateTime? to, string? project, ProjectStore projects, TimeProvider time,

@@ -115,7 +115,7 @@ internal sealed class RollupFixture : IAsyncDisposable
     public async Task<string> DumpRollupsAsync()
     {
         var parts = new List<string>();
-        foreach (var table in new[] { "rollup_spans_hourly", "rollup_spans_daily", "rollup_traces_hourly", "rollup_traces_daily", "rollup_keys_hourly", "rollup_keys_daily" })
+        foreach (var table in new[] { "rollup_spans_hourly", "rollup_spans_daily", "rollup_features_hourly", "rollup_features_daily", "rollup_traces_hourly", "rollup_traces_daily", "rollup_keys_hourly", "rollup_keys_daily" })
         {
             parts.Add(await Database.ScalarAsync<string>($"SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t") ?? "");
         }

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Tollgate.Analytics.Benchmark;
+using Tollgate.Analytics.Metrics;
+using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Rollups;
+using Tollgate.Analytics.Spans;
+using Tollgate.Analytics.Storage;
+
+// Analytics benchmark: generates spans over a period straight into the span table (binary COPY),
+// rolls all of it up, then measures the p95 latency of the summary, spend and feature P&L
+// queries over the last 30 days next to reference queries measured in the same run.
+// Usage: dotnet run -c Release --project bench/Analytics.Benchmark -- <admin connection string>
+// (bench/analytics.sh starts a throwaway PostgreSQL and passes it.)
+// Settings: BENCH_SPANS (10000000), BENCH_DAYS (90), BENCH_RUNS (50), BENCH_KEEP_DB (0).
+var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
+    ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/analytics.sh does");
+var spanTarget = long.Parse(Environment.GetEnvironmentVariable("BENCH_SPANS") ?? "10000000", CultureInfo.InvariantCulture);
+var days = int.Parse(Environment.GetEnvironmentVariable("BENCH_DAYS") ?? "90", CultureInfo.InvariantCulture);
+var runs = int.Parse(Environment.GetEnvironmentVariable("BENCH_RUNS") ?? "50", CultureInfo.InvariantCulture);
+const int CopyGroup = 200_000;
+
+var name = $"tollgate_bench_analytics_{Environment.ProcessId}";
+await using (var connection = new NpgsqlConnection(admin))
+{
+    await connection.OpenAsync();
+    await new NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
+}
+
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+try
+{
+    await using var dataSource = NpgsqlDataSource.Create(connectionString);
+    await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+    await Execute(dataSource, "INSERT INTO projects (name) VALUES ('default')");
+    var prices = new PriceStore(dataSource);
+    await prices.SeedAsync();
+    var to = DateTime.UtcNow.Date;
+    var from = to.AddDays(-days);
+    await new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance).EnsureAsync(from, to);
+
+    // 1. Generate and COPY.
+    Console.WriteLine($"Generating {spanTarget:N0} spans over {days} days ({from:yyyy-MM-dd} to {to:yyyy-MM-dd})...");
+    var generator = new TrafficGenerator(await prices.LoadCatalogueAsync(), from, to);
+    var watch = Stopwatch.StartNew();
+    long written = 0;
+    var batch = new List<SpanRecord>(CopyGroup + 16);
+    while (written < spanTarget)
+    {
+        batch.Clear();
+        while (batch.Count < CopyGroup && written + batch.Count < spanTarget)
+        {
+            generator.AddTrace(batch);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await SpanColumns.CopyAsync(connection, batch, CancellationToken.None);
+        await transaction.CommitAsync();
+        written += batch.Count;
+    }
+
+    Console.WriteLine($"  {written:N0} spans generated and written in {watch.Elapsed.TotalSeconds:F1} s ({written / watch.Elapsed.TotalSeconds:N0} spans/s)");
+    await Execute(dataSource, "ANALYZE spans");
+
+    // 2. Roll everything up, as the first run of the rollup job on an existing database does.
+    var rollups = new RollupService(dataSource, prices, NullLogger<RollupService>.Instance);
+    watch.Restart();
+    var result = await rollups.RunAsync();
+    var rollupSeconds = watch.Elapsed.TotalSeconds;
+    await Execute(dataSource, "ANALYZE");
+    Console.WriteLine($"Rollup of {result.Hours:N0} hours: {rollupSeconds:F1} s, {rollupSeconds * 1000 / result.Hours:F1} ms per hour of data "
+        + $"({written / (double)(days * 24):N0} spans an hour), {result.RowsWritten:N0} hourly rows");
+    foreach (var table in new[] { "rollup_spans_hourly", "rollup_spans_daily", "rollup_features_daily", "rollup_traces_daily", "rollup_keys_daily" })
+    {
+        Console.WriteLine($"  {table}: {await Scalar(dataSource, $"SELECT count(*) FROM {table}"):N0} rows");
+    }
+
+    // 3. Query latency over the last 30 days (a window with partial days at both edges, the worst case).
+    var window = MetricsWindow.Create(to.AddDays(-30).AddHours(5), to.AddHours(-3));
+    var summary = new SummaryQuery(dataSource);
+    var spend = new SpendQuery(dataSource);
+    var pnl = new FeaturePnlQuery(dataSource);
+    var orchestration = new OrchestrationQuery(dataSource, prices, TimeProvider.System);
+    Console.WriteLine($"Query latency over {window.From:yyyy-MM-dd HH:mm} to {window.To:yyyy-MM-dd HH:mm}, {runs} runs each (p50 / p95):");
+    await Measure("reference: SELECT 1 round trip", () => Scalar(dataSource, "SELECT 1"));
+    // The full-detail rollup (every dimension) read the way the queries read theirs: daily rows
+    // for whole days, hourly rows at the edges. The queries read narrower tables than this.
+    var (dayFrom, dayTo) = (window.From.Date.AddDays(1), window.To.Date);
+    await Measure("reference: count(*) of the window's full-detail rollup rows", () => Scalar(dataSource,
+        $"SELECT (SELECT count(*) FROM rollup_spans_daily WHERE bucket >= '{dayFrom:o}' AND bucket < '{dayTo:o}') "
+        + $"+ (SELECT count(*) FROM rollup_spans_hourly WHERE (bucket >= '{window.From:o}' AND bucket < '{dayFrom:o}') OR (bucket >= '{dayTo:o}' AND bucket < '{window.To:o}'))"));
+    await Measure("GET /api/v1/summary (SummaryQuery)", () => summary.GetAsync(window, new SummaryFilter()));
+    await Measure("GET /api/v1/summary?team=search", () => summary.GetAsync(window, new SummaryFilter(Team: "search")));
+    await Measure("GET /api/v1/spend?groupBy=feature (SpendQuery)", () => spend.GetAsync(window, "feature"));
+    await Measure("GET /api/v1/spend?groupBy=user", () => spend.GetAsync(window, "user"));
+    await Measure("GET /api/v1/features/pnl (FeaturePnlQuery)", () => pnl.GetAsync(window));
+    await Measure("GET /api/v1/orchestration (OrchestrationQuery)", () => orchestration.GetAsync(window));
+    var check = await summary.GetAsync(window, new SummaryFilter());
+    Console.WriteLine($"  (30-day summary: {check.Requests:N0} requests, {check.CostUsd:N2} USD)");
+}
+finally
+{
+    if (Environment.GetEnvironmentVariable("BENCH_KEEP_DB") != "1")
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection).ExecuteNonQueryAsync();
+    }
+}
+
+async Task Measure<T>(string label, Func<Task<T>> query)
+{
+    await query();
+    var times = new List<double>(runs);
+    for (var i = 0; i < runs; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await query();
+        times.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    times.Sort();
+    var p95 = times[Math.Min(times.Count - 1, (int)Math.Ceiling(0.95 * times.Count) - 1)];
+    Console.WriteLine($"  {label,-58} {times[times.Count / 2],8:F1} ms {p95,8:F1} ms");
+}
+
+static async Task Execute(NpgsqlDataSource dataSource, string sql)
+{
+    await using var command = dataSource.CreateCommand(sql);
+    command.CommandTimeout = 0;
+    await command.ExecuteNonQueryAsync();
+}
+
+static async Task<long> Scalar(NpgsqlDataSource dataSource, string sql)
+{
+    await using var command = dataSource.CreateCommand(sql);
+    return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+}

@@ -66,7 +66,7 @@ try
     await Execute(dataSource, "ANALYZE spans");
 
     // 2. Roll everything up, as the first run of the rollup job on an existing database does.
-    var rollups = new RollupService(dataSource, prices, NullLogger<RollupService>.Instance);
+    var rollups = new RollupService(dataSource, new IngestWatermark(dataSource), prices, NullLogger<RollupService>.Instance);
     watch.Restart();
     var result = await rollups.RunAsync();
     var rollupSeconds = watch.Elapsed.TotalSeconds;

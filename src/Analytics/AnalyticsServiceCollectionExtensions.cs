@@ -33,6 +33,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddScoped<SpanQuery>();
         services.AddSingleton<Revenue.RevenueStore>();
         services.AddSingleton<AttributionRules.AttributionRuleStore>();
+        services.AddSingleton<Rollups.IngestWatermark>();
         services.AddSingleton<Rollups.RollupService>();
         services.AddSingleton<Metrics.SummaryQuery>();
         services.AddSingleton<Metrics.SpendQuery>();

@@ -14,4 +14,7 @@ public sealed class JobsOptions
 
     /// <summary>How often the rollup job brings the aggregates up to date.</summary>
     public int RollupIntervalSeconds { get; set; } = 60;
+
+    /// <summary>How often hourly cost series are scanned for anomalies; hourly data needs no more than a few scans an hour.</summary>
+    public int AnomalyScanIntervalMinutes { get; set; } = 15;
 }

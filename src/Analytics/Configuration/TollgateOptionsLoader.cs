@@ -103,6 +103,12 @@ public static class TollgateOptionsLoader
             errors.Add($"Tollgate:Jobs:RollupIntervalSeconds must be between 1 and 3600 (got {options.Jobs.RollupIntervalSeconds}).");
         }
 
+        // Anomalies are judged on whole hours: scanning more often than every minute finds nothing new.
+        if (options.Jobs.AnomalyScanIntervalMinutes is < 1 or > 60)
+        {
+            errors.Add($"Tollgate:Jobs:AnomalyScanIntervalMinutes must be between 1 and 60 (got {options.Jobs.AnomalyScanIntervalMinutes}).");
+        }
+
         if (options.Ingest.DefaultRateLimitPerSecond < 1)
         {
             errors.Add($"Tollgate:Ingest:DefaultRateLimitPerSecond must be at least 1 (got {options.Ingest.DefaultRateLimitPerSecond}).");

@@ -47,11 +47,18 @@ public static class JobsServiceCollectionExtensions
             {
                 var key = new JobKey(job.Name, TollgateJobs.Group);
                 q.AddJob(job.JobType, j => j.WithIdentity(key).DisallowConcurrentExecution().StoreDurably());
-                q.AddTrigger(t => t
-                    .ForJob(key)
-                    .WithIdentity(job.Name, TollgateJobs.Group)
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(job.Interval).RepeatForever().WithMisfireInstruction(job.Misfire)));
+                q.AddTrigger(t =>
+                {
+                    t.ForJob(key).WithIdentity(job.Name, TollgateJobs.Group).StartNow();
+                    if (job.Cron is { } cron)
+                    {
+                        t.WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
+                    }
+                    else
+                    {
+                        t.WithSimpleSchedule(s => s.WithInterval(job.Interval).RepeatForever().WithMisfireInstruction(job.Misfire));
+                    }
+                });
             }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

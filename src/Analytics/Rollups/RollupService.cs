@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 using Tollgate.Analytics.Pricing;
 
 namespace Tollgate.Analytics.Rollups;
@@ -14,16 +13,9 @@ public readonly record struct RollupResult(int Hours, long RowsWritten);
 /// recomputed whole, delete + insert in one transaction, then the daily rows of their days are
 /// derived again from the hourly ones. Recomputing an hour twice yields identical rows.
 /// </summary>
-public sealed class RollupService(NpgsqlDataSource dataSource, PriceStore prices, ILogger<RollupService> logger)
+public sealed class RollupService(NpgsqlDataSource dataSource, IngestWatermark watermark, PriceStore prices, ILogger<RollupService> logger)
 {
     public const string WatermarkName = "rollups";
-
-    /// <summary>
-    /// Spans are looked for from this long before the watermark: ingested_at is the writing
-    /// transaction's start, so a span committed just after a pass may carry an earlier time.
-    /// Write transactions are one batch each, far shorter than this.
-    /// </summary>
-    public static readonly TimeSpan WatermarkOverlap = TimeSpan.FromMinutes(2);
 
     /// <summary>At most this many hours are recomputed in one transaction, to keep transactions short.</summary>
     public const int MaxHoursPerTransaction = 24;
@@ -34,17 +26,8 @@ public sealed class RollupService(NpgsqlDataSource dataSource, PriceStore prices
     /// <summary>Recomputes the hours touched since the last pass and moves the watermark.</summary>
     public async Task<RollupResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        DateTime passStart;
-        DateTime? watermark;
-        await using (var command = dataSource.CreateCommand($"SELECT now(), (SELECT watermark FROM rollup_state WHERE name = '{WatermarkName}')"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            passStart = reader.GetDateTime(0);
-            watermark = reader.IsDBNull(1) ? null : reader.GetDateTime(1);
-        }
-
-        var touched = await TouchedHoursAsync(watermark - WatermarkOverlap, cancellationToken);
+        var (passStart, since) = await watermark.ReadAsync(WatermarkName, cancellationToken);
+        var touched = await watermark.TouchedHoursAsync(since, cancellationToken);
         var hours = 0;
         long rows = 0;
         foreach (var (from, to) in Ranges(touched))
@@ -54,15 +37,7 @@ public sealed class RollupService(NpgsqlDataSource dataSource, PriceStore prices
             rows += result.RowsWritten;
         }
 
-        await using (var advance = dataSource.CreateCommand("""
-            INSERT INTO rollup_state (name, watermark) VALUES ($1, $2)
-            ON CONFLICT (name) DO UPDATE SET watermark = excluded.watermark, updated_at = now()
-            """))
-        {
-            advance.Parameters.Add(new() { Value = WatermarkName });
-            advance.Parameters.Add(new() { Value = passStart });
-            await advance.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await watermark.AdvanceAsync(WatermarkName, passStart, cancellationToken);
 
         if (hours > 0)
         {
@@ -108,21 +83,6 @@ public sealed class RollupService(NpgsqlDataSource dataSource, PriceStore prices
         }
 
         return ranges;
-    }
-
-    private async Task<List<DateTime>> TouchedHoursAsync(DateTime? since, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT DISTINCT date_trunc('hour', start_time, 'UTC') FROM spans WHERE $1::timestamptz IS NULL OR ingested_at >= $1");
-        command.Parameters.Add(new() { Value = (object?)since ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        var hours = new List<DateTime>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            hours.Add(reader.GetDateTime(0));
-        }
-
-        return hours;
     }
 
     private async Task<long> RecomputeChunkAsync(DateTime from, DateTime to, TierResolver tiers, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ internal sealed class RollupFixture : IAsyncDisposable
         DataSource = dataSource;
         Prices = new PriceStore(dataSource);
         Writer = new SpanWriter(dataSource, new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance), NullLogger<SpanWriter>.Instance);
-        Rollups = new RollupService(dataSource, Prices, NullLogger<RollupService>.Instance);
+        Rollups = new RollupService(dataSource, new IngestWatermark(dataSource), Prices, NullLogger<RollupService>.Instance);
     }
 
     public TestDatabase Database { get; }

@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Analytics.Spans;
+using Tollgate.Testing;
+using static Tollgate.Testing.TestSpans;
+
+namespace Tollgate.Dashboard.Web.Tests.Api;
+
+public sealed class ScheduledJobsTests
+{
+    [Fact]
+    public async Task The_scheduler_keeps_the_dependency_map_current_and_runs_the_anomaly_scan_without_being_asked()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a),
+            settings: new Dictionary<string, string> { ["Tollgate:Jobs:RollupIntervalSeconds"] = "1", ["Tollgate:Jobs:AnomalyScanIntervalMinutes"] = "1" });
+        using var client = app.CreateClient(withAdminKey: true);
+        var project = await app.Database.ScalarAsync<int>("SELECT id FROM projects WHERE name = 'default'");
+        var start = DateTime.UtcNow.AddMinutes(-10);
+        await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync(
+        [
+            Root(project, 1, 1, "gateway", start, team: "search", feature: "answers"),
+            Chat(project, 1, 2, 1, "gateway", start.AddSeconds(1), "openai", "gpt-4o", 0.02m),
+        ]);
+        var window = $"from={start.AddHours(-1):yyyy-MM-ddTHH:00:00Z}&to={start.AddHours(2):yyyy-MM-ddTHH:00:00Z}";
+
+        string[] edges = [];
+        for (var attempt = 0; attempt < 60 && edges.Length == 0; attempt++)
+        {
+            await Task.Delay(500);
+            var map = await client.GetFromJsonAsync<JsonElement>($"/api/v1/dependencies?{window}");
+            edges = map.GetProperty("edges").EnumerateArray()
+                .Select(e => $"{e.GetProperty("source").GetString()}->{e.GetProperty("target").GetString()} calls={e.GetProperty("calls").GetInt64()}").ToArray();
+        }
+
+        edges.ShouldBe(["service:gateway->model:openai/gpt-4o calls=1"]);
+        var jobs = (await client.GetFromJsonAsync<JsonElement>("/api/v1/jobs")).GetProperty("jobs").EnumerateArray()
+            .ToDictionary(j => j.GetProperty("job").GetString()!, j => j.GetProperty("runs"));
+        jobs["dependencies"][0].GetProperty("outcome").GetString().ShouldBe("succeeded");
+        jobs["anomalies"][0].GetProperty("outcome").GetString().ShouldBe("succeeded");
+    }
+}

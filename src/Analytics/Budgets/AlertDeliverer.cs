@@ -63,6 +63,7 @@ public sealed class AlertDeliverer(NpgsqlDataSource dataSource, AlertSender send
 
     private async Task<List<DueDelivery>> LeaseAsync(CancellationToken cancellationToken)
     {
+        // Budget alerts are worded from their budget at send time; anomaly deliveries carry their message.
         await using var command = dataSource.CreateCommand($"""
             WITH due AS (
                 SELECT id FROM alert_deliveries
@@ -70,23 +71,38 @@ public sealed class AlertDeliverer(NpgsqlDataSource dataSource, AlertSender send
                 ORDER BY next_attempt_at
                 LIMIT {BatchSize}
                 FOR UPDATE SKIP LOCKED
+            ), leased AS (
+                UPDATE alert_deliveries d SET next_attempt_at = now() + $1
+                FROM due WHERE d.id = due.id
+                RETURNING d.id, d.channel, d.target, d.attempts, d.alert_id, d.message
             )
-            UPDATE alert_deliveries d SET next_attempt_at = now() + $1
-            FROM due, budget_alerts a, budgets b, projects p
-            WHERE d.id = due.id AND a.id = d.alert_id AND b.id = a.budget_id AND p.id = b.project_id
-            RETURNING d.id, d.channel, d.target, d.attempts, a.threshold, a.spent_usd, a.forecast_usd, a.period_start, a.period_end, a.contributors::text,
-                b.id, b.project_id, p.name, b.name, b.scope, b.scope_key, b.period, b.amount_usd
+            SELECT l.id, l.channel, l.target, l.attempts, a.threshold, a.spent_usd, a.forecast_usd, a.period_start, a.period_end, a.contributors::text,
+                b.id, b.project_id, p.name, b.name, b.scope, b.scope_key, b.period, b.amount_usd, l.message::text
+            FROM leased l
+            LEFT JOIN budget_alerts a ON a.id = l.alert_id
+            LEFT JOIN budgets b ON b.id = a.budget_id
+            LEFT JOIN projects p ON p.id = b.project_id
             """);
         command.Parameters.Add(new() { Value = options.DeliveryTimeout * 2 });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var due = new List<DueDelivery>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var budget = new Budget(reader.GetInt32(10), reader.GetInt32(11), reader.GetString(12), reader.GetString(13), reader.GetString(14),
-                reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetString(16), BudgetStore.Trim(reader.GetDecimal(17)), [], null, null, [], "", default, default);
-            var contributors = JsonSerializer.Deserialize<List<Contributor>>(reader.GetString(9), JsonSerializerOptions.Web) ?? [];
-            var message = AlertMessage.Build(budget, BudgetStore.Trim(reader.GetDecimal(4)), BudgetStore.Trim(reader.GetDecimal(5)), BudgetStore.Trim(reader.GetDecimal(6)),
-                reader.GetDateTime(7), reader.GetDateTime(8), contributors, options.PublicUrl);
+            OutgoingMessage message;
+            if (!reader.IsDBNull(18))
+            {
+                var stored = JsonSerializer.Deserialize<StoredMessage>(reader.GetString(18), JsonSerializerOptions.Web)!;
+                message = new OutgoingMessage(stored.Subject, stored.Text, stored.Body);
+            }
+            else
+            {
+                var budget = new Budget(reader.GetInt32(10), reader.GetInt32(11), reader.GetString(12), reader.GetString(13), reader.GetString(14),
+                    reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetString(16), BudgetStore.Trim(reader.GetDecimal(17)), [], null, null, [], "", default, default);
+                var contributors = JsonSerializer.Deserialize<List<Contributor>>(reader.GetString(9), JsonSerializerOptions.Web) ?? [];
+                message = AlertMessage.Build(budget, BudgetStore.Trim(reader.GetDecimal(4)), BudgetStore.Trim(reader.GetDecimal(5)), BudgetStore.Trim(reader.GetDecimal(6)),
+                    reader.GetDateTime(7), reader.GetDateTime(8), contributors, options.PublicUrl);
+            }
+
             due.Add(new DueDelivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), message));
         }
 
@@ -133,6 +149,8 @@ public sealed class AlertDeliverer(NpgsqlDataSource dataSource, AlertSender send
     }
 
     private sealed record DueDelivery(long Id, string Channel, string Target, int Attempts, OutgoingMessage Message);
+
+    private sealed record StoredMessage(string Subject, string Text, JsonElement Body);
 
     public void Dispose() => _wake.Dispose();
 }

@@ -18,6 +18,7 @@ public static class BudgetsServiceCollectionExtensions
         services.AddSingleton<BudgetEvaluator>();
         services.AddSingleton<AlertHistory>();
         services.AddSingleton<WeeklyDigest>();
+        services.AddSingleton<AnomalyNotifier>();
         services.AddSingleton<Audit.AuditQuery>();
         services.AddHostedService<SpendRefreshWorker>();
         services.AddHostedService<AlertDeliveryWorker>();

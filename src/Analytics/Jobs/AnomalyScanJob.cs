@@ -1,10 +1,18 @@
 using Tollgate.Analytics.Anomalies;
+using Tollgate.Analytics.Budgets;
 
 namespace Tollgate.Analytics.Jobs;
 
-/// <summary>Scans the hourly cost series of every project up to the last whole hour and stores what it flags.</summary>
-public sealed class AnomalyScanJob(AnomalyScanner scanner, TimeProvider time, JobRunLog log) : TollgateJob(log)
+/// <summary>
+/// Scans the hourly cost series of every project up to the last whole hour, stores what it
+/// flags, and announces new anomalies through the channels of the budgets that cover them.
+/// </summary>
+public sealed class AnomalyScanJob(AnomalyScanner scanner, AnomalyNotifier notifier, TimeProvider time, JobRunLog log) : TollgateJob(log)
 {
-    protected override async Task<long> RunAsync(CancellationToken cancellationToken) =>
-        (await scanner.ScanAsync(projectId: null, time.GetUtcNow().UtcDateTime, cancellationToken)).Anomalies;
+    protected override async Task<long> RunAsync(CancellationToken cancellationToken)
+    {
+        var found = await scanner.ScanAsync(projectId: null, time.GetUtcNow().UtcDateTime, cancellationToken);
+        await notifier.RunAsync(cancellationToken);
+        return found.Anomalies;
+    }
 }

@@ -207,45 +207,27 @@ public sealed class WeeklyDigest(NpgsqlDataSource dataSource, SpendTracker track
         }
     }
 
-    // The anomalies table belongs to anomaly detection, which may not be installed: read it when
-    // it exists and has the expected columns, and say so plainly otherwise.
     private static async Task<(IReadOnlyList<DigestAnomaly>, string)> AnomaliesAsync(
         NpgsqlConnection connection, string team, DateTime start, DateTime end, string[] features, CancellationToken cancellationToken)
     {
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass('anomalies') IS NOT NULL", connection))
+        await using var command = new NpgsqlCommand($"""
+            SELECT dimension, key, hour, actual_usd, expected_usd, score FROM anomalies
+            WHERE hour >= $1 AND hour < $2
+              AND ((dimension = 'team' AND key = $3) OR (dimension = 'feature' AND key = ANY($4)))
+            ORDER BY score DESC, hour LIMIT {MaxAnomalies}
+            """, connection);
+        command.Parameters.Add(new() { Value = start });
+        command.Parameters.Add(new() { Value = end });
+        command.Parameters.Add(new() { Value = team });
+        command.Parameters.Add(new() { Value = features });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<DigestAnomaly>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
-            {
-                return ([], "Anomalies: not available (anomaly detection is not installed).");
-            }
+            rows.Add(new DigestAnomaly(reader.GetString(0), reader.GetString(1), reader.GetDateTime(2),
+                Math.Round((decimal)reader.GetDouble(3), 6), Math.Round((decimal)reader.GetDouble(4), 6), reader.GetDouble(5)));
         }
 
-        try
-        {
-            await using var command = new NpgsqlCommand($"""
-                SELECT dimension, key, "timestamp", actual, expected, score FROM anomalies
-                WHERE "timestamp" >= $1 AND "timestamp" < $2
-                  AND ((dimension = 'team' AND key = $3) OR (dimension = 'feature' AND key = ANY($4)))
-                ORDER BY score DESC LIMIT {MaxAnomalies}
-                """, connection);
-            command.Parameters.Add(new() { Value = start });
-            command.Parameters.Add(new() { Value = end });
-            command.Parameters.Add(new() { Value = team });
-            command.Parameters.Add(new() { Value = features });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<DigestAnomaly>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(new DigestAnomaly(reader.GetString(0), reader.GetString(1), reader.GetDateTime(2),
-                    Convert.ToDecimal(reader.GetValue(3), CultureInfo.InvariantCulture), Convert.ToDecimal(reader.GetValue(4), CultureInfo.InvariantCulture),
-                    Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture)));
-            }
-
-            return (rows, rows.Count == 0 ? "No anomalies flagged this week." : "");
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedColumn or PostgresErrorCodes.UndefinedTable)
-        {
-            return ([], $"Anomalies: could not be read ({ex.MessageText}).");
-        }
+        return (rows, rows.Count == 0 ? "No anomalies flagged this week." : "");
     }
 }

@@ -34,7 +34,7 @@ public sealed record OrganisationFigures
     /// <summary>Guardrail and evaluation spans (OpenInference GUARDRAIL / EVALUATOR, or so named).</summary>
     public long QualityCheckSpans { get; init; }
 
-    /// <summary>Budgets defined; 0 when the budgets table does not exist in this installation.</summary>
+    /// <summary>Budgets defined, in every project.</summary>
     public int Budgets { get; init; }
 
     public IReadOnlyList<FeatureFigures> Features { get; init; } = [];

@@ -161,15 +161,8 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
         return prices;
     }
 
-    /// <summary>Budgets live in a table that not every installation has yet: none when it is missing.</summary>
     private static async Task<int> CountBudgetsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var exists = new NpgsqlCommand("SELECT to_regclass('budgets') IS NOT NULL", connection);
-        if (await exists.ExecuteScalarAsync(ct) is not true)
-        {
-            return 0;
-        }
-
         await using var count = new NpgsqlCommand("SELECT count(*) FROM budgets", connection);
         return Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }

@@ -40,9 +40,14 @@ public sealed class OrganisationFiguresLoaderTests : InsightsDatabaseTest
     }
 
     [Fact]
-    public async Task Budgets_are_counted_once_their_table_exists()
+    public async Task Budgets_are_counted()
     {
-        await Database.ExecuteAsync("CREATE TABLE budgets (id integer PRIMARY KEY); INSERT INTO budgets VALUES (1), (2)");
+        (await new OrganisationFiguresLoader(DataSource).LoadAsync(TwoDays)).Budgets.ShouldBe(0);
+        await Database.ExecuteAsync("""
+            INSERT INTO budgets (project_id, name, scope, scope_key, period, amount_usd, thresholds, created_by) VALUES
+                (1, 'all', 'total', NULL, 'monthly', 100, '{0.5,1}', 'test'),
+                (1, 'search', 'team', 'search', 'weekly', 10, '{1}', 'test')
+            """);
 
         var figures = await new OrganisationFiguresLoader(DataSource).LoadAsync(TwoDays);
 

@@ -36,22 +36,21 @@ public sealed class DigestTests
         // cart +7 and gpt-5.5 +7 (ties by name), refunds -1 and gpt-5.4-mini -1.
         digest.TopMovers.Select(m => $"{m.Dimension} {m.Key} {m.ChangeUsd}").ShouldBe(["feature cart 7", "model gpt-5.5 7", "model gpt-5.4-mini -1", "feature refunds -1"]);
         digest.Anomalies.ShouldBeEmpty();
-        digest.AnomaliesNote.ShouldContain("not available");
+        digest.AnomaliesNote.ShouldBe("No anomalies flagged this week.");
         digest.Savings.ShouldContain("not computed");
     }
 
     [Fact]
-    public async Task Anomalies_of_the_team_and_its_features_are_listed_when_the_table_exists()
+    public async Task Anomalies_of_the_team_and_its_features_in_the_week_are_listed()
     {
         await using var app = await BudgetKit.StartAsync();
         await BudgetKit.AddSpanAsync(app, "checkout", 1m, feature: "cart", start: Week.AddDays(1));
         await app.Database.ExecuteAsync($"""
-            CREATE TABLE anomalies (dimension text, key text, "timestamp" timestamptz, actual numeric, expected numeric, score double precision);
-            INSERT INTO anomalies VALUES
-                ('feature', 'cart', '{Week.AddDays(1):o}', 9, 2, 0.97),
-                ('team', 'checkout', '{Week.AddDays(2):o}', 20, 10, 0.8),
-                ('team', 'search', '{Week.AddDays(2):o}', 20, 10, 0.99),
-                ('team', 'checkout', '{Week.AddDays(-2):o}', 20, 10, 0.99);
+            INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score) VALUES
+                (1, 'feature', 'cart', '{Week.AddDays(1):o}', 9, 2, 1, 3, 0.97),
+                (1, 'team', 'checkout', '{Week.AddDays(2):o}', 20, 10, 8, 12, 0.8),
+                (1, 'team', 'search', '{Week.AddDays(2):o}', 20, 10, 8, 12, 0.99),
+                (1, 'team', 'checkout', '{Week.AddDays(-2):o}', 20, 10, 8, 12, 0.99);
             """);
 
         var digest = await app.App.Services.GetRequiredService<WeeklyDigest>().BuildAsync("checkout", Week);

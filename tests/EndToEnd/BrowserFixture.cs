@@ -31,14 +31,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewSignedInPageAsync()
+    public Task<IPage> NewSignedInPageAsync() => NewSignedInPageAsync(App);
+
+    /// <summary>A signed-in page on another app, for a workflow that needs a database of its own (seeded data would change what other tests see).</summary>
+    public async Task<IPage> NewSignedInPageAsync(RunningApp app)
     {
-        var page = await Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString() });
+        var page = await Browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString() });
         await page.GotoAsync("/");
         await page.GetByLabel("User name").FillAsync(RunningApp.AdminUser);
         await page.GetByLabel("Password").FillAsync(RunningApp.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(App.BaseAddress.ToString());
+        await page.WaitForURLAsync(app.BaseAddress.ToString());
         return page;
     }
 

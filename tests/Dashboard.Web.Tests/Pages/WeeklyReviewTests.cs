@@ -52,7 +52,7 @@ public sealed class WeeklyReviewTests
     [InlineData("2026-11-16", "2026-11-16")]
     [InlineData("2026-12-01", "2026-11-16")] // the future is this week
     [InlineData("not-a-date", "2026-11-16")]
-    [InlineData("2024-01-01", "2025-10-13")] // 56 weeks before 2026-11-16 at most
+    [InlineData("2024-01-01", "2025-10-20")] // at most 56 weeks (392 days) before 2026-11-16: 2025-11-16 less 27 days
     public void The_week_parameter_names_a_Monday_within_range(string week, string expected)
     {
         var now = new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc);

@@ -124,8 +124,9 @@ public sealed class PnlAndInsightsPageTests
 
         var page = await PageKit.RenderAsync<Benchmarks>(scope.ServiceProvider, "/benchmarks");
 
-        // Calls observed, but no budget (a level-3 criterion): the level is 1 or 2, never more.
-        int.Parse(page.QuerySelector("[data-testid=maturity-level]")!.TextContent, System.Globalization.CultureInfo.InvariantCulture).ShouldBeInRange(1, 2);
+        // Level 1 (calls observed) and 2 (every call priced: both carry a provided cost) are met; level 3 needs a budget.
+        page.QuerySelector("[data-testid=maturity-level]")!.TextContent.ShouldBe("2");
+        page.QuerySelector("[data-testid=maturity-name]")!.TextContent.ShouldBe("Pilot");
         page.QuerySelectorAll("[data-testid=criteria] tbody tr").Length.ShouldBe(10);
         var costRow = page.QuerySelector("tr[data-metric=inference_cost_per_request]")!;
         costRow.QuerySelector("td.num")!.TextContent.ShouldBe("$0.30");

@@ -130,7 +130,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         // Level 1 (calls observed) and 2 (every call priced: both carry a provided cost) are met; level 3 needs a budget.
         (await page.GetByTestId("maturity-level").TextContentAsync()).ShouldBe("2");
         (await page.GetByTestId("maturity-name").TextContentAsync()).ShouldBe("Pilot");
-        (await page.GetByTestId("next-step").TextContentAsync()).ShouldContain("Budgets defined");
+        (await page.GetByTestId("next-step").InnerTextAsync()).ShouldContain("Budgets defined");
         (await page.GetByRole(AriaRole.Progressbar, new() { Name = "Maturity score" }).CountAsync()).ShouldBe(1);
         var cost = page.Locator("tr[data-metric=inference_cost_per_request]");
         (await cost.Locator("td.num").TextContentAsync()).ShouldBe("$0.30");

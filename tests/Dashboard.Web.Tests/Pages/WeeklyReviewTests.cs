@@ -128,6 +128,36 @@ public sealed class WeeklyReviewTests
     }
 
     [Fact]
+    public async Task Budgets_show_what_was_spent_of_their_amount_and_their_state()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        var now = DateTime.UtcNow;
+        var week = WeeklyReview.WeekStart(now);
+        // Halfway between Monday 00:00 and now: in this week's budget period whatever the time.
+        var inThisWeek = week + ((now - week) / 2);
+        await PageKit.WriteAndRollUpAsync(app, [.. PageKit.Request(project, 1, inThisWeek, "search", "answer", "gpt-4o", 3.00m)], inThisWeek, inThisWeek.AddHours(1));
+        var store = app.App.Services.GetRequiredService<Analytics.Budgets.BudgetStore>();
+        foreach (var (name, budgetScope, key, amount) in new[] { ("Search weekly", "team", "search", 4.00m), ("All weekly", "total", (string?)null, 2.00m) })
+        {
+            var (definition, errors) = Analytics.Budgets.BudgetRules.Check(
+                new(null, name, budgetScope, key, "weekly", amount, [0.5m, 1m], null, null, null), "default", smtpConfigured: false);
+            errors.ShouldBeEmpty();
+            (await store.CreateAsync(definition!, "test")).ShouldNotBeNull();
+        }
+
+        await app.App.Services.GetRequiredService<Analytics.Budgets.SpendTracker>().ReloadAsync();
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider);
+
+        // All: 3.00 of 2.00 = 150%, exceeded; search: 3.00 of 4.00 = 75%, past the 50% warning threshold.
+        var rows = page.QuerySelectorAll("[data-testid=budgets] tbody tr");
+        rows.Select(r => r.QuerySelector("th")!.TextContent).ShouldBe(["All weeklyall of project default, weekly", "Search weeklyteam search, weekly"]);
+        rows.Select(r => r.QuerySelector("td")!.TextContent).ShouldBe(["$3.00 / $2.00", "$3.00 / $4.00"]);
+        rows.Select(r => r.QuerySelector(".badge")!.TextContent).ShouldBe(["exceeded", "warning"]);
+    }
+
+    [Fact]
     public async Task Without_spans_the_home_page_says_how_to_connect_a_service()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));

@@ -173,3 +173,31 @@ public sealed class WeeklyReviewTests
     private static IEnumerable<(string?, decimal, decimal)> Figures(HomeViewModel model, string dimension) =>
         model.ByDimension[dimension].Select(c => (c.Key, c.ThisWeekUsd, c.LastWeekUsd));
 }
+
+public sealed class RecentAnomaliesTests
+{
+    [Fact]
+    public async Task Anomalies_of_the_week_are_listed_strongest_first_once_the_table_exists()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var anomalies = app.App.Services.GetRequiredService<Analytics.Anomalies.RecentAnomalies>();
+        var week = new DateTime(2026, 11, 9, 0, 0, 0, DateTimeKind.Utc);
+        (await anomalies.ListAsync(week, week.AddDays(7))).ShouldBeEmpty();
+
+        // The columns the detector's table has; numeric and float types are both read.
+        await app.Database.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS anomalies (dimension text NOT NULL, key text, "timestamp" timestamptz NOT NULL,
+                actual numeric NOT NULL, expected numeric NOT NULL, lower numeric NOT NULL, upper numeric NOT NULL, score double precision NOT NULL);
+            INSERT INTO anomalies VALUES
+                ('team', 'search', '2026-11-10T10:00:00Z', 12.5, 4, 2, 6, 3.1),
+                ('feature', 'answer', '2026-11-11T10:00:00Z', 0.5, 4, 2, 6, -4.2),
+                ('model', 'gpt-4o', '2026-11-03T10:00:00Z', 50, 4, 2, 6, 9.9);
+            """);
+
+        var rows = await anomalies.ListAsync(week, week.AddDays(7));
+
+        // The week before is left out; |-4.2| is stronger than 3.1.
+        rows.Select(r => (r.Dimension, r.Key, r.Score)).ShouldBe([("feature", "answer", -4.2), ("team", "search", 3.1)]);
+        rows[1].ShouldBe(new Analytics.Anomalies.AnomalyRow("team", "search", new DateTime(2026, 11, 10, 10, 0, 0, DateTimeKind.Utc), 12.5, 4, 2, 6, 3.1));
+    }
+}

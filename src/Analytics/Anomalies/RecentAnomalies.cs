@@ -2,12 +2,13 @@ using Npgsql;
 
 namespace Tollgate.Analytics.Anomalies;
 
-/// <summary>One stored anomaly: a value of a dimension's key that fell outside its expected band.</summary>
+/// <summary>One stored anomaly: an hour of a dimension's key whose cost (USD) fell outside its expected band; score 0..1.</summary>
 public sealed record AnomalyRow(string Dimension, string? Key, DateTime Timestamp, double Actual, double Expected, double Lower, double Upper, double Score);
 
 /// <summary>
-/// Reads the anomalies recorded by the detector job for a window, strongest first. The table is
-/// created by a later schema script; until it exists there is nothing to show, not an error.
+/// Reads the anomalies recorded by the hourly detector for a window, strongest first, over all
+/// projects. The table comes with the detector's schema script; until it exists there is nothing
+/// to show, not an error.
 /// </summary>
 public sealed class RecentAnomalies(NpgsqlDataSource dataSource)
 {
@@ -26,10 +27,10 @@ public sealed class RecentAnomalies(NpgsqlDataSource dataSource)
         }
 
         await using var command = new NpgsqlCommand($"""
-            SELECT dimension, key, "timestamp", actual::float8, expected::float8, lower::float8, upper::float8, score::float8
+            SELECT dimension, key, hour, actual_usd::float8, expected_usd::float8, lower_usd::float8, upper_usd::float8, score::float8
             FROM anomalies
-            WHERE "timestamp" >= @from AND "timestamp" < @to
-            ORDER BY abs(score::float8) DESC, "timestamp" DESC
+            WHERE hour >= @from AND hour < @to
+            ORDER BY score DESC, hour DESC
             LIMIT {MaxRows}
             """, connection);
         command.Parameters.AddWithValue("from", DateTime.SpecifyKind(fromUtc, DateTimeKind.Utc));

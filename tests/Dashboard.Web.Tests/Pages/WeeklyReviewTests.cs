@@ -184,20 +184,21 @@ public sealed class RecentAnomaliesTests
         var week = new DateTime(2026, 11, 9, 0, 0, 0, DateTimeKind.Utc);
         (await anomalies.ListAsync(week, week.AddDays(7))).ShouldBeEmpty();
 
-        // The columns the detector's table has; numeric and float types are both read.
+        // The columns of the detector's table that the review reads.
         await app.Database.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS anomalies (dimension text NOT NULL, key text, "timestamp" timestamptz NOT NULL,
-                actual numeric NOT NULL, expected numeric NOT NULL, lower numeric NOT NULL, upper numeric NOT NULL, score double precision NOT NULL);
+            CREATE TABLE IF NOT EXISTS anomalies (dimension text NOT NULL, key text NOT NULL, hour timestamptz NOT NULL,
+                actual_usd double precision NOT NULL, expected_usd double precision NOT NULL, lower_usd double precision NOT NULL,
+                upper_usd double precision NOT NULL, score double precision NOT NULL);
             INSERT INTO anomalies VALUES
-                ('team', 'search', '2026-11-10T10:00:00Z', 12.5, 4, 2, 6, 3.1),
-                ('feature', 'answer', '2026-11-11T10:00:00Z', 0.5, 4, 2, 6, -4.2),
-                ('model', 'gpt-4o', '2026-11-03T10:00:00Z', 50, 4, 2, 6, 9.9);
+                ('team', 'search', '2026-11-10T10:00:00Z', 12.5, 4, 2, 6, 0.62),
+                ('feature', 'answer', '2026-11-11T10:00:00Z', 0.5, 4, 2, 6, 0.91),
+                ('model', 'gpt-4o', '2026-11-03T10:00:00Z', 50, 4, 2, 6, 0.99);
             """);
 
         var rows = await anomalies.ListAsync(week, week.AddDays(7));
 
-        // The week before is left out; |-4.2| is stronger than 3.1.
-        rows.Select(r => (r.Dimension, r.Key, r.Score)).ShouldBe([("feature", "answer", -4.2), ("team", "search", 3.1)]);
-        rows[1].ShouldBe(new Analytics.Anomalies.AnomalyRow("team", "search", new DateTime(2026, 11, 10, 10, 0, 0, DateTimeKind.Utc), 12.5, 4, 2, 6, 3.1));
+        // The week before is left out; 0.91 is stronger than 0.62.
+        rows.Select(r => (r.Dimension, r.Key, r.Score)).ShouldBe([("feature", "answer", 0.91), ("team", "search", 0.62)]);
+        rows[1].ShouldBe(new Analytics.Anomalies.AnomalyRow("team", "search", new DateTime(2026, 11, 10, 10, 0, 0, DateTimeKind.Utc), 12.5, 4, 2, 6, 0.62));
     }
 }

@@ -120,7 +120,7 @@ public sealed class HomeViewModel(
         var option = new
         {
             tooltip = new { trigger = "axis" },
-            grid = new { left = 70, right = 20, top = 20, bottom = 30 },
+            grid = new { left = 70, right = 20, top = 36, bottom = 30 },
             xAxis = new { type = "category", data = Trend.Select(p => p.WeekStartUtc.ToString("MMM d", System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
             yAxis = new { type = "value", name = "$ / request" },
             series = new[]

@@ -31,13 +31,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public Task<IPage> NewSignedInPageAsync() => NewSignedInPageAsync(RunningApp.AdminUser, RunningApp.AdminPassword);
+    public Task<IPage> NewSignedInPageAsync() => NewSignedInPageAsync(App, RunningApp.AdminUser, RunningApp.AdminPassword);
 
-    public async Task<IPage> NewSignedInPageAsync(string user, string password, string? timeZone = null)
+    public Task<IPage> NewSignedInPageAsync(string user, string password, string? timeZone = null) => NewSignedInPageAsync(App, user, password, timeZone);
+
+    /// <summary>A signed-in page on another app, for a workflow that needs a database of its own (seeded data would change what other tests see).</summary>
+    public Task<IPage> NewSignedInPageAsync(RunningApp app) => NewSignedInPageAsync(app, RunningApp.AdminUser, RunningApp.AdminPassword);
+
+    public async Task<IPage> NewSignedInPageAsync(RunningApp app, string user, string password, string? timeZone = null)
     {
         var page = await Browser.NewPageAsync(new()
         {
-            BaseURL = App.BaseAddress.ToString(),
+            BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new() { Width = 1280, Height = 900 },
             TimezoneId = timeZone,
         });
@@ -45,7 +50,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(App.BaseAddress.ToString());
+        await page.WaitForURLAsync(app.BaseAddress.ToString());
         return page;
     }
 

@@ -3,6 +3,8 @@ using Tollgate.Dashboard.Web.Components.Display;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Dashboard.Web.Components.Pages.Admin;
 using Tollgate.Dashboard.Web.Components.Pages.Connect;
+using Tollgate.Dashboard.Web.Components.Pages.Insights;
+using Tollgate.Dashboard.Web.Components.Pages.Pnl;
 using Tollgate.Dashboard.Web.Components.Pages.Traces;
 
 namespace Tollgate.Dashboard.Web.Components;
@@ -26,6 +28,10 @@ public static class DashboardPages
         services.AddScoped<TraceDetailViewModel>();
         services.AddScoped<PricesViewModel>();
         services.AddScoped<UsersViewModel>();
+        services.AddSingleton<Analytics.Anomalies.RecentAnomalies>();
+        services.AddScoped<PnlViewModel>();
+        services.AddScoped<BenchmarksViewModel>();
+        services.AddScoped<ScenariosViewModel>();
         return services;
     }
 

@@ -1,32 +1,60 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Tollgate.Analytics.Anomalies;
+using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Dashboard.Web.Components.Pages;
 
-/// <summary>What the home page shows; built without rendering so tests can check it.</summary>
-public sealed class HomeViewModel(TollgateDbContext db, TollgateOptions options, TimeProvider time)
+/// <summary>A budget with its current period's status, for the review's budget table.</summary>
+public sealed record BudgetLine(Budget Budget, BudgetStatus Status);
+
+/// <summary>
+/// The engineering lead's weekly spend review: one ISO week (Monday 00:00 UTC) against the week
+/// before, in total and by team, feature and model, with movers, budgets, the cost-per-request
+/// trend, routing and caching savings and anomalies. Built without rendering so tests can check it.
+/// </summary>
+public sealed class HomeViewModel(
+    TollgateDbContext db,
+    TollgateOptions options,
+    TimeProvider time,
+    SummaryQuery summaries,
+    SpendQuery spend,
+    OrchestrationQuery orchestration,
+    SpendTracker tracker,
+    RecentAnomalies anomalies)
 {
+    /// <summary>The trend covers this many weeks, the reviewed one last: two months shows a direction without old noise.</summary>
+    public const int TrendWeeks = 8;
+
+    public static IReadOnlyList<(string Dimension, string Title)> Dimensions { get; } =
+        [("team", "By team"), ("feature", "By feature"), ("model", "By model")];
+
     public bool HasSpans { get; private set; }
     public DateTime WeekStartUtc { get; private set; }
-    public long SpansThisWeek { get; private set; }
-    public decimal CostThisWeekUsd { get; private set; }
-
-    /// <summary>Billing cost per day of this week, Monday first (seven entries once loaded).</summary>
-    public IReadOnlyList<decimal> DailyCostUsd { get; private set; } = [];
-
-    public string DailyCostChart => Display.ChartOptions.DollarBars(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], DailyCostUsd, "Cost");
+    public DateTime LastWeekStartUtc => WeekStartUtc.AddDays(-7);
+    public bool IsCurrentWeek { get; private set; }
+    public bool HasEarlierWeek { get; private set; }
+    public SpendChange Total { get; private set; } = new("total", null, 0, 0);
+    public long RequestsThisWeek { get; private set; }
+    public IReadOnlyDictionary<string, IReadOnlyList<SpendChange>> ByDimension { get; private set; } = new Dictionary<string, IReadOnlyList<SpendChange>>();
+    public IReadOnlyDictionary<string, int> RowsBeyondLimit { get; private set; } = new Dictionary<string, int>();
+    public IReadOnlyList<SpendChange> Increases { get; private set; } = [];
+    public IReadOnlyList<SpendChange> Decreases { get; private set; } = [];
+    public IReadOnlyList<BudgetLine> Budgets { get; private set; } = [];
+    public IReadOnlyList<WeekPoint> Trend { get; private set; } = [];
+    public RoutingSavings? RoutingSavings { get; private set; }
+    public decimal CacheSavingsUsd { get; private set; }
+    public IReadOnlyList<AnomalyRow> Anomalies { get; private set; } = [];
     public int OtlpHttpPort => options.Ingest.HttpPort;
     public int OtlpGrpcPort => options.Ingest.GrpcPort;
 
     /// <summary>The ISO week (Monday 00:00 UTC) that contains the instant.</summary>
-    public static DateTime WeekStart(DateTime utc)
-    {
-        var daysSinceMonday = ((int)utc.DayOfWeek + 6) % 7;
-        return DateTime.SpecifyKind(utc.Date.AddDays(-daysSinceMonday), DateTimeKind.Utc);
-    }
+    public static DateTime WeekStart(DateTime utc) => WeeklyReview.WeekStart(utc);
 
-    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    public async Task LoadAsync(string? week = null, CancellationToken cancellationToken = default)
     {
         HasSpans = await db.Spans.AnyAsync(cancellationToken);
         if (!HasSpans)
@@ -35,17 +63,71 @@ public sealed class HomeViewModel(TollgateDbContext db, TollgateOptions options,
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        WeekStartUtc = WeekStart(now);
-        // Bounded to one week of partitions; the rollups will answer this once they exist.
-        var week = db.Spans.AsNoTracking().Where(s => s.StartTime >= WeekStartUtc && s.StartTime < WeekStartUtc.AddDays(7));
-        SpansThisWeek = await week.LongCountAsync(cancellationToken);
-        var byDay = await week.Where(s => s.Billing)
-            .GroupBy(s => s.StartTime.Date)
-            .Select(g => new { Day = g.Key, Cost = g.Sum(s => s.ProvidedCostUsd ?? s.ComputedCostUsd ?? 0) })
-            .ToListAsync(cancellationToken);
-        DailyCostUsd = Enumerable.Range(0, 7)
-            .Select(d => byDay.Where(x => x.Day == WeekStartUtc.AddDays(d)).Sum(x => x.Cost))
+        WeekStartUtc = WeeklyReview.ResolveWeek(week, now);
+        IsCurrentWeek = WeekStartUtc == WeeklyReview.WeekStart(now);
+        HasEarlierWeek = WeekStartUtc > WeeklyReview.WeekStart(now).AddDays(-7 * WeeklyReview.MaxWeeksBack);
+        var thisWeek = MetricsWindow.Create(WeekStartUtc, WeekStartUtc.AddDays(7));
+        var lastWeek = MetricsWindow.Create(LastWeekStartUtc, WeekStartUtc);
+
+        var byDimension = new Dictionary<string, IReadOnlyList<SpendChange>>();
+        var beyond = new Dictionary<string, int>();
+        var all = new List<SpendChange>();
+        foreach (var (dimension, _) in Dimensions)
+        {
+            var current = await spend.GetAsync(thisWeek, dimension, cancellationToken: cancellationToken);
+            var previous = await spend.GetAsync(lastWeek, dimension, cancellationToken: cancellationToken);
+            var changes = WeeklyReview.Compare(dimension, current.Rows, previous.Rows);
+            all.AddRange(changes);
+            byDimension[dimension] = changes.Take(WeeklyReview.MaxRowsPerTable).ToList();
+            beyond[dimension] = Math.Max(0, changes.Count - WeeklyReview.MaxRowsPerTable);
+        }
+
+        ByDimension = byDimension;
+        RowsBeyondLimit = beyond;
+        (Increases, Decreases) = WeeklyReview.Movers(all);
+
+        var trend = new List<WeekPoint>();
+        for (var i = TrendWeeks - 1; i >= 0; i--)
+        {
+            var start = WeekStartUtc.AddDays(-7 * i);
+            var summary = await summaries.GetAsync(MetricsWindow.Create(start, start.AddDays(7)), new SummaryFilter(), cancellationToken);
+            trend.Add(new WeekPoint(start, summary.CostPerRequestUsd, summary.Requests));
+            if (i == 1)
+            {
+                Total = Total with { LastWeekUsd = summary.CostUsd };
+            }
+            else if (i == 0)
+            {
+                Total = Total with { ThisWeekUsd = summary.CostUsd };
+                RequestsThisWeek = summary.Requests;
+            }
+        }
+
+        Trend = trend;
+        var report = await orchestration.GetAsync(thisWeek, cancellationToken: cancellationToken);
+        RoutingSavings = report.RoutingSavings;
+        CacheSavingsUsd = report.EstimatedCacheSavingsUsd;
+        Budgets = tracker.Budgets.All
+            .Select(b => new BudgetLine(b, BudgetStatus.Of(b, tracker.Figures(b, now))))
+            .OrderByDescending(b => b.Status.PercentUsed).ThenBy(b => b.Budget.Name, StringComparer.Ordinal)
             .ToList();
-        CostThisWeekUsd = DailyCostUsd.Sum();
+        Anomalies = await anomalies.ListAsync(WeekStartUtc, WeekStartUtc.AddDays(7), cancellationToken);
+    }
+
+    /// <summary>The ECharts option of the cost-per-request line, as JSON for charts.js.</summary>
+    public string TrendChartJson()
+    {
+        var option = new
+        {
+            tooltip = new { trigger = "axis" },
+            grid = new { left = 70, right = 20, top = 36, bottom = 30 },
+            xAxis = new { type = "category", data = Trend.Select(p => p.WeekStartUtc.ToString("MMM d", System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
+            yAxis = new { type = "value", name = "$ / request" },
+            series = new[]
+            {
+                new { type = "line", name = "Cost per request", data = Trend.Select(p => p.CostPerRequestUsd is { } c ? (object)Math.Round(c, 6) : null).ToArray() },
+            },
+        };
+        return JsonSerializer.Serialize(option);
     }
 }

@@ -1,0 +1,204 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Analytics.Metrics;
+using Tollgate.Dashboard.Web.Components.Pages;
+using Tollgate.Testing;
+
+namespace Tollgate.Dashboard.Web.Tests.Pages;
+
+public sealed class WeeklyReviewTests
+{
+    private static SpendRow Row(string? key, decimal cost) => new(key, cost, 1, 1, 0, 0, 0, 0, 0);
+
+    [Fact]
+    public void Two_weeks_of_rows_are_joined_by_key_with_the_change_in_dollars_and_percent()
+    {
+        var changes = WeeklyReview.Compare("team", [Row("search", 5m), Row("ads", 2m)], [Row("search", 4m), Row("billing", 1m)]);
+
+        // Largest spender of either week first: search (5), ads (2), billing (1).
+        changes.Select(c => c.Key).ShouldBe(["search", "ads", "billing"]);
+        // search: 5 - 4 = +1, 1 / 4 = +25%.
+        changes[0].ChangeUsd.ShouldBe(1m);
+        changes[0].ChangeFraction.ShouldBe(0.25m);
+        WeeklyReview.SignedPercent(changes[0]).ShouldBe("+25.0%");
+        // ads: new this week, no percentage to give.
+        changes[1].ChangeFraction.ShouldBeNull();
+        WeeklyReview.SignedPercent(changes[1]).ShouldBe("new");
+        // billing: 0 - 1 = -1, -100%.
+        changes[2].ChangeUsd.ShouldBe(-1m);
+        WeeklyReview.SignedPercent(changes[2]).ShouldBe("-100.0%");
+    }
+
+    [Fact]
+    public void Movers_are_the_largest_increases_and_decreases_of_named_values()
+    {
+        var (increases, decreases) = WeeklyReview.Movers(
+        [
+            new("team", "search", 5m, 2m),
+            new("model", "gpt-4o-mini", 2m, 0m),
+            new("feature", null, 9m, 0m),
+            new("team", "billing", 0m, 1m),
+            new("feature", "invoice", 1m, 4m),
+            new("model", "gpt-4o", 3m, 3m),
+        ]);
+
+        // +3 (search) before +2 (gpt-4o-mini); the unnamed feature is left out; no change is no mover.
+        increases.Select(m => m.Key).ShouldBe(["search", "gpt-4o-mini"]);
+        // -3 (invoice) before -1 (billing).
+        decreases.Select(m => m.Key).ShouldBe(["invoice", "billing"]);
+    }
+
+    [Theory]
+    [InlineData("2026-11-18", "2026-11-16")] // a Wednesday names its Monday
+    [InlineData("2026-11-16", "2026-11-16")]
+    [InlineData("2026-12-01", "2026-11-16")] // the future is this week
+    [InlineData("not-a-date", "2026-11-16")]
+    [InlineData("2024-01-01", "2025-10-20")] // at most 56 weeks (392 days) before 2026-11-16: 2025-11-16 less 27 days
+    public void The_week_parameter_names_a_Monday_within_range(string week, string expected)
+    {
+        var now = new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc);
+
+        WeeklyReview.WeekParameter(WeeklyReview.ResolveWeek(week, now)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task The_review_compares_a_week_with_the_one_before_by_team_feature_and_model()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        // A week well in the past, so that "now" never falls inside the seeded hours.
+        var week = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
+        var before = week.AddDays(-7);
+        await PageKit.WriteAndRollUpAsync(app,
+        [
+            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. PageKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
+            .. PageKit.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
+            .. PageKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], before, week.AddDays(7));
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
+
+        await model.LoadAsync(WeeklyReview.WeekParameter(week));
+
+        model.WeekStartUtc.ShouldBe(week);
+        model.IsCurrentWeek.ShouldBeFalse();
+        // This week 3.00 + 0.50 + 1.50 = 5.00; last week 2.00 + 1.00 = 3.00; +2.00 is +66.7%.
+        model.Total.ThisWeekUsd.ShouldBe(5.00m);
+        model.Total.LastWeekUsd.ShouldBe(3.00m);
+        WeeklyReview.SignedPercent(model.Total).ShouldBe("+66.7%");
+        model.RequestsThisWeek.ShouldBe(3);
+        // Teams: search 5.00 against 2.00 (+3.00, +150%); billing 0 against 1.00 (-1.00).
+        Figures(model, "team").ShouldBe([("search", 5.00m, 2.00m), ("billing", 0m, 1.00m)]);
+        // Features: answer 3.50 against 2.00; summarise 1.50 against 0; invoice 0 against 1.00.
+        Figures(model, "feature").ShouldBe([("answer", 3.50m, 2.00m), ("summarise", 1.50m, 0m), ("invoice", 0m, 1.00m)]);
+        // Models: gpt-4o 3.00 against 2.00 + 1.00 = 3.00 (no change); gpt-4o-mini 2.00 against 0.
+        Figures(model, "model").ShouldBe([("gpt-4o", 3.00m, 3.00m), ("gpt-4o-mini", 2.00m, 0m)]);
+        // Increases: search +3.00, gpt-4o-mini +2.00, then answer and summarise at +1.50 by name.
+        model.Increases.Select(m => (m.Key, m.ChangeUsd)).ShouldBe([("search", 3.00m), ("gpt-4o-mini", 2.00m), ("answer", 1.50m), ("summarise", 1.50m)]);
+        model.Decreases.Select(m => (m.Key, m.ChangeUsd)).ShouldBe([("billing", -1.00m), ("invoice", -1.00m)]);
+        // The trend ends on the reviewed week: 3 requests for 5.00.
+        model.Trend.Count.ShouldBe(HomeViewModel.TrendWeeks);
+        model.Trend[^1].CostPerRequestUsd.ShouldBe(5.00m / 3);
+        model.Trend[^2].CostPerRequestUsd.ShouldBe(3.00m / 2);
+        // The anomalies table is not there yet: nothing, not an error.
+        model.Anomalies.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_feature_name_with_markup_is_shown_as_text_and_links_to_its_traces()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        var week = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-7);
+        const string Hostile = "<script>alert(1)</script>";
+        await PageKit.WriteAndRollUpAsync(app, [.. PageKit.Request(project, 1, week.AddDays(1), "team & co", Hostile, "gpt-4o", 1m)], week, week.AddDays(7));
+        await using var scope = app.App.Services.CreateAsyncScope();
+
+        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider, "/?week=" + WeeklyReview.WeekParameter(week));
+
+        page.QuerySelectorAll("script").ShouldBeEmpty();
+        var link = page.QuerySelectorAll("[data-testid=by-feature] a").Single();
+        link.TextContent.ShouldBe(Hostile);
+        link.GetAttribute("href").ShouldBe("/traces?feature=%3Cscript%3Ealert%281%29%3C%2Fscript%3E&window=7d");
+        page.QuerySelector("[data-testid=by-team] a")!.GetAttribute("href").ShouldBe("/traces?team=team%20%26%20co&window=7d");
+        page.QuerySelector("[data-testid=cost-this-week]")!.TextContent.ShouldBe("$1.00");
+        page.QuerySelector("[data-testid=no-anomalies]")!.TextContent.ShouldBe("No anomalies detected this week.");
+        page.QuerySelector("[data-chart]").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Budgets_show_what_was_spent_of_their_amount_and_their_state()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        var now = DateTime.UtcNow;
+        var week = WeeklyReview.WeekStart(now);
+        // Halfway between Monday 00:00 and now: in this week's budget period whatever the time.
+        var inThisWeek = week + ((now - week) / 2);
+        await PageKit.WriteAndRollUpAsync(app, [.. PageKit.Request(project, 1, inThisWeek, "search", "answer", "gpt-4o", 3.00m)], inThisWeek, inThisWeek.AddHours(1));
+        var store = app.App.Services.GetRequiredService<Analytics.Budgets.BudgetStore>();
+        foreach (var (name, budgetScope, key, amount) in new[] { ("Search weekly", "team", "search", 4.00m), ("All weekly", "total", (string?)null, 2.00m) })
+        {
+            var (definition, errors) = Analytics.Budgets.BudgetRules.Check(
+                new(null, name, budgetScope, key, "weekly", amount, [0.5m, 1m], null, null, null), "default", smtpConfigured: false);
+            errors.ShouldBeEmpty();
+            (await store.CreateAsync(definition!, "test")).ShouldNotBeNull();
+        }
+
+        await app.App.Services.GetRequiredService<Analytics.Budgets.SpendTracker>().ReloadAsync();
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider);
+
+        // All: 3.00 of 2.00 = 150%, exceeded; search: 3.00 of 4.00 = 75%, past the 50% warning threshold.
+        var rows = page.QuerySelectorAll("[data-testid=budgets] tbody tr");
+        rows.Select(r => r.QuerySelector("th")!.TextContent).ShouldBe(["All weeklyall of project default, weekly", "Search weeklyteam search, weekly"]);
+        rows.Select(r => r.QuerySelector("td")!.TextContent).ShouldBe(["$3.00 / $2.00", "$3.00 / $4.00"]);
+        rows.Select(r => r.QuerySelector(".badge")!.TextContent).ShouldBe(["exceeded", "warning"]);
+    }
+
+    [Fact]
+    public async Task Without_spans_the_home_page_says_how_to_connect_a_service()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        await using var scope = app.App.Services.CreateAsyncScope();
+
+        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider);
+
+        page.QuerySelector(".empty h2")!.TextContent.ShouldBe("No spans yet");
+        page.QuerySelector(".empty a")!.GetAttribute("href").ShouldBe("/connect");
+        page.QuerySelector("[data-testid=cost-this-week]").ShouldBeNull();
+    }
+
+    private static IEnumerable<(string?, decimal, decimal)> Figures(HomeViewModel model, string dimension) =>
+        model.ByDimension[dimension].Select(c => (c.Key, c.ThisWeekUsd, c.LastWeekUsd));
+}
+
+public sealed class RecentAnomaliesTests
+{
+    [Fact]
+    public async Task Anomalies_of_the_week_are_listed_strongest_first_once_the_table_exists()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var anomalies = app.App.Services.GetRequiredService<Analytics.Anomalies.RecentAnomalies>();
+        var week = new DateTime(2026, 11, 9, 0, 0, 0, DateTimeKind.Utc);
+        (await anomalies.ListAsync(week, week.AddDays(7))).ShouldBeEmpty();
+
+        // The columns of the detector's table that the review reads.
+        await app.Database.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS anomalies (dimension text NOT NULL, key text NOT NULL, hour timestamptz NOT NULL,
+                actual_usd double precision NOT NULL, expected_usd double precision NOT NULL, lower_usd double precision NOT NULL,
+                upper_usd double precision NOT NULL, score double precision NOT NULL);
+            INSERT INTO anomalies VALUES
+                ('team', 'search', '2026-11-10T10:00:00Z', 12.5, 4, 2, 6, 0.62),
+                ('feature', 'answer', '2026-11-11T10:00:00Z', 0.5, 4, 2, 6, 0.91),
+                ('model', 'gpt-4o', '2026-11-03T10:00:00Z', 50, 4, 2, 6, 0.99);
+            """);
+
+        var rows = await anomalies.ListAsync(week, week.AddDays(7));
+
+        // The week before is left out; 0.91 is stronger than 0.62.
+        rows.Select(r => (r.Dimension, r.Key, r.Score)).ShouldBe([("feature", "answer", 0.91), ("team", "search", 0.62)]);
+        rows[1].ShouldBe(new Analytics.Anomalies.AnomalyRow("team", "search", new DateTime(2026, 11, 10, 10, 0, 0, DateTimeKind.Utc), 12.5, 4, 2, 6, 0.62));
+    }
+}

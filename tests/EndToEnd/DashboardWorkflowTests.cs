@@ -1,0 +1,168 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Tollgate.Dashboard.Web;
+using Tollgate.Dashboard.Web.Components.Pages;
+using Tollgate.Testing;
+
+namespace Tollgate.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+public sealed class DashboardWorkflowTests(BrowserFixture fixture)
+{
+    /// <summary>Every visible form field of the page has an accessible name (a label, aria-label or aria-labelledby).</summary>
+    private static async Task<string[]> UnlabelledFieldsAsync(IPage page) => await page.EvaluateAsync<string[]>("""
+        () => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
+            .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+            .map(el => el.name || el.id)
+        """);
+
+    [Fact]
+    public async Task The_lead_reviews_the_week_against_the_last_and_clicks_through_to_a_teams_traces()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var now = DateTime.UtcNow;
+        var week = WeeklyReview.WeekStart(now);
+        var thisWeek = Seed.InThisWeek(week, now);
+        var lastWeek = week.AddDays(-3);
+        await Seed.WriteAsync(app,
+            new(thisWeek, "search", "answer", "gpt-4o", 3.00m),
+            new(thisWeek.AddSeconds(1), "search", "summarise", "gpt-4o-mini", 1.50m),
+            new(lastWeek, "search", "answer", "gpt-4o", 2.00m),
+            new(lastWeek.AddMinutes(1), "billing", "invoice", "gpt-4o", 1.00m));
+        var page = await fixture.NewSignedInPageAsync(app);
+
+        // This week 3.00 + 1.50 = 4.50 against 2.00 + 1.00 = 3.00 last week: +1.50, +50%.
+        (await page.GetByTestId("cost-this-week").TextContentAsync()).ShouldBe("$4.50");
+        (await page.GetByTestId("cost-last-week").TextContentAsync()).ShouldBe("$3.00");
+        (await page.GetByTestId("cost-change").InnerTextAsync()).ShouldContain("+$1.50 (+50.0%)");
+        // Team search: 4.50 against 2.00 = +2.50, +125%; billing 0 against 1.00.
+        var search = page.GetByTestId("by-team").Locator("tr", new() { HasText = "search" });
+        (await search.InnerTextAsync()).ShouldContain("+$2.50");
+        (await search.InnerTextAsync()).ShouldContain("+125.0%");
+        (await page.GetByTestId("decreases").InnerTextAsync()).ShouldContain("billing");
+        (await page.GetByTestId("no-anomalies").IsVisibleAsync()).ShouldBeTrue();
+        await BrowserFixture.ScreenshotAsync(page, "home-weekly-review");
+
+        await page.GetByTestId("by-team").GetByRole(AriaRole.Link, new() { Name = "search", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/traces\?team=search&window=7d$"));
+        // The two requests of team search this week (the traces page looks back 7 days at most).
+        (await page.GetByTestId("trace-table").Locator("tbody tr").CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
+        await BrowserFixture.ScreenshotAsync(page, "home-click-through-traces");
+
+        await page.GotoAsync("/");
+        await page.GetByTestId("previous-week").ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/\?week=" + WeeklyReview.WeekParameter(week.AddDays(-7)) + "$"));
+        // Last week alone: 3.00 against nothing the week before.
+        (await page.GetByTestId("cost-this-week").TextContentAsync()).ShouldBe("$3.00");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_PM_uploads_revenue_a_bad_file_is_refused_line_by_line_and_a_good_one_shows_the_margin()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var day = DateTime.UtcNow.Date.AddDays(-5);
+        await Seed.WriteAsync(app,
+            new(day.AddHours(10), "search", "answer", "gpt-4o", 2.00m),
+            new(day.AddHours(11), "search", "answer", "gpt-4o-mini", 1.00m));
+        var page = await fixture.NewSignedInPageAsync(app);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Feature P&L" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/pnl$"));
+        (await page.GetByTestId("no-revenue").IsVisibleAsync()).ShouldBeTrue();
+        (await UnlabelledFieldsAsync(page)).ShouldBeEmpty();
+        var (start, end) = (day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+
+        await page.GetByLabel("Revenue CSV file").SetInputFilesAsync(Csv(
+            "feature,customer,periodStart,periodEnd,amountUsd",
+            $"answer,acme,{start},{end},10",
+            $"answer,acme,{start},{end},ten",
+            $"answer,acme,{end},{start},5"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+
+        var errors = page.GetByTestId("upload-errors");
+        await errors.WaitForAsync();
+        (await errors.Locator("li").AllInnerTextsAsync()).ShouldBe(
+        [
+            "line 3: amountUsd 'ten' is not a number (use a dot for decimals, no currency sign)",
+            "line 4: periodEnd must be after periodStart",
+        ]);
+        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM revenue")).ShouldBe(0);
+        await BrowserFixture.ScreenshotAsync(page, "pnl-bad-upload");
+
+        await page.GetByLabel("Revenue CSV file").SetInputFilesAsync(Csv(
+            "feature,customer,periodStart,periodEnd,amountUsd",
+            $"answer,acme,{start},{end},10"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+
+        (await page.GetByTestId("upload-status").TextContentAsync()).ShouldBe("Stored 1 revenue line(s).");
+        var answer = page.GetByTestId("pnl-table").Locator("tbody tr", new() { HasText = "answer" });
+        var cells = await answer.Locator("td").AllInnerTextsAsync();
+        // Revenue 10.00, cost 2.00 + 1.00 = 3.00, margin 7.00 = 70%.
+        cells[0].ShouldBe("$10.00");
+        cells[1].ShouldBe("$3.00");
+        cells[2].ShouldBe("$7.00");
+        cells[3].ShouldBe("70%");
+        await BrowserFixture.ScreenshotAsync(page, "pnl-with-revenue");
+
+        // The period form from the keyboard: choose the last 7 days, then Tab to "Show" and press Enter.
+        await page.GetByLabel("Period").FocusAsync();
+        await page.GetByLabel("Period").SelectOptionAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex(@"/pnl\?period=7&"));
+        (await page.GetByLabel("Period").InputValueAsync()).ShouldBe("7");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Benchmarks_show_the_maturity_level_and_bands_and_a_scenario_is_projected_from_the_keyboard()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var day = DateTime.UtcNow.Date.AddDays(-2);
+        // 0.20 + 0.40 over two requests: 0.30 per request, in the low band (above 0.10).
+        await Seed.WriteAsync(app,
+            new(day.AddHours(10), "search", "answer", "gpt-4o", 0.20m),
+            new(day.AddHours(11), "support", "triage", "gpt-4o", 0.40m));
+        var page = await fixture.NewSignedInPageAsync(app);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Benchmarks" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/benchmarks$"));
+        // Level 1 (calls observed) and 2 (every call priced: both carry a provided cost) are met; level 3 needs a budget.
+        (await page.GetByTestId("maturity-level").TextContentAsync()).ShouldBe("2");
+        (await page.GetByTestId("maturity-name").TextContentAsync()).ShouldBe("Pilot");
+        (await page.GetByTestId("next-step").InnerTextAsync()).ShouldContain("Budgets defined");
+        (await page.GetByRole(AriaRole.Progressbar, new() { Name = "Maturity score" }).CountAsync()).ShouldBe(1);
+        var cost = page.Locator("tr[data-metric=inference_cost_per_request]");
+        (await cost.Locator("td.num").TextContentAsync()).ShouldBe("$0.30");
+        (await cost.GetByTestId("band").TextContentAsync()).ShouldBe("low");
+        (await page.GetByTestId("next-step").TextContentAsync()).ShouldNotBeNullOrWhiteSpace();
+        await BrowserFixture.ScreenshotAsync(page, "benchmarks");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Scenarios" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/scenarios$"));
+        (await UnlabelledFieldsAsync(page)).ShouldBeEmpty();
+        await page.GetByLabel("Cache hit rate change (points)").FillAsync("lots");
+        await page.GetByLabel("Cache hit rate change (points)").PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex(@"/scenarios\?.*cache=lots"));
+        (await page.Locator("#s-cache-error").TextContentAsync()).ShouldBe("'lots' is not a number (use a dot for decimals).");
+        await BrowserFixture.ScreenshotAsync(page, "scenarios-invalid");
+
+        await page.GetByLabel("Volume multiplier").SelectOptionAsync("10");
+        await page.GetByLabel("Cache hit rate change (points)").FillAsync("0");
+        await page.GetByLabel("Cache hit rate change (points)").PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex(@"/scenarios\?.*volume=10.*cache=0"));
+        // Ten times the volume, nothing else: 0.60 today, 6.00 in the scenario.
+        var total = await page.GetByTestId("scenario-total").Locator("td").AllInnerTextsAsync();
+        total[0].ShouldBe("$0.60");
+        total[1].ShouldBe("$6.00");
+        await BrowserFixture.ScreenshotAsync(page, "scenarios");
+        await page.CloseAsync();
+    }
+
+    private static FilePayload Csv(params string[] lines) => new()
+    {
+        Name = "revenue.csv",
+        MimeType = "text/csv",
+        Buffer = System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n"),
+    };
+}

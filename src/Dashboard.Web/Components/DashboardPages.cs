@@ -2,7 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tollgate.Dashboard.Web.Components.Display;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Dashboard.Web.Components.Pages.Admin;
+using Tollgate.Dashboard.Web.Components.Pages.Attribution;
+using Tollgate.Dashboard.Web.Components.Pages.Audit;
+using Tollgate.Dashboard.Web.Components.Pages.Budgets;
 using Tollgate.Dashboard.Web.Components.Pages.Connect;
+using Tollgate.Dashboard.Web.Components.Pages.Dependencies;
 using Tollgate.Dashboard.Web.Components.Pages.Traces;
 
 namespace Tollgate.Dashboard.Web.Components;
@@ -26,6 +30,10 @@ public static class DashboardPages
         services.AddScoped<TraceDetailViewModel>();
         services.AddScoped<PricesViewModel>();
         services.AddScoped<UsersViewModel>();
+        services.AddScoped<BudgetsViewModel>();
+        services.AddScoped<AuditViewModel>();
+        services.AddScoped<AttributionViewModel>();
+        services.AddScoped<DependenciesViewModel>();
         return services;
     }
 

@@ -16,7 +16,8 @@ public sealed class AuditViewModel(AuditQuery query)
     /// <summary>Filters longer than this match no action or actor.</summary>
     private const int MaxFilterLength = 256;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // The page HTML-encodes the text, so the JSON need not escape markup characters: "<" reads as "<", not "\u003C".
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public IReadOnlyList<AuditRow> Rows { get; private set; } = [];
 

@@ -31,12 +31,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewSignedInPageAsync()
+    public Task<IPage> NewSignedInPageAsync() => NewSignedInPageAsync(RunningApp.AdminUser, RunningApp.AdminPassword);
+
+    public async Task<IPage> NewSignedInPageAsync(string userName, string password)
     {
         var page = await Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString() });
         await page.GotoAsync("/");
-        await page.GetByLabel("User name").FillAsync(RunningApp.AdminUser);
-        await page.GetByLabel("Password").FillAsync(RunningApp.AdminPassword);
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(App.BaseAddress.ToString());
         return page;

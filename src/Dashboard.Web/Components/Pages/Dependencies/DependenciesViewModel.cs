@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Insights;
+using Tollgate.Dashboard.Web.Components.Display;
 
 namespace Tollgate.Dashboard.Web.Components.Pages.Dependencies;
 
@@ -169,6 +170,9 @@ public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, Ti
             _ => ErrorColours[2],
         };
     }
+
+    /// <summary>"1 call", "12 calls".</summary>
+    public static string Calls(long calls) => Format.Count(calls) + (calls == 1 ? " call" : " calls");
 
     public static string ErrorRate(long calls, long errors) =>
         calls == 0 ? "–" : ((double)errors / calls).ToString("0.#%", CultureInfo.InvariantCulture);

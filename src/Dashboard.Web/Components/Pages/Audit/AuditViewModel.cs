@@ -25,20 +25,39 @@ public sealed class AuditViewModel(AuditQuery query)
 
     public string? Actor { get; private set; }
 
-    /// <summary>The <c>before</c> value of the link to the next, older page; null when this page is the last.</summary>
+    /// <summary>The <c>before</c> value of the link to the next, older page ("time|id" of the oldest entry shown); null when this page is the last.</summary>
     public string? OlderThan { get; private set; }
 
+    /// <summary>Loads a page; <paramref name="before"/> is "time|id" of the previous page's oldest entry, and this page starts just after it.</summary>
     public async Task LoadAsync(string? action, string? actor, string? before, CancellationToken cancellationToken = default)
     {
         Action = Clean(action);
         Actor = Clean(actor);
-        DateTime? to = DateTime.TryParse(before, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed)
-            ? DateTime.SpecifyKind(parsed, DateTimeKind.Utc)
-            : null;
-        // One more than a page says whether an older page exists.
-        var rows = await query.ListAsync(new AuditFilter(null, to, Action, Actor, PageSize + 1), cancellationToken);
-        Rows = [.. rows.Take(PageSize)];
-        OlderThan = rows.Count > PageSize ? Rows[^1].At.ToString("O", CultureInfo.InvariantCulture) : null;
+        var cursor = Cursor.Parse(before);
+        // Entries of one transaction share their time, so the page boundary is (time, id): read up
+        // to just past the boundary's time and drop what the previous page showed. At most a page
+        // of entries at that time was shown; one more than a page says whether an older page exists.
+        var to = cursor?.At.AddTicks(TimeSpan.TicksPerMillisecond / 1000);
+        var limit = cursor is null ? PageSize + 1 : (2 * PageSize) + 1;
+        var rows = await query.ListAsync(new AuditFilter(null, to, Action, Actor, limit), cancellationToken);
+        var older = rows.Where(r => cursor is not { } c || r.At < c.At || (r.At == c.At && r.Id < c.Id)).Take(PageSize + 1).ToList();
+        Rows = [.. older.Take(PageSize)];
+        OlderThan = older.Count > PageSize ? new Cursor(Rows[^1].At, Rows[^1].Id).ToString() : null;
+    }
+
+    private readonly record struct Cursor(DateTime At, long Id)
+    {
+        public static Cursor? Parse(string? text)
+        {
+            var parts = text?.Split('|');
+            return parts is [var at, var id]
+                && DateTime.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
+                && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? new Cursor(DateTime.SpecifyKind(time, DateTimeKind.Utc), number)
+                : null;
+        }
+
+        public override string ToString() => At.ToString("O", CultureInfo.InvariantCulture) + "|" + Id.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>A stored JSON document, indented for reading; shown as text, never as markup.</summary>

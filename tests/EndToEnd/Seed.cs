@@ -6,7 +6,10 @@ using Tollgate.Testing;
 
 namespace Tollgate.EndToEnd;
 
-/// <summary>Requests written straight through the app's span writer, then rolled up as the minute job would.</summary>
+/// <summary>
+/// Spans written straight through an app's span writer: requests rolled up as the minute job
+/// would, or raw spans written into the shared app and removed again so other tests see an empty one.
+/// </summary>
 internal static class Seed
 {
     public sealed record Request(DateTime Start, string Team, string Feature, string Model, decimal CostUsd);
@@ -25,4 +28,31 @@ internal static class Seed
 
     /// <summary>An instant inside the current ISO week and in the past, whatever the time now.</summary>
     public static DateTime InThisWeek(DateTime weekStart, DateTime now) => weekStart + ((now - weekStart) / 2);
+
+    public static Task<int> DefaultProjectAsync(RunningApp app) =>
+        app.Database.ScalarAsync<int>("SELECT id FROM projects WHERE name = 'default'")!;
+
+    public static async Task WriteAsync(RunningApp app, IReadOnlyList<SpanRecord> spans) =>
+        await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync(spans);
+
+    public static async Task RemoveSpansAsync(RunningApp app)
+    {
+        await app.Database.ExecuteAsync("DELETE FROM spans");
+        await app.Database.ExecuteAsync("DELETE FROM dependency_edges_hourly");
+    }
+
+    /// <summary>Polls until the condition holds, for what the app's background workers do.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not become true in time.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
 }

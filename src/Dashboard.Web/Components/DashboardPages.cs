@@ -2,9 +2,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tollgate.Dashboard.Web.Components.Display;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Dashboard.Web.Components.Pages.Admin;
+using Tollgate.Dashboard.Web.Components.Pages.Attribution;
+using Tollgate.Dashboard.Web.Components.Pages.Audit;
+using Tollgate.Dashboard.Web.Components.Pages.Budgets;
 using Tollgate.Dashboard.Web.Components.Pages.Connect;
 using Tollgate.Dashboard.Web.Components.Pages.Insights;
 using Tollgate.Dashboard.Web.Components.Pages.Pnl;
+using Tollgate.Dashboard.Web.Components.Pages.Dependencies;
 using Tollgate.Dashboard.Web.Components.Pages.Traces;
 
 namespace Tollgate.Dashboard.Web.Components;
@@ -32,6 +36,10 @@ public static class DashboardPages
         services.AddScoped<PnlViewModel>();
         services.AddScoped<BenchmarksViewModel>();
         services.AddScoped<ScenariosViewModel>();
+        services.AddScoped<BudgetsViewModel>();
+        services.AddScoped<AuditViewModel>();
+        services.AddScoped<AttributionViewModel>();
+        services.AddScoped<DependenciesViewModel>();
         return services;
     }
 

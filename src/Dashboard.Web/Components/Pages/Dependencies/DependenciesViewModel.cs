@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Tollgate.Analytics.Dependencies;
+using Tollgate.Analytics.Insights;
+using Tollgate.Dashboard.Web.Components.Display;
+
+namespace Tollgate.Dashboard.Web.Components.Pages.Dependencies;
+
+/// <summary>A period the page offers: its query value, its label and its length back from now.</summary>
+public sealed record MapPeriod(string Key, string Label, TimeSpan Length);
+
+/// <summary>One node's figures over the period: what flows in, what flows out, and its edges.</summary>
+public sealed record NodePanel(
+    MapNode Node, long CallsIn, long ErrorsIn, decimal CostIn, long CallsOut, long ErrorsOut, decimal CostOut,
+    IReadOnlyList<MapEdge> Incoming, IReadOnlyList<MapEdge> Outgoing);
+
+/// <summary>
+/// The dependency map page: the period's graph (drawn by Cytoscape from JSON, and listed as a
+/// table), the figures of a chosen node, and the orchestration-debt report. The JSON and the
+/// edge colours are built here so that tests can check them without a browser.
+/// </summary>
+public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, TimeProvider time)
+{
+    public const string CostOverlay = "cost";
+    public const string ErrorsOverlay = "errors";
+
+    /// <summary>Edge widths in pixels: thin enough for a quiet edge to show, wide enough for the busiest to stand out.</summary>
+    private const double MinEdgeWidth = 1.5;
+    private const double MaxEdgeWidth = 8;
+
+    /// <summary>Grey for an edge with nothing to show in the overlay.</summary>
+    public const string QuietColour = "#adb5bd";
+
+    /// <summary>Cost shares (of the costliest edge) from light to dark purple: under 25 %, 50 %, 75 %, and above.</summary>
+    public static readonly IReadOnlyList<string> CostColours = ["#c5b3e6", "#a385da", "#7d4fc4", "#4a2a85"];
+
+    /// <summary>Error rates: under 5 %, under 20 %, and above.</summary>
+    public static readonly IReadOnlyList<string> ErrorColours = ["#ffc107", "#fd7e14", "#dc3545"];
+
+    public static IReadOnlyList<MapPeriod> Periods { get; } =
+    [
+        new("24h", "Last 24 hours", TimeSpan.FromHours(24)),
+        new("7d", "Last 7 days", TimeSpan.FromDays(7)),
+        new("30d", "Last 30 days", TimeSpan.FromDays(30)),
+    ];
+
+    public static IReadOnlyList<string> NodeKindsShown { get; } =
+        [NodeKinds.Service, NodeKinds.Agent, NodeKinds.Tool, NodeKinds.Model, NodeKinds.Datastore];
+
+    public MapPeriod Period { get; private set; } = Periods[1];
+
+    public string Overlay { get; private set; } = CostOverlay;
+
+    public DependencyGraph Graph { get; private set; } = new(DateTime.MinValue, DateTime.MinValue, [], [], false);
+
+    public DebtReport? Debt { get; private set; }
+
+    public NodePanel? Selected { get; private set; }
+
+    /// <summary>A node id was asked for but is not on the map of this period.</summary>
+    public string? MissingNode { get; private set; }
+
+    public async Task LoadAsync(string? period, string? overlay, string? node, CancellationToken cancellationToken = default)
+    {
+        Period = Periods.FirstOrDefault(p => p.Key == period) ?? Periods[1];
+        Overlay = overlay == ErrorsOverlay ? ErrorsOverlay : CostOverlay;
+        var now = time.GetUtcNow().UtcDateTime;
+        var window = new InsightWindow(now - Period.Length, now);
+        Graph = await map.LoadAsync(window, cancellationToken);
+        Debt = await debt.LoadAsync(window, cancellationToken);
+        if (!string.IsNullOrEmpty(node))
+        {
+            Selected = PanelOf(Graph, node);
+            MissingNode = Selected is null ? node : null;
+        }
+    }
+
+    /// <summary>The figures of one node, or null when it is not on the map.</summary>
+    public static NodePanel? PanelOf(DependencyGraph graph, string id)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (graph.Nodes.FirstOrDefault(n => n.Id == id) is not { } node)
+        {
+            return null;
+        }
+
+        var incoming = graph.Edges.Where(e => e.Target == id).ToList();
+        var outgoing = graph.Edges.Where(e => e.Source == id).ToList();
+        return new NodePanel(node, incoming.Sum(e => e.Calls), incoming.Sum(e => e.Errors), incoming.Sum(e => e.CostUsd),
+            outgoing.Sum(e => e.Calls), outgoing.Sum(e => e.Errors), outgoing.Sum(e => e.CostUsd), incoming, outgoing);
+    }
+
+    /// <summary>This page's address with the same period and overlay, and the given node selected (or none).</summary>
+    public string Link(string? node = null, string? overlay = null, string? period = null)
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["period"] = period ?? Period.Key,
+            ["overlay"] = overlay ?? Overlay,
+        };
+        if (node is not null)
+        {
+            query["node"] = node;
+        }
+
+        return QueryHelpers.AddQueryString("/dependencies", query);
+    }
+
+    public string Label(string id) => DependencyNodes.Label(id);
+
+    /// <summary>The JSON that wwwroot/js/graphs.js draws: nodes by kind, edges sized by calls and coloured by the overlay.</summary>
+    public string GraphJson() => BuildGraphJson(Graph, Overlay, Selected?.Node.Id, Link(node: ""));
+
+    public static string BuildGraphJson(DependencyGraph graph, string overlay, string? selected, string nodeLink)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var maxCalls = graph.Edges.Count == 0 ? 0 : graph.Edges.Max(e => e.Calls);
+        var maxCost = graph.Edges.Count == 0 ? 0m : graph.Edges.Max(e => e.CostUsd);
+        var document = new
+        {
+            layout = "breadthfirst",
+            nodeLink,
+            nodes = graph.Nodes.Select(n => new { id = n.Id, label = n.Label, kind = n.Kind, selected = n.Id == selected }),
+            edges = graph.Edges.Select(e => new
+            {
+                source = e.Source,
+                target = e.Target,
+                width = Math.Round(EdgeWidth(e.Calls, maxCalls), 2),
+                color = overlay == ErrorsOverlay ? ErrorColour(e.Calls, e.Errors) : CostColour(e.CostUsd, maxCost),
+                dashed = e.IsNew,
+            }),
+        };
+        return JsonSerializer.Serialize(document);
+    }
+
+    /// <summary>Width grows with the logarithm of calls, so one hot edge does not make the rest hairlines.</summary>
+    public static double EdgeWidth(long calls, long maxCalls) =>
+        maxCalls <= 0 ? MinEdgeWidth : MinEdgeWidth + ((MaxEdgeWidth - MinEdgeWidth) * Math.Log(1 + calls) / Math.Log(1 + maxCalls));
+
+    public static string CostColour(decimal cost, decimal maxCost)
+    {
+        if (cost <= 0m || maxCost <= 0m)
+        {
+            return QuietColour;
+        }
+
+        var share = cost / maxCost;
+        return share switch
+        {
+            < 0.25m => CostColours[0],
+            < 0.5m => CostColours[1],
+            < 0.75m => CostColours[2],
+            _ => CostColours[3],
+        };
+    }
+
+    public static string ErrorColour(long calls, long errors)
+    {
+        if (errors <= 0 || calls <= 0)
+        {
+            return QuietColour;
+        }
+
+        var rate = (double)errors / calls;
+        return rate switch
+        {
+            < 0.05 => ErrorColours[0],
+            < 0.2 => ErrorColours[1],
+            _ => ErrorColours[2],
+        };
+    }
+
+    /// <summary>"1 call", "12 calls".</summary>
+    public static string Calls(long calls) => Format.Count(calls) + (calls == 1 ? " call" : " calls");
+
+    public static string ErrorRate(long calls, long errors) =>
+        calls == 0 ? "–" : ((double)errors / calls).ToString("0.#%", CultureInfo.InvariantCulture);
+}

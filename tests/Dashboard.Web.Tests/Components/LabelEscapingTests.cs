@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Tollgate.Analytics.Audit;
+using Tollgate.Analytics.Dependencies;
+using Tollgate.Dashboard.Web.Components.Pages.Audit;
+using Tollgate.Dashboard.Web.Components.Pages.Dependencies;
+
+namespace Tollgate.Dashboard.Web.Tests.Components;
+
+public sealed class LabelEscapingTests
+{
+    private const string Markup = "<img src=x onerror=alert(1)>";
+    private static readonly DateTime Seen = new(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task A_node_named_with_markup_is_written_as_text_in_the_edge_table()
+    {
+        MapEdge[] edges = [new("service:" + Markup, "model:openai/gpt-4o", 3, 1, 0.75m, 120, Seen, true)];
+
+        var page = await Render.ComponentAsync<EdgeTable>(new Dictionary<string, object?>
+        {
+            ["Edges"] = edges,
+            ["NodeLink"] = (Func<string, string>)(id => "/dependencies?node=" + Uri.EscapeDataString(id)),
+        });
+
+        page.QuerySelectorAll("img").Length.ShouldBe(0);
+        var source = page.QuerySelector("[data-field=source]")!;
+        source.TextContent.ShouldBe(Markup);
+        source.GetAttribute("href").ShouldBe("/dependencies?node=" + Uri.EscapeDataString("service:" + Markup));
+        var cells = page.QuerySelectorAll("tbody td").Select(td => td.TextContent.Trim()).ToList();
+        // 1 error in 3 calls is 33.3 %.
+        cells[2..6].ShouldBe(["3", "1 (33.3%)", "$0.75", "120 ms"]);
+        page.QuerySelector("tbody .badge")!.TextContent.ShouldBe("new");
+    }
+
+    [Fact]
+    public void The_graph_json_carries_the_markup_label_unchanged_for_the_canvas()
+    {
+        var edges = new List<MapEdge>
+        {
+            new("service:" + Markup, "agent:planner", 10, 0, 2m, null, Seen, false),
+            new("agent:planner", "model:openai/gpt-4o", 1, 1, 0.5m, null, Seen, true),
+        };
+        var graph = new DependencyGraph(Seen, Seen.AddDays(1), DependencyMap.Nodes(edges), edges, false);
+
+        using var json = JsonDocument.Parse(DependenciesViewModel.BuildGraphJson(graph, DependenciesViewModel.ErrorsOverlay, "agent:planner", "/dependencies?node="));
+
+        var nodes = json.RootElement.GetProperty("nodes").EnumerateArray().ToList();
+        nodes.Single(n => n.GetProperty("kind").GetString() == "service").GetProperty("label").GetString().ShouldBe(Markup);
+        nodes.Single(n => n.GetProperty("selected").GetBoolean()).GetProperty("id").GetString().ShouldBe("agent:planner");
+        var drawn = json.RootElement.GetProperty("edges").EnumerateArray().ToList();
+        // Errors overlay: 0 of 10 is quiet grey; 1 of 1 (100 %) is the top red. Width: the busiest edge gets the maximum 8 px,
+        // the other 1.5 + 6.5 · ln(2) / ln(11) = 1.5 + 6.5 · 0.289065 = 1.5 + 1.878923 = 3.378923 → 3.38.
+        drawn.Select(e => (e.GetProperty("color").GetString(), e.GetProperty("width").GetDouble(), e.GetProperty("dashed").GetBoolean()))
+            .ShouldBe([(DependenciesViewModel.QuietColour, 8.0, false), ("#dc3545", 3.38, true)]);
+    }
+
+    [Fact]
+    public void A_node_panel_sums_what_flows_in_and_out()
+    {
+        var edges = new List<MapEdge>
+        {
+            new("service:gateway", "agent:planner", 4, 1, 1.5m, null, Seen, false),
+            new("service:billing", "agent:planner", 2, 0, 0.25m, null, Seen, false),
+            new("agent:planner", "model:openai/gpt-4o", 6, 2, 1.25m, null, Seen, false),
+        };
+        var graph = new DependencyGraph(Seen, Seen.AddDays(1), DependencyMap.Nodes(edges), edges, false);
+
+        var panel = DependenciesViewModel.PanelOf(graph, "agent:planner")!;
+
+        // In: 4 + 2 calls, 1 + 0 errors, $1.50 + $0.25. Out: the one edge to the model.
+        (panel.CallsIn, panel.ErrorsIn, panel.CostIn, panel.CallsOut, panel.ErrorsOut, panel.CostOut).ShouldBe((6L, 1L, 1.75m, 6L, 2L, 1.25m));
+        DependenciesViewModel.PanelOf(graph, "tool:nothing").ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Audit_documents_are_shown_as_indented_json_text()
+    {
+        using var after = JsonDocument.Parse("""{"name":"<script>alert(1)</script>","amountUsd":500}""");
+        AuditRow[] rows = [new(1, Seen, "admin", "budgets.add", "budgets/1", null, after.RootElement.Clone())];
+
+        var page = await Render.ComponentAsync<AuditTable>(new Dictionary<string, object?> { ["Rows"] = rows });
+
+        page.QuerySelectorAll("script").Length.ShouldBe(0);
+        var shown = page.QuerySelector("pre[data-field=after]")!.TextContent;
+        shown.ShouldContain("\"name\": \"<script>alert(1)</script>\"");
+        shown.ShouldContain("\n  \"amountUsd\": 500\n");
+        page.QuerySelector("pre[data-field=before]").ShouldBeNull();
+        page.QuerySelector("td[data-field=action]")!.TextContent.ShouldBe("budgets.add");
+    }
+}

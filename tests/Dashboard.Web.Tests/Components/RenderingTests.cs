@@ -3,9 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Tollgate.Analytics.Configuration;
 using Tollgate.Dashboard.Web.Components.Display;
-using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Dashboard.Web.Components.Pages.Connect;
 
 namespace Tollgate.Dashboard.Web.Tests.Components;
@@ -27,24 +25,6 @@ public sealed class RenderingTests
         row.TextContent.ShouldContain(Hostile);
         document.QuerySelector("[data-field=model]")!.TextContent.ShouldBe("<img src=x onerror=alert(1)>");
         document.QuerySelector("[data-field=team]")!.TextContent.ShouldBe("<b>red</b>");
-    }
-
-    [Fact]
-    public async Task The_home_page_of_an_empty_database_points_to_connect()
-    {
-        await using var database = await SpanDatabase.CreateAsync();
-        var services = Services();
-        services.AddSingleton(_ => database.CreateContext());
-        services.AddSingleton(new TollgateOptions());
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<HomeViewModel>();
-
-        var html = await RenderAsync<Home>([], services);
-        var document = new HtmlParser().ParseDocument(html);
-
-        document.QuerySelector(".empty h2")!.TextContent.ShouldBe("No spans yet");
-        document.QuerySelector(".empty a[href='/connect']").ShouldNotBeNull();
-        document.QuerySelector("[data-testid=cost-this-week]").ShouldBeNull();
     }
 
     private static ServiceCollection Services()

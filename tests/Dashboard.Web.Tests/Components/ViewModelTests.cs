@@ -1,4 +1,3 @@
-using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Spans;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Dashboard.Web.Components.Pages.Traces;
@@ -7,36 +6,6 @@ namespace Tollgate.Dashboard.Web.Tests.Components;
 
 public sealed class ViewModelTests
 {
-    [Fact]
-    public async Task The_home_summary_counts_this_weeks_spans_and_only_their_billing_cost()
-    {
-        await using var database = await SpanDatabase.CreateAsync();
-        var now = DateTime.UtcNow;
-        var weekStart = HomeViewModel.WeekStart(now);
-        var at = weekStart.AddMinutes(30);
-        await database.Writer.WriteAsync(
-        [
-            // An agent with usage above a chat: only the chat bills (0.25); the agent's 1.00 is shown, never added.
-            SpanDatabase.Span(1, 1, null, at, computed: 1.00m, input: 50),
-            SpanDatabase.Span(1, 2, 1, at, inference: true, computed: 0.25m),
-            // A provided cost wins over the computed one: 0.10, not 0.50.
-            SpanDatabase.Span(2, 1, null, at, inference: true, computed: 0.50m, provided: 0.10m),
-            // Last week: not counted.
-            SpanDatabase.Span(3, 1, null, weekStart.AddHours(-1), inference: true, computed: 2.00m),
-        ]);
-        await using var db = database.CreateContext();
-        var model = new HomeViewModel(db, new TollgateOptions(), TimeProvider.System);
-
-        await model.LoadAsync();
-
-        model.HasSpans.ShouldBeTrue();
-        model.SpansThisWeek.ShouldBe(3);
-        // 0.25 + 0.10 = 0.35
-        model.CostThisWeekUsd.ShouldBe(0.35m);
-        model.DailyCostUsd.ShouldBe([0.35m, 0m, 0m, 0m, 0m, 0m, 0m]);
-        model.DailyCostChart.ShouldContain("\"data\":[0.35,0,0,0,0,0,0]", Case.Sensitive);
-    }
-
     [Theory]
     [InlineData("2026-11-23T00:00:00Z", "2026-11-23")] // a Monday
     [InlineData("2026-11-22T23:59:59Z", "2026-11-16")] // the Sunday before

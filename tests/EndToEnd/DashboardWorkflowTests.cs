@@ -41,6 +41,8 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         (await search.InnerTextAsync()).ShouldContain("+125.0%");
         (await page.GetByTestId("decreases").InnerTextAsync()).ShouldContain("billing");
         (await page.GetByTestId("no-anomalies").IsVisibleAsync()).ShouldBeTrue();
+        // The cost-per-request trend is drawn by ECharts from the page's data-chart JSON.
+        await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
         await BrowserFixture.ScreenshotAsync(page, "home-weekly-review");
 
         await page.GetByTestId("by-team").GetByRole(AriaRole.Link, new() { Name = "search", Exact = true }).ClickAsync();

@@ -14,8 +14,10 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
     [Fact]
     public async Task The_map_draws_the_nodes_lists_the_edges_and_shows_a_clicked_node()
     {
-        await SeedAsync();
-        var page = await fixture.NewSignedInPageAsync();
+        // An app of its own: spans other tests send to the shared app would join the map.
+        await using var app = await RunningApp.StartAsync(a => Tollgate.Dashboard.Web.DashboardApp.BuildAsync(a));
+        await SeedAsync(app);
+        var page = await fixture.NewSignedInPageAsync(app);
         var dialogs = 0;
         page.Dialog += (_, dialog) =>
         {
@@ -84,7 +86,6 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
         }
         finally
         {
-            await Seed.RemoveSpansAsync(fixture.App);
             await page.CloseAsync();
         }
     }
@@ -93,16 +94,16 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
     /// Two traces an hour ago: gateway → planner (agent) → search (tool, failing) and → gpt-4o ($0.40), gateway → billing-api;
     /// and a service named with markup → gpt-4o ($0.10).
     /// </summary>
-    private async Task SeedAsync()
+    private static async Task SeedAsync(RunningApp app)
     {
-        var project = await Seed.DefaultProjectAsync(fixture.App);
+        var project = await Seed.DefaultProjectAsync(app);
         var at = DateTime.UtcNow.AddHours(-1);
         var planner = TestSpans.Span(project, 9201, 2, 1, "gateway", at.AddSeconds(1), ms: 800);
         planner.Agent = "planner";
         var search = TestSpans.Span(project, 9201, 3, 2, "gateway", at.AddSeconds(2));
         search.Tool = "search";
         search.StatusCode = 2;
-        await Seed.WriteAsync(fixture.App,
+        await Seed.WriteAsync(app,
         [
             TestSpans.Root(project, 9201, 1, "gateway", at),
             planner,
@@ -112,7 +113,7 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
             TestSpans.Root(project, 9202, 1, Markup, at.AddSeconds(10)),
             TestSpans.Chat(project, 9202, 2, 1, Markup, at.AddSeconds(11), "openai", "gpt-4o", 0.1m),
         ]);
-        var rollup = fixture.App.App.Services.GetRequiredService<DependencyRollup>();
+        var rollup = app.App.Services.GetRequiredService<DependencyRollup>();
         await rollup.RecomputeHoursAsync(null, DependencyRollup.TruncateToHour(at), DependencyRollup.TruncateToHour(DateTime.UtcNow).AddHours(1));
     }
 }

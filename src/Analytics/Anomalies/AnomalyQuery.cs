@@ -11,19 +11,30 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
 
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
-    public async Task<IReadOnlyList<CostAnomaly>> ListAsync(int? projectId, DateTime from, DateTime to, CancellationToken cancellationToken)
+    /// <summary>A review page lists at most this many, strongest first: past that, the strongest ones are what matter.</summary>
+    public const int MaxStrongest = 50;
+
+    /// <summary>The anomalies of [from, to) in time order.</summary>
+    public Task<IReadOnlyList<CostAnomaly>> ListAsync(int? projectId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
+        ReadAsync(projectId, from, to, "hour, dimension, key", MaxRows, cancellationToken);
+
+    /// <summary>The strongest anomalies of [from, to), across projects when none is given.</summary>
+    public Task<IReadOnlyList<CostAnomaly>> StrongestAsync(int? projectId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
+        ReadAsync(projectId, from, to, "score DESC, hour DESC", MaxStrongest, cancellationToken);
+
+    private async Task<IReadOnlyList<CostAnomaly>> ReadAsync(int? projectId, DateTime from, DateTime to, string order, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors::text
             FROM anomalies
             WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3)
-            ORDER BY hour, dimension, key
+            ORDER BY {order}
             LIMIT $4
             """);
         command.Parameters.Add(new() { Value = from.ToUniversalTime() });
         command.Parameters.Add(new() { Value = to.ToUniversalTime() });
         command.Parameters.Add(new() { Value = projectId.HasValue ? projectId.Value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = MaxRows });
+        command.Parameters.Add(new() { Value = limit });
         var rows = new List<CostAnomaly>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -32,6 +43,7 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
             rows.Add(new CostAnomaly(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
                 reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), contributors));
         }
+
         return rows;
     }
 }

@@ -32,7 +32,6 @@ public static class DashboardPages
         services.AddScoped<TraceDetailViewModel>();
         services.AddScoped<PricesViewModel>();
         services.AddScoped<UsersViewModel>();
-        services.AddSingleton<Analytics.Anomalies.RecentAnomalies>();
         services.AddScoped<PnlViewModel>();
         services.AddScoped<BenchmarksViewModel>();
         services.AddScoped<ScenariosViewModel>();

@@ -101,7 +101,7 @@ public sealed class WeeklyReviewTests
         model.Trend.Count.ShouldBe(HomeViewModel.TrendWeeks);
         model.Trend[^1].CostPerRequestUsd.ShouldBe(5.00m / 3);
         model.Trend[^2].CostPerRequestUsd.ShouldBe(3.00m / 2);
-        // The anomalies table is not there yet: nothing, not an error.
+        // No anomaly was flagged that week.
         model.Anomalies.ShouldBeEmpty();
     }
 
@@ -174,31 +174,27 @@ public sealed class WeeklyReviewTests
         model.ByDimension[dimension].Select(c => (c.Key, c.ThisWeekUsd, c.LastWeekUsd));
 }
 
-public sealed class RecentAnomaliesTests
+public sealed class StrongestAnomaliesTests
 {
     [Fact]
-    public async Task Anomalies_of_the_week_are_listed_strongest_first_once_the_table_exists()
+    public async Task The_weeks_anomalies_are_listed_strongest_first()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var anomalies = app.App.Services.GetRequiredService<Analytics.Anomalies.RecentAnomalies>();
+        var anomalies = app.App.Services.GetRequiredService<Analytics.Anomalies.AnomalyQuery>();
         var week = new DateTime(2026, 11, 9, 0, 0, 0, DateTimeKind.Utc);
-        (await anomalies.ListAsync(week, week.AddDays(7))).ShouldBeEmpty();
+        (await anomalies.StrongestAsync(null, week, week.AddDays(7), CancellationToken.None)).ShouldBeEmpty();
 
-        // The columns of the detector's table that the review reads.
         await app.Database.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS anomalies (dimension text NOT NULL, key text NOT NULL, hour timestamptz NOT NULL,
-                actual_usd double precision NOT NULL, expected_usd double precision NOT NULL, lower_usd double precision NOT NULL,
-                upper_usd double precision NOT NULL, score double precision NOT NULL);
-            INSERT INTO anomalies VALUES
-                ('team', 'search', '2026-11-10T10:00:00Z', 12.5, 4, 2, 6, 0.62),
-                ('feature', 'answer', '2026-11-11T10:00:00Z', 0.5, 4, 2, 6, 0.91),
-                ('model', 'gpt-4o', '2026-11-03T10:00:00Z', 50, 4, 2, 6, 0.99);
+            INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score) VALUES
+                (1, 'team', 'search', '2026-11-10T10:00:00Z', 12.5, 4, 2, 6, 0.62),
+                (1, 'feature', 'answer', '2026-11-11T10:00:00Z', 0.5, 4, 2, 6, 0.91),
+                (1, 'model', 'gpt-4o', '2026-11-03T10:00:00Z', 50, 4, 2, 6, 0.99);
             """);
 
-        var rows = await anomalies.ListAsync(week, week.AddDays(7));
+        var rows = await anomalies.StrongestAsync(null, week, week.AddDays(7), CancellationToken.None);
 
         // The week before is left out; 0.91 is stronger than 0.62.
         rows.Select(r => (r.Dimension, r.Key, r.Score)).ShouldBe([("feature", "answer", 0.91), ("team", "search", 0.62)]);
-        rows[1].ShouldBe(new Analytics.Anomalies.AnomalyRow("team", "search", new DateTime(2026, 11, 10, 10, 0, 0, DateTimeKind.Utc), 12.5, 4, 2, 6, 0.62));
+        rows[1].ShouldBe(new Analytics.Anomalies.CostAnomaly(1, "team", "search", new DateTime(2026, 11, 10, 10, 0, 0, DateTimeKind.Utc), 12.5, 4, 2, 6, 0.62, null));
     }
 }

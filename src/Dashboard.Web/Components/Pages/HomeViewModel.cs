@@ -24,7 +24,7 @@ public sealed class HomeViewModel(
     SpendQuery spend,
     OrchestrationQuery orchestration,
     SpendTracker tracker,
-    RecentAnomalies anomalies)
+    AnomalyQuery anomalies)
 {
     /// <summary>The trend covers this many weeks, the reviewed one last: two months shows a direction without old noise.</summary>
     public const int TrendWeeks = 8;
@@ -47,7 +47,7 @@ public sealed class HomeViewModel(
     public IReadOnlyList<WeekPoint> Trend { get; private set; } = [];
     public RoutingSavings? RoutingSavings { get; private set; }
     public decimal CacheSavingsUsd { get; private set; }
-    public IReadOnlyList<AnomalyRow> Anomalies { get; private set; } = [];
+    public IReadOnlyList<CostAnomaly> Anomalies { get; private set; } = [];
     public int OtlpHttpPort => options.Ingest.HttpPort;
     public int OtlpGrpcPort => options.Ingest.GrpcPort;
 
@@ -111,7 +111,7 @@ public sealed class HomeViewModel(
             .Select(b => new BudgetLine(b, BudgetStatus.Of(b, tracker.Figures(b, now))))
             .OrderByDescending(b => b.Status.PercentUsed).ThenBy(b => b.Budget.Name, StringComparer.Ordinal)
             .ToList();
-        Anomalies = await anomalies.ListAsync(WeekStartUtc, WeekStartUtc.AddDays(7), cancellationToken);
+        Anomalies = await anomalies.StrongestAsync(null, WeekStartUtc, WeekStartUtc.AddDays(7), cancellationToken);
     }
 
     /// <summary>The ECharts option of the cost-per-request line, as JSON for charts.js.</summary>

@@ -100,3 +100,20 @@ random_secret() {
   done
   printf '%s\n' "${out:0:$1}"
 }
+
+# Builds bench/NAME (Release) and runs it with a superuser connection string of a throwaway
+# PostgreSQL cluster, removed afterwards; extra arguments go to the benchmark. The connection
+# string is also in TOLLGATE_BENCH_PG.
+run_benchmark() {
+  local name=$1 repo
+  shift
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  ensure_postgres
+  bench_work=$(mktemp -d /tmp/tollgate-bench.XXXXXX)
+  chmod 755 "$bench_work"
+  trap 'pg_stop "$bench_work/pg"; rm -rf "$bench_work"' EXIT
+  pg_start "$bench_work/pg" "$bench_work/socket" "$bench_work/postgres.log"
+  export TOLLGATE_BENCH_PG="Host=$bench_work/socket;Username=postgres;Database=postgres"
+  dotnet build "$repo/bench/$name" -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet "$repo/bench/$name/bin/Release/net10.0/Tollgate.$name.dll" "$TOLLGATE_BENCH_PG" "$@"
+}

@@ -8,12 +8,12 @@ using Tollgate.Analytics.Storage;
 
 // Times the dependency rollup of one busy hour, the map and the organisation figures over it,
 // beside a plain scan of the same spans measured in the same run.
-// Usage: bench/insights.sh (a throwaway PostgreSQL), or with TOLLGATE_TEST_PG set:
-// dotnet run -c Release --project bench/Insights.Benchmark -- [traces in the hour, default 50000]
-// The benchmark database is dropped afterwards.
-var traces = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50_000;
-var admin = Environment.GetEnvironmentVariable("TOLLGATE_TEST_PG")
-    ?? throw new InvalidOperationException("Set TOLLGATE_TEST_PG to a PostgreSQL superuser connection string.");
+// Usage: bench/insights.sh (a throwaway PostgreSQL), or
+// dotnet run -c Release --project bench/Insights.Benchmark -- <superuser connection string>
+// BENCH_TRACES sets the traces in the hour (default 50000). The benchmark database is dropped afterwards.
+var traces = int.Parse(Environment.GetEnvironmentVariable("BENCH_TRACES") ?? "50000", CultureInfo.InvariantCulture);
+var admin = args.FirstOrDefault()
+    ?? throw new InvalidOperationException("Pass a PostgreSQL superuser connection string (bench/insights.sh does).");
 var name = $"tollgate_bench_insights_{Environment.ProcessId}";
 await ExecuteAsync(admin, $"CREATE DATABASE {name}");
 try

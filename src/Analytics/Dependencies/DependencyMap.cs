@@ -16,7 +16,7 @@ public sealed record MapEdge(string Source, string Target, long Calls, long Erro
 public sealed record DependencyGraph(DateTime From, DateTime To, IReadOnlyList<MapNode> Nodes, IReadOnlyList<MapEdge> Edges, bool Truncated);
 
 /// <summary>
-/// The dependency map over a period, read from the hourly edge rollup
+/// The dependency map over a period, read from the daily and hourly edge rollups
 /// (<see cref="DependencyRollup"/>). Its resolution is the hour: 'from' counts from the start of
 /// its hour. p95 is computed from the summed latency histograms (<see cref="LatencyHistogram"/>).
 /// </summary>
@@ -33,14 +33,13 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
         await using (var command = Command(connection, window, $"""
             WITH period AS (
                 SELECT source_node, target_node, sum(calls) AS calls, sum(errors) AS errors, sum(cost_usd) AS cost
-                FROM dependency_edges_hourly
-                WHERE hour >= $4 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3)
+                FROM {EdgeRows} e
                 GROUP BY source_node, target_node
                 ORDER BY sum(calls) DESC, source_node, target_node
                 LIMIT {MaxEdges + 1})
             SELECT p.source_node, p.target_node, p.calls, p.errors, p.cost,
-                   (SELECT min(a.first_seen) FROM dependency_edges_hourly a
-                    WHERE a.source_node = p.source_node AND a.target_node = p.target_node AND ($3::integer IS NULL OR a.project_id = $3))
+                   (SELECT min(a.first_seen) FROM dependency_edges_daily a
+                    WHERE a.source_node = p.source_node AND a.target_node = p.target_node AND ($2::integer IS NULL OR a.project_id = $2))
             FROM period p
             ORDER BY p.calls DESC, p.source_node, p.target_node
             """))
@@ -75,10 +74,10 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
 
     private static async Task<Dictionary<(string, string), long[]>> LoadHistogramsAsync(NpgsqlConnection connection, InsightWindow window, CancellationToken ct)
     {
-        await using var command = Command(connection, window, """
+        await using var command = Command(connection, window, $"""
             SELECT h.source_node, h.target_node, b.i, sum(b.v)
-            FROM dependency_edges_hourly h, unnest(h.latency_buckets) WITH ORDINALITY AS b(v, i)
-            WHERE h.hour >= $4 AND h.hour < $2 AND ($3::integer IS NULL OR h.project_id = $3) AND b.v > 0
+            FROM {EdgeRows} h, unnest(h.latency_buckets) WITH ORDINALITY AS b(v, i)
+            WHERE b.v > 0
             GROUP BY 1, 2, 3
             """);
         var histograms = new Dictionary<(string, string), long[]>();
@@ -101,13 +100,37 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
         return histograms;
     }
 
+    /// <summary>
+    /// The edge rows of the window: daily rows for the whole UTC days inside it, hourly rows for
+    /// the hours before the first and after the last whole day. Parameters: $1 the window's end,
+    /// $2 the project or null, $3 its first hour, $4 and $5 the whole days' start and end.
+    /// </summary>
+    private const string EdgeRows = """
+        (SELECT project_id, source_node, target_node, calls, errors, cost_usd, latency_buckets FROM dependency_edges_daily
+         WHERE day >= $4 AND day < $5 AND ($2::integer IS NULL OR project_id = $2)
+         UNION ALL
+         SELECT project_id, source_node, target_node, calls, errors, cost_usd, latency_buckets FROM dependency_edges_hourly
+         WHERE ((hour >= $3 AND hour < $4) OR (hour >= $5 AND hour < $1)) AND ($2::integer IS NULL OR project_id = $2))
+        """;
+
     private static NpgsqlCommand Command(NpgsqlConnection connection, InsightWindow window, string sql)
     {
+        var firstHour = DependencyRollup.TruncateToHour(window.From.ToUniversalTime());
+        var end = window.To.ToUniversalTime();
+        var firstDay = firstHour == firstHour.Date ? firstHour : firstHour.Date.AddDays(1);
+        var endDay = end.Date;
+        if (endDay <= firstDay)
+        {
+            // No whole day inside: every hour comes from the hourly rows.
+            (firstDay, endDay) = (end, end);
+        }
+
         var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new() { Value = window.From, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = window.To, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)window.ProjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = DependencyRollup.TruncateToHour(window.From), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = firstHour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = firstDay, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = endDay, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return command;
     }
 }

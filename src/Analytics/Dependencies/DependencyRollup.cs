@@ -4,8 +4,8 @@ using NpgsqlTypes;
 namespace Tollgate.Analytics.Dependencies;
 
 /// <summary>
-/// Maintains dependency_edges_hourly, the hourly edge rollup the dependency map reads (edges need
-/// a self-join of spans, too slow to run over raw spans for every view). Each hour is
+/// Maintains dependency_edges_hourly and dependency_edges_daily, the edge rollups the dependency
+/// map reads (edges need a self-join of spans, too slow to run over raw spans for every view). Each hour is
 /// recomputed whole: its rows are deleted and inserted again in one transaction, so calling it
 /// again, or for an hour whose spans are still arriving, is safe. Scheduled jobs call
 /// <see cref="RecomputeHoursAsync"/> for recent hours; it can equally be called on its own.
@@ -23,6 +23,9 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource)
 
     // Serialises recomputations of the same hour across processes ("deps" in ASCII).
     private const int LockClass = 0x64657073;
+
+    // Serialises the derivation of the same day's rows ("depd").
+    private const int DayLockClass = 0x64657064;
 
     /// <summary>Recomputes every hour from the hour holding <paramref name="fromHour"/> up to, not including, <paramref name="toHour"/>.</summary>
     /// <param name="projectId">One project, or null for all.</param>
@@ -46,6 +49,38 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource)
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Derives the day's rows of dependency_edges_daily from its hourly rows, in the hour's
+    /// transaction. A per-day lock orders hours of the same day recomputed concurrently; each
+    /// statement reads the hours other transactions committed before it (read committed).
+    /// </summary>
+    private static async Task RecomputeDayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int? projectId, DateTime day, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var lockDay = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)");
+        lockDay.Parameters.Add(new() { Value = DayLockClass });
+        lockDay.Parameters.Add(new() { Value = (int)(day.Ticks / TimeSpan.TicksPerDay) });
+        var delete = new NpgsqlBatchCommand("DELETE FROM dependency_edges_daily WHERE day = $1 AND ($2::integer IS NULL OR project_id = $2)");
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO dependency_edges_daily (project_id, day, source_node, target_node, calls, errors, cost_usd, latency_buckets, first_seen)
+            SELECT project_id, $1, source_node, target_node, sum(calls), sum(errors), sum(cost_usd), rollup_histogram_sum(latency_buckets), min(first_seen)
+            FROM dependency_edges_hourly
+            WHERE hour >= $1 AND hour < $3 AND ($2::integer IS NULL OR project_id = $2)
+            GROUP BY project_id, source_node, target_node
+            """);
+        foreach (var command in new[] { delete, insert })
+        {
+            command.Parameters.Add(new() { Value = day, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = (object?)projectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        }
+
+        insert.Parameters.Add(new() { Value = day.AddDays(1), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(lockDay);
+        batch.BatchCommands.Add(delete);
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public static DateTime TruncateToHour(DateTime time) =>
@@ -136,6 +171,7 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource)
             }
         }
 
+        await RecomputeDayAsync(connection, transaction, projectId, hour.Date, ct);
         await transaction.CommitAsync(ct);
         return rows;
     }

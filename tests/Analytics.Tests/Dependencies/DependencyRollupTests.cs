@@ -39,6 +39,25 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
     }
 
     [Fact]
+    public async Task Whole_days_are_read_from_daily_rows_with_the_same_figures_as_the_hours()
+    {
+        await WriteThreeTracesAsync();
+        var rollup = new DependencyRollup(DataSource);
+        await rollup.RecomputeHoursAsync(null, H10, H10.AddHours(3));
+        var map = new DependencyMap(DataSource);
+
+        // 1 Nov 05:00 to 3 Nov 05:00: 2 Nov is a whole day (daily rows), the rest are hours.
+        var days = await map.LoadAsync(new InsightWindow(H10.AddHours(-29), H10.AddHours(19), Project));
+        var hours = await map.LoadAsync(new InsightWindow(H10, H10.AddHours(3), Project));
+
+        (await Database.ScalarAsync<long>("SELECT count(*) FROM dependency_edges_daily WHERE day = '2026-11-02T00:00:00Z'")).ShouldBe(2);
+        (await Database.ScalarAsync<long>("SELECT calls FROM dependency_edges_daily WHERE target_node = 'model:openai/gpt-4o'")).ShouldBe(3);
+        days.Edges.Select(e => (e.Source, e.Target, e.Calls, e.Errors, e.CostUsd, e.P95Ms, e.FirstSeen)).ShouldBe(
+            hours.Edges.Select(e => (e.Source, e.Target, e.Calls, e.Errors, e.CostUsd, e.P95Ms, e.FirstSeen)));
+        days.Edges.Sum(e => e.Calls).ShouldBe(4);
+    }
+
+    [Fact]
     public async Task A_span_arriving_late_is_counted_when_its_hour_is_recomputed()
     {
         await WriteThreeTracesAsync();

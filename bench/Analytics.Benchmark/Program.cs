@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tollgate.Analytics.Benchmark;
+using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Rollups;
@@ -10,8 +11,8 @@ using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Storage;
 
 // Analytics benchmark: generates spans over a period straight into the span table (binary COPY),
-// rolls all of it up, then measures the p95 latency of the summary, spend and feature P&L
-// queries over the last 30 days next to reference queries measured in the same run.
+// rolls all of it up, then measures the p95 latency of the summary, spend, feature P&L and
+// organisation figures (maturity, benchmarks, scenarios) queries over the last 30 days next to reference queries measured in the same run.
 // Usage: dotnet run -c Release --project bench/Analytics.Benchmark -- <admin connection string>
 // (bench/analytics.sh starts a throwaway PostgreSQL and passes it.)
 // Settings: BENCH_SPANS (10000000), BENCH_DAYS (90), BENCH_RUNS (50), BENCH_KEEP_DB (0).
@@ -84,6 +85,7 @@ try
     var spend = new SpendQuery(dataSource);
     var pnl = new FeaturePnlQuery(dataSource);
     var orchestration = new OrchestrationQuery(dataSource, prices, TimeProvider.System);
+    var figures = new OrganisationFiguresLoader(dataSource);
     Console.WriteLine($"Query latency over {window.From:yyyy-MM-dd HH:mm} to {window.To:yyyy-MM-dd HH:mm}, {runs} runs each (p50 / p95):");
     await Measure("reference: SELECT 1 round trip", () => Scalar(dataSource, "SELECT 1"));
     // The full-detail rollup (every dimension) read the way the queries read theirs: daily rows
@@ -98,6 +100,7 @@ try
     await Measure("GET /api/v1/spend?groupBy=user", () => spend.GetAsync(window, "user"));
     await Measure("GET /api/v1/features/pnl (FeaturePnlQuery)", () => pnl.GetAsync(window));
     await Measure("GET /api/v1/orchestration (OrchestrationQuery)", () => orchestration.GetAsync(window));
+    await Measure("GET /api/v1/maturity (OrganisationFiguresLoader)", () => figures.LoadAsync(new InsightWindow(window.From, window.To)));
     var check = await summary.GetAsync(window, new SummaryFilter());
     Console.WriteLine($"  (30-day summary: {check.Requests:N0} requests, {check.CostUsd:N2} USD)");
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Insights benchmark: times the hourly dependency rollup, the map and the organisation figures beside
+# Insights benchmark: times the hourly dependency and span rollups, the map and the organisation figures beside
 # a plain scan, on a throwaway PostgreSQL. Settings: BENCH_TRACES (traces in the hour, 50000; six spans each).
 set -euo pipefail
 # shellcheck source=../scripts/lib.sh

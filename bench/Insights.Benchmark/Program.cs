@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Storage;
 
-// Times the dependency rollup of one busy hour, the map and the organisation figures over it,
-// beside a plain scan of the same spans measured in the same run.
+// Times the dependency rollup and the span rollups of one busy hour, the map and the organisation
+// figures read from them, beside a plain scan of the same spans measured in the same run.
 // Usage: bench/insights.sh (a throwaway PostgreSQL), or
 // dotnet run -c Release --project bench/Insights.Benchmark -- <superuser connection string>
 // BENCH_TRACES sets the traces in the hour (default 50000). The benchmark database is dropped afterwards.
@@ -48,6 +50,8 @@ try
     var scan = await TimeAsync(() => ExecuteAsync(connectionString,
         $"SELECT count(*), count(DISTINCT trace_id), sum(provided_cost_usd) FROM spans WHERE start_time >= '{hour:O}' AND start_time < '{hour.AddHours(1):O}'"));
     var rollup = await TimeAsync(() => new DependencyRollup(dataSource).RecomputeHoursAsync(null, hour, hour.AddHours(1)));
+    var rollups = new RollupService(dataSource, new IngestWatermark(dataSource), new PriceStore(dataSource), NullLogger<RollupService>.Instance);
+    var spanRollup = await TimeAsync(() => rollups.RecomputeAsync(hour, hour.AddHours(1)));
     var window = new InsightWindow(hour, hour.AddHours(1));
     var map = await TimeAsync(() => new DependencyMap(dataSource).LoadAsync(window));
     var figures = await TimeAsync(() => new OrganisationFiguresLoader(dataSource).LoadAsync(window));
@@ -55,8 +59,9 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spans in the hour:              {spans:N0} ({traces:N0} traces)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reference: plain scan of them   {scan.TotalMilliseconds,8:N0} ms"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dependency rollup of the hour   {rollup.TotalMilliseconds,8:N0} ms ({spans / rollup.TotalSeconds:N0} spans/s)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"span rollups of the hour        {spanRollup.TotalMilliseconds,8:N0} ms ({spans / spanRollup.TotalSeconds:N0} spans/s)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dependency map from the rollup  {map.TotalMilliseconds,8:N0} ms"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"organisation figures (raw SQL)  {figures.TotalMilliseconds,8:N0} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"organisation figures (rollups)  {figures.TotalMilliseconds,8:N0} ms"));
 }
 finally
 {

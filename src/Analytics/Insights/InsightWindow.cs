@@ -20,6 +20,12 @@ public sealed record InsightWindow(DateTime From, DateTime To, int? ProjectId = 
         : To - From > MaxLength ? $"the window is limited to {MaxLength.TotalDays.ToString(CultureInfo.InvariantCulture)} days: narrow 'from' and 'to'"
         : null;
 
+    /// <summary>
+    /// The whole UTC hours covering this window (from rounded down, to rounded up): figures read
+    /// from the hourly rollups have hour resolution.
+    /// </summary>
+    public InsightWindow WholeHours() => this with { From = FloorHour(From), To = FloorHour(To.AddTicks(TimeSpan.TicksPerHour - 1)) };
+
     /// <summary>Fills the missing ends: to defaults to now, from to 30 days before to.</summary>
     public static InsightWindow Resolve(DateTime? from, DateTime? to, int? projectId, DateTime now)
     {
@@ -27,4 +33,6 @@ public sealed record InsightWindow(DateTime From, DateTime To, int? ProjectId = 
         var start = from?.ToUniversalTime() ?? end - DefaultLength;
         return new InsightWindow(start, end, projectId);
     }
+
+    private static DateTime FloorHour(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
 }

@@ -31,7 +31,7 @@ public sealed record OrganisationFigures
     /// <summary>Billing spans on a custom-priced or fine-tuned (<c>ft:</c>...) model.</summary>
     public long CustomModelCalls { get; init; }
 
-    /// <summary>Guardrail and evaluation spans (OpenInference GUARDRAIL / EVALUATOR, or so named).</summary>
+    /// <summary>Guardrail and evaluation spans (OpenInference GUARDRAIL / EVALUATOR, or so named), counted with their request.</summary>
     public long QualityCheckSpans { get; init; }
 
     /// <summary>Budgets defined, in every project.</summary>

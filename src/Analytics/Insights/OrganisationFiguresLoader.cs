@@ -1,18 +1,22 @@
 using System.Globalization;
 using Npgsql;
+using NpgsqlTypes;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Pricing;
 
 namespace Tollgate.Analytics.Insights;
 
 /// <summary>
-/// Reads <see cref="OrganisationFigures"/> from the spans, prices, revenue and budgets tables
-/// with plain SQL bounded to the window. The one place these figures are queried, so that it
-/// can later read rollups instead of raw spans.
+/// Reads <see cref="OrganisationFigures"/> from the hourly and daily rollups (daily rows for the
+/// whole days of the window, hourly rows at its edges) and the prices, revenue and budgets
+/// tables, so that a month costs a few thousand rows rather than a scan of millions of spans.
+/// The figures therefore have hour resolution: the window is widened to whole UTC hours, and the
+/// figures' <see cref="OrganisationFigures.Window"/> is that widened window. Requests are counted
+/// in the hour their trace started and by the trace's own feature, as everywhere else.
 /// </summary>
 public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
 {
-    private const string Cost = "coalesce(s.provided_cost_usd, s.computed_cost_usd)";
-    private const string InWindow = "s.start_time >= $1 AND s.start_time < $2 AND ($3::integer IS NULL OR s.project_id = $3)";
+    private const string InProject = "(@project::integer IS NULL OR project_id = @project)";
 
     public async Task<OrganisationFigures> LoadAsync(InsightWindow window, CancellationToken cancellationToken = default)
     {
@@ -21,107 +25,99 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
             throw new ArgumentException(problem, nameof(window));
         }
 
+        var hours = window.WholeHours();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var figures = await LoadTotalsAsync(connection, window, cancellationToken);
-        var revenue = await LoadRevenueAsync(connection, window, cancellationToken);
-        var features = await LoadFeaturesAsync(connection, window, revenue, cancellationToken);
+        var revenue = await LoadRevenueAsync(connection, hours, cancellationToken);
+        var figures = await LoadRollupsAsync(connection, hours, revenue, cancellationToken);
         return figures with
         {
             RevenueUsd = revenue.Values.Sum(),
-            Features = features,
-            Cells = await LoadCellsAsync(connection, window, cancellationToken),
             CatalogueTierPrices = await LoadTierPricesAsync(connection, cancellationToken),
             Budgets = await CountBudgetsAsync(connection, cancellationToken),
         };
     }
 
-    private static async Task<OrganisationFigures> LoadTotalsAsync(NpgsqlConnection connection, InsightWindow window, CancellationToken ct)
+    /// <summary>Billing calls from rollup_features, requests from rollup_traces: three small grouped reads in one round trip.</summary>
+    private static async Task<OrganisationFigures> LoadRollupsAsync(
+        NpgsqlConnection connection, InsightWindow window, Dictionary<string, decimal> revenue, CancellationToken ct)
     {
-        await using var command = Command(connection, window, $"""
-            SELECT count(DISTINCT s.trace_id),
-                   count(DISTINCT s.trace_id) FILTER (WHERE s.route_decision IS NOT NULL),
-                   count(DISTINCT s.trace_id) FILTER (WHERE s.cache_hit),
-                   count(*) FILTER (WHERE s.billing),
-                   count(*) FILTER (WHERE s.billing AND {Cost} IS NOT NULL),
-                   coalesce(sum({Cost}) FILTER (WHERE s.billing), 0),
-                   coalesce(sum({Cost}) FILTER (WHERE s.billing AND s.team IS NOT NULL AND s.feature IS NOT NULL), 0),
-                   count(*) FILTER (WHERE s.billing AND (p.origin = 'custom' OR s.model ILIKE 'ft:%' OR s.model ILIKE '%:ft-%'
-                                                         OR s.model ILIKE '%fine-tuned%' OR s.model ILIKE '%finetuned%')),
-                   count(*) FILTER (WHERE lower(s.operation) IN ('guardrail', 'evaluator', 'evaluation')
-                                       OR s.name ILIKE '%guardrail%' OR s.name ILIKE '%eval%')
-            FROM spans s LEFT JOIN prices p ON p.id = s.price_id
-            WHERE {InWindow}
-            """);
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command(window, $"""
+            SELECT coalesce(sum(calls), 0)::bigint, coalesce(sum(calls - unpriced_calls), 0)::bigint, coalesce(sum(cost_usd), 0),
+                   coalesce(sum(cost_usd) FILTER (WHERE team IS NOT NULL AND feature IS NOT NULL), 0),
+                   coalesce(sum(custom_model_calls), 0)::bigint
+            FROM {RollupSource.Of("features")} r
+            WHERE {InProject}
+            """));
+        batch.BatchCommands.Add(Command(window, $"""
+            SELECT feature, sum(requests)::bigint, sum(routed_requests)::bigint, sum(cache_hit_requests)::bigint, sum(quality_check_spans)::bigint
+            FROM {RollupSource.Of("traces")} r
+            WHERE {InProject}
+            GROUP BY feature
+            """));
+        batch.BatchCommands.Add(Command(window, $"""
+            SELECT feature, CASE WHEN model IS NULL THEN NULL ELSE coalesce(provider || '/', '') || model END, tier,
+                   sum(calls)::bigint, sum(cost_usd)
+            FROM {RollupSource.Of("features")} r
+            WHERE {InProject}
+            GROUP BY 1, 2, 3
+            """));
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new OrganisationFigures
+        var figures = new OrganisationFigures
         {
             Window = window,
-            Requests = reader.GetInt64(0),
-            RoutedRequests = reader.GetInt64(1),
-            CacheHitRequests = reader.GetInt64(2),
-            BillingSpans = reader.GetInt64(3),
-            PricedBillingSpans = reader.GetInt64(4),
-            CostUsd = Money(reader, 5),
-            AttributedCostUsd = Money(reader, 6),
-            CustomModelCalls = reader.GetInt64(7),
-            QualityCheckSpans = reader.GetInt64(8),
+            BillingSpans = reader.GetInt64(0),
+            PricedBillingSpans = reader.GetInt64(1),
+            CostUsd = Money(reader, 2),
+            AttributedCostUsd = Money(reader, 3),
+            CustomModelCalls = reader.GetInt64(4),
+        };
+
+        await reader.NextResultAsync(ct);
+        var requests = new List<(string? Feature, long Requests, long Routed, long CacheHits, long QualityChecks)>();
+        while (await reader.ReadAsync(ct))
+        {
+            requests.Add((Text(reader, 0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+        }
+
+        await reader.NextResultAsync(ct);
+        var cells = new List<CostCell>();
+        while (await reader.ReadAsync(ct))
+        {
+            cells.Add(new CostCell(Text(reader, 0), Text(reader, 1), Text(reader, 2), reader.GetInt64(3), Money(reader, 4)));
+        }
+
+        return figures with
+        {
+            Requests = requests.Sum(r => r.Requests),
+            RoutedRequests = requests.Sum(r => r.Routed),
+            CacheHitRequests = requests.Sum(r => r.CacheHits),
+            QualityCheckSpans = requests.Sum(r => r.QualityChecks),
+            Features = Features(requests.Select(r => (r.Feature, r.Requests, r.CacheHits)), cells, revenue),
+            Cells = cells,
         };
     }
 
-    private static async Task<List<FeatureFigures>> LoadFeaturesAsync(
-        NpgsqlConnection connection, InsightWindow window, Dictionary<string, decimal> revenue, CancellationToken ct)
+    /// <summary>
+    /// One row per feature with requests (by the trace's feature), billing cost (by the call's
+    /// feature) or revenue in the window.
+    /// </summary>
+    private static List<FeatureFigures> Features(
+        IEnumerable<(string? Feature, long Requests, long CacheHits)> requests, List<CostCell> cells, Dictionary<string, decimal> revenue)
     {
-        await using var command = Command(connection, window, $"""
-            SELECT s.feature, count(DISTINCT s.trace_id), count(DISTINCT s.trace_id) FILTER (WHERE s.cache_hit),
-                   coalesce(sum({Cost}) FILTER (WHERE s.billing), 0)
-            FROM spans s
-            WHERE {InWindow}
-            GROUP BY s.feature
-            """);
-        var rows = new List<FeatureFigures>();
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var feature = reader.IsDBNull(0) ? null : reader.GetString(0);
-                rows.Add(new FeatureFigures(feature, reader.GetInt64(1), reader.GetInt64(2), Money(reader, 3),
-                    feature is not null && revenue.TryGetValue(feature, out var amount) ? amount : 0m));
-            }
-        }
-
+        var requestsOf = requests.ToLookup(r => r.Feature);
+        var costOf = cells.ToLookup(c => c.Feature);
         // Revenue for a feature that made no calls in the window still belongs in a P&L.
-        foreach (var (feature, amount) in revenue.Where(r => rows.All(f => f.Feature != r.Key)))
-        {
-            rows.Add(new FeatureFigures(feature, 0, 0, 0m, amount));
-        }
-
-        return [.. rows.OrderBy(f => f.Feature is null).ThenBy(f => f.Feature, StringComparer.Ordinal)];
-    }
-
-    private static async Task<List<CostCell>> LoadCellsAsync(NpgsqlConnection connection, InsightWindow window, CancellationToken ct)
-    {
-        await using var command = Command(connection, window, $"""
-            SELECT s.feature, CASE WHEN s.model IS NULL THEN NULL ELSE coalesce(s.provider || '/', '') || s.model END,
-                   CASE WHEN s.route_tier IN ('small', 'mid', 'frontier') THEN s.route_tier ELSE p.tier END,
-                   count(*), coalesce(sum({Cost}), 0)
-            FROM spans s LEFT JOIN prices p ON p.id = s.price_id
-            WHERE s.billing AND {InWindow}
-            GROUP BY 1, 2, 3
-            """);
-        var cells = new List<CostCell>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            cells.Add(new CostCell(
-                reader.IsDBNull(0) ? null : reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3),
-                Money(reader, 4)));
-        }
-
-        return cells;
+        var features = requestsOf.Select(g => g.Key).Union(costOf.Select(g => g.Key)).Union(revenue.Keys);
+        return
+        [
+            .. features
+                .Select(f => new FeatureFigures(f, requestsOf[f].Sum(r => r.Requests), requestsOf[f].Sum(r => r.CacheHits), costOf[f].Sum(c => c.CostUsd),
+                    f is not null && revenue.TryGetValue(f, out var amount) ? amount : 0m))
+                .OrderBy(f => f.Feature is null).ThenBy(f => f.Feature, StringComparer.Ordinal),
+        ];
     }
 
     /// <summary>Revenue per feature, each period's amount prorated by its overlap with the window.</summary>
@@ -172,12 +168,22 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
 
     private static decimal Money(NpgsqlDataReader reader, int ordinal) => reader.GetDecimal(ordinal) / Scale;
 
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static NpgsqlBatchCommand Command(InsightWindow window, string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        RollupSource.AddWindow(command.Parameters, new MetricsWindow(window.From, window.To));
+        RollupSource.Add(command.Parameters, "project", window.ProjectId, NpgsqlDbType.Integer);
+        return command;
+    }
+
     private static NpgsqlCommand Command(NpgsqlConnection connection, InsightWindow window, string sql)
     {
         var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new() { Value = window.From, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = window.To, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)window.ProjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = window.From, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = window.To, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)window.ProjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         return command;
     }
 }

@@ -92,6 +92,7 @@ public static class RollupBuilder
         request.CostUsd += cost;
         request.CacheHitCostUsd += cacheHit ? cost : 0m;
         request.DurationMsSum += duration;
+        request.QualityCheckSpans += trace.Count(s => s.QualityCheck);
 
         var project = head.ProjectId;
         Key(rows.Keys, new KeyRowKey(hour, project, RollupDimensions.Team, head.Team)).Requests++;

@@ -22,6 +22,7 @@ public sealed class CallMeasures
     public long FallbackCalls { get; set; }
     public long RetryCalls { get; set; }
     public long DurationMsSum { get; set; }
+    public long CustomModelCalls { get; set; }
 
     public void Add(RollupSpan span, bool fallback, bool retry)
     {
@@ -37,6 +38,7 @@ public sealed class CallMeasures
         FallbackCalls += fallback ? 1 : 0;
         RetryCalls += retry ? 1 : 0;
         DurationMsSum += span.DurationMs;
+        CustomModelCalls += span.CustomModel ? 1 : 0;
     }
 }
 
@@ -55,6 +57,9 @@ public sealed class RequestMeasures
     public decimal CostUsd { get; set; }
     public decimal CacheHitCostUsd { get; set; }
     public long DurationMsSum { get; set; }
+
+    /// <summary>Guardrail and evaluation spans of the requests, billing or not.</summary>
+    public long QualityCheckSpans { get; set; }
 }
 
 /// <summary>The key of a row of rollup_keys_*: one value of one dimension in one bucket.</summary>

@@ -35,6 +35,12 @@ public sealed class RollupSpan
     public bool Fallback { get; init; }
     public int RetryAttempt { get; init; }
 
+    /// <summary>A call on a custom-priced or fine-tuned model.</summary>
+    public bool CustomModel { get; init; }
+
+    /// <summary>A guardrail or evaluation span.</summary>
+    public bool QualityCheck { get; init; }
+
     public bool IsError => StatusCode == ErrorStatus;
 
     public bool IsRoot => ParentSpanId is null;

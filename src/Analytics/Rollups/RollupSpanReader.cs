@@ -5,15 +5,27 @@ namespace Tollgate.Analytics.Rollups;
 /// <summary>Reads the spans that started in a range, in the shape the rollups need.</summary>
 internal static class RollupSpanReader
 {
+    /// <summary>A model the organisation priced itself, or a fine-tune by the names providers give them.</summary>
+    private const string CustomModel = """
+        p.origin = 'custom' OR s.model ILIKE 'ft:%' OR s.model ILIKE '%:ft-%' OR s.model ILIKE '%fine-tuned%' OR s.model ILIKE '%finetuned%'
+        """;
+
+    /// <summary>OpenInference GUARDRAIL / EVALUATOR spans, or spans named so by hand-written instrumentation.</summary>
+    private const string QualityCheck = """
+        lower(s.operation) IN ('guardrail', 'evaluator', 'evaluation') OR s.name ILIKE '%guardrail%' OR s.name ILIKE '%eval%'
+        """;
+
     public static async Task<List<RollupSpan>> ReadAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime from, DateTime to, TierResolver tiers, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT project_id, trace_id, span_id, parent_span_id, service, start_time, end_time, status_code, provider, model,
-                   input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
-                   coalesce(provided_cost_usd, computed_cost_usd), billing, team, feature, customer, user_id,
-                   cache_hit, route_decision IS NOT NULL, route_tier, price_id, fallback, retry_attempt
-            FROM spans WHERE start_time >= $1 AND start_time < $2
+        await using var command = new NpgsqlCommand($"""
+            SELECT s.project_id, s.trace_id, s.span_id, s.parent_span_id, s.service, s.start_time, s.end_time, s.status_code, s.provider, s.model,
+                   s.input_tokens, s.output_tokens, s.cache_read_tokens, s.cache_write_tokens, s.reasoning_tokens,
+                   coalesce(s.provided_cost_usd, s.computed_cost_usd), s.billing, s.team, s.feature, s.customer, s.user_id,
+                   s.cache_hit, s.route_decision IS NOT NULL, s.route_tier, s.price_id, s.fallback, s.retry_attempt,
+                   coalesce({CustomModel}, false), coalesce({QualityCheck}, false)
+            FROM spans s LEFT JOIN prices p ON p.id = s.price_id
+            WHERE s.start_time >= $1 AND s.start_time < $2
             """, connection, transaction);
         command.Parameters.Add(new() { Value = from });
         command.Parameters.Add(new() { Value = to });
@@ -52,6 +64,8 @@ internal static class RollupSpanReader
                 Tier = tiers.Tier(Text(reader, 23), reader.IsDBNull(24) ? null : reader.GetInt32(24), provider, model, start),
                 Fallback = reader.GetBoolean(25),
                 RetryAttempt = reader.GetInt32(26),
+                CustomModel = reader.GetBoolean(27),
+                QualityCheck = reader.GetBoolean(28),
             });
         }
 

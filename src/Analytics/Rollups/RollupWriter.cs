@@ -34,6 +34,7 @@ internal static class RollupWriter
                 spans.Write(m.FallbackCalls, NpgsqlDbType.Bigint);
                 spans.Write(m.RetryCalls, NpgsqlDbType.Bigint);
                 spans.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
+                spans.Write(m.CustomModelCalls, NpgsqlDbType.Bigint);
             }
 
             await spans.CompleteAsync(cancellationToken);
@@ -55,6 +56,7 @@ internal static class RollupWriter
                 features.Write(m.FallbackCalls, NpgsqlDbType.Bigint);
                 features.Write(m.RetryCalls, NpgsqlDbType.Bigint);
                 features.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
+                features.Write(m.CustomModelCalls, NpgsqlDbType.Bigint);
             }
 
             await features.CompleteAsync(cancellationToken);
@@ -78,6 +80,7 @@ internal static class RollupWriter
                 traces.Write(m.CostUsd, NpgsqlDbType.Numeric);
                 traces.Write(m.CacheHitCostUsd, NpgsqlDbType.Numeric);
                 traces.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
+                traces.Write(m.QualityCheckSpans, NpgsqlDbType.Bigint);
             }
 
             await traces.CompleteAsync(cancellationToken);
@@ -121,7 +124,7 @@ internal static class RollupWriter
             SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, customer, model, provider, service, tier,
                    sum(calls), sum(errors), sum(unpriced_calls), sum(cost_usd), sum(input_tokens), sum(output_tokens),
                    sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(fallback_calls), sum(retry_calls),
-                   sum(duration_ms_sum)
+                   sum(duration_ms_sum), sum(custom_model_calls)
             FROM rollup_spans_hourly WHERE bucket >= $1 AND bucket < $2
             GROUP BY 1, project_id, team, feature, customer, model, provider, service, tier
             """, fromDay, toDay, cancellationToken);
@@ -130,7 +133,7 @@ internal static class RollupWriter
             SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, model, provider, tier,
                    sum(calls), sum(errors), sum(unpriced_calls), sum(cost_usd), sum(input_tokens), sum(output_tokens),
                    sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(fallback_calls), sum(retry_calls),
-                   sum(duration_ms_sum)
+                   sum(duration_ms_sum), sum(custom_model_calls)
             FROM rollup_features_hourly WHERE bucket >= $1 AND bucket < $2
             GROUP BY 1, project_id, team, feature, model, provider, tier
             """, fromDay, toDay, cancellationToken);
@@ -138,7 +141,8 @@ internal static class RollupWriter
             INSERT INTO rollup_traces_daily
             SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature,
                    sum(requests), sum(routed_requests), sum(cache_hit_requests), sum(fallback_requests), sum(retry_requests),
-                   sum(error_requests), sum(cost_usd), sum(cache_hit_cost_usd), sum(duration_ms_sum)
+                   sum(error_requests), sum(cost_usd), sum(cache_hit_cost_usd), sum(duration_ms_sum),
+                   sum(quality_check_spans)
             FROM rollup_traces_hourly WHERE bucket >= $1 AND bucket < $2
             GROUP BY 1, project_id, team, feature
             """, fromDay, toDay, cancellationToken);

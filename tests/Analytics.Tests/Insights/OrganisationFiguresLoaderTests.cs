@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Rollups;
 using static Tollgate.Testing.TestSpans;
 
 namespace Tollgate.Analytics.Tests.Insights;
@@ -40,6 +43,35 @@ public sealed class OrganisationFiguresLoaderTests : InsightsDatabaseTest
     }
 
     [Fact]
+    public async Task A_window_inside_hours_is_widened_to_whole_hours_and_read_from_hourly_rows()
+    {
+        await SeedAsync();
+        var window = new InsightWindow(Day1.AddHours(2).AddMinutes(30), Day1.AddHours(3).AddMinutes(10), Project);
+
+        var figures = await new OrganisationFiguresLoader(DataSource).LoadAsync(window);
+
+        // 02:00–04:00: the cached answers request and the triage request with its fine-tune call.
+        (figures.Window.From, figures.Window.To).ShouldBe((Day1.AddHours(2), Day1.AddHours(4)));
+        (figures.Requests, figures.CacheHitRequests, figures.BillingSpans, figures.CostUsd).ShouldBe((2L, 1L, 1L, 0.1m));
+        (figures.CustomModelCalls, figures.QualityCheckSpans).ShouldBe((1L, 0L));
+        // answers: $40 over 96 hours, 2 in the window; triage: $10 over 48 hours, 2 in the window.
+        figures.RevenueUsd.ShouldBe(40m * 2 / 96 + 10m * 2 / 48);
+        figures.Features.Select(f => (f.Feature, f.Requests, f.CostUsd)).ShouldBe([("answers", 1L, 0m), ("triage", 1L, 0.1m)]);
+    }
+
+    [Fact]
+    public async Task Another_project_sees_none_of_the_figures()
+    {
+        await SeedAsync();
+        await Database.ExecuteAsync("INSERT INTO projects (id, name) VALUES (2, 'other')");
+
+        var figures = await new OrganisationFiguresLoader(DataSource).LoadAsync(TwoDays with { ProjectId = 2 });
+
+        (figures.Requests, figures.BillingSpans, figures.CostUsd, figures.CustomModelCalls, figures.QualityCheckSpans).ShouldBe((0L, 0L, 0m, 0L, 0L));
+        figures.Cells.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Budgets_are_counted()
     {
         (await new OrganisationFiguresLoader(DataSource).LoadAsync(TwoDays)).Budgets.ShouldBe(0);
@@ -54,6 +86,7 @@ public sealed class OrganisationFiguresLoaderTests : InsightsDatabaseTest
         figures.Budgets.ShouldBe(2);
     }
 
+    /// <summary>Writes the spans and rolls them up, as the rollup job would: the loader reads only rollups.</summary>
     private async Task SeedAsync()
     {
         await Database.ExecuteAsync("""
@@ -86,5 +119,6 @@ public sealed class OrganisationFiguresLoaderTests : InsightsDatabaseTest
             Root(Project, 5, 1, "gateway", Day1.AddDays(2), feature: "answers"),
             Chat(Project, 5, 2, 1, "gateway", Day1.AddDays(2), "openai", "gpt-4o", 5m, priceId: 101),
         ]);
+        await new RollupService(DataSource, new IngestWatermark(DataSource), new PriceStore(DataSource), NullLogger<RollupService>.Instance).RunAsync();
     }
 }

@@ -90,6 +90,14 @@ internal sealed class RollupFixture : IAsyncDisposable
         Call(4, 3, parent: 1, Small, input: 100, output: 50, offsetSeconds: 3),
     ];
 
+    /// <summary>An evaluator span (OpenInference EVALUATOR) under <paramref name="parent"/>: no model, not billed.</summary>
+    public static SpanRecord Evaluator(int trace, int id, int parent)
+    {
+        var span = Span(trace, id, parent, "evaluate relevance", Hour.AddSeconds(4), TimeSpan.FromMilliseconds(200));
+        span.Operation = "evaluator";
+        return span;
+    }
+
     public async Task WriteAllAsync()
     {
         await Writer.WriteAsync([.. TraceA(), .. TraceB()]);

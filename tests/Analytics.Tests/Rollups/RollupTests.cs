@@ -204,6 +204,41 @@ public sealed class RollupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Custom_model_calls_and_quality_checks_are_rolled_up_hourly_and_daily()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Writer.WriteAsync([Evaluator(1, 9, parent: 1)]);
+        await _fixture.Rollups.RunAsync();
+
+        // Both fixture prices are custom: all six billing calls; the evaluator span is A's one quality check.
+        (await CustomAndQualityAsync("hourly")).ShouldBe("6/6/1");
+        (await CustomAndQualityAsync("daily")).ShouldBe("6/6/1");
+    }
+
+    [Fact]
+    public async Task A_pass_without_a_watermark_recomputes_every_hour_already_rolled_up()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Writer.WriteAsync([Evaluator(1, 9, parent: 1)]);
+        // Ingested a day ago: a pass from a fresh watermark would not look at these spans again.
+        await _fixture.Database.ExecuteAsync("UPDATE spans SET ingested_at = ingested_at - interval '1 day'");
+        await _fixture.Rollups.RunAsync();
+        var before = await _fixture.DumpRollupsAsync();
+
+        // What db/0014 leaves behind: rows rolled up before its columns existed, and no watermark.
+        await _fixture.Database.ExecuteAsync("""
+            UPDATE rollup_spans_hourly SET custom_model_calls = 0; UPDATE rollup_spans_daily SET custom_model_calls = 0;
+            UPDATE rollup_features_hourly SET custom_model_calls = 0; UPDATE rollup_features_daily SET custom_model_calls = 0;
+            UPDATE rollup_traces_hourly SET quality_check_spans = 0; UPDATE rollup_traces_daily SET quality_check_spans = 0;
+            DELETE FROM rollup_state WHERE name = 'rollups';
+            """);
+        (await CustomAndQualityAsync("hourly")).ShouldBe("0/0/0");
+        await _fixture.Rollups.RunAsync();
+
+        (await _fixture.DumpRollupsAsync()).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task Daily_rows_are_the_sum_of_the_hourly_rows()
     {
         await _fixture.WriteAllAsync();
@@ -218,4 +253,9 @@ public sealed class RollupTests : IAsyncLifetime
         summary.Requests.ShouldBe(5);
         (await _fixture.Database.ScalarAsync<decimal>("SELECT sum(cost_usd) FROM rollup_spans_daily")).ShouldBe(0.022m);
     }
+
+    private Task<string?> CustomAndQualityAsync(string grain) => _fixture.Database.ScalarAsync<string>($"""
+        SELECT (SELECT sum(custom_model_calls) FROM rollup_spans_{grain}) || '/' || (SELECT sum(custom_model_calls) FROM rollup_features_{grain})
+               || '/' || (SELECT sum(quality_check_spans) FROM rollup_traces_{grain})
+        """);
 }

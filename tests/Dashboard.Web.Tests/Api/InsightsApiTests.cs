@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Analytics.Dependencies;
+using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Spans;
 using Tollgate.Testing;
 using static Tollgate.Testing.TestSpans;
@@ -37,6 +38,7 @@ public sealed class InsightsAppFixture : IAsyncLifetime
             Chat(project, 2, 2, 1, "gateway", start.AddMinutes(5), "openai", "gpt-4o", 0.02m),
         ]);
         await App.App.Services.GetRequiredService<DependencyRollup>().RecomputeHoursAsync(null, Day, Day.AddDays(1));
+        await App.App.Services.GetRequiredService<RollupService>().RunAsync();
         using var client = App.CreateClient(withAdminKey: true);
         var revenue = await client.PostAsJsonAsync("/api/v1/revenue", new[] { new { feature = "answers", periodStart = Day, periodEnd = Day.AddDays(1), amountUsd = 1m } });
         revenue.EnsureSuccessStatusCode();

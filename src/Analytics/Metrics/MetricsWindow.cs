@@ -30,6 +30,23 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
         }
     }
 
+    /// <summary>
+    /// Whole ISO weeks (Monday 00:00 UTC) inside the whole days, read from weekly rollups where a
+    /// table has them; when there is none, both ends are the end of the whole days, so that the
+    /// days before and after it cover all of them.
+    /// </summary>
+    internal (DateTime From, DateTime To) Weeks
+    {
+        get
+        {
+            var (dayFrom, dayTo) = Days;
+            var first = Rollups.RollupWriter.WeekStart(dayFrom);
+            first = first == dayFrom ? first : first.AddDays(7);
+            var last = Rollups.RollupWriter.WeekStart(dayTo);
+            return first < last ? (first, last) : (dayTo, dayTo);
+        }
+    }
+
     /// <summary>Builds a window from optional bounds; the error says what to fix.</summary>
     public static MetricsWindow? TryCreate(DateTime? from, DateTime? to, DateTime nowUtc, out string? error)
     {

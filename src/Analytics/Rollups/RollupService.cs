@@ -99,6 +99,7 @@ public sealed class RollupService(NpgsqlDataSource dataSource, IngestWatermark w
         await RollupWriter.ReplaceHoursAsync(connection, transaction, rows, from, to, cancellationToken);
         var dayTo = to == to.Date ? to : to.Date.AddDays(1);
         await RollupWriter.DeriveDaysAsync(connection, transaction, from.Date, dayTo, cancellationToken);
+        await RollupWriter.DeriveWeeksAsync(connection, transaction, from.Date, dayTo, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows.Count;
     }

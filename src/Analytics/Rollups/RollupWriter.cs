@@ -156,6 +156,29 @@ internal static class RollupWriter
             """, fromDay, toDay, cancellationToken);
     }
 
+    /// <summary>
+    /// Weekly rows of rollup_keys (ISO weeks, from Monday 00:00 UTC) are sums of the daily ones:
+    /// the whole weeks holding [fromDay, toDay) are derived again, after their days.
+    /// </summary>
+    public static async Task DeriveWeeksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
+    {
+        var fromWeek = WeekStart(fromDay);
+        var toWeek = WeekStart(toDay.AddTicks(-1)).AddDays(7);
+        await ExecuteAsync(connection, transaction, "DELETE FROM rollup_keys_weekly WHERE bucket >= $1 AND bucket < $2", fromWeek, toWeek, cancellationToken);
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO rollup_keys_weekly
+            SELECT date_trunc('week', bucket, 'UTC'), project_id, dimension, key,
+                   sum(requests), sum(calls), sum(errors), sum(cost_usd), sum(input_tokens), sum(output_tokens),
+                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), rollup_histogram_sum(latency_histogram)
+            FROM rollup_keys_daily WHERE bucket >= $1 AND bucket < $2
+            GROUP BY 1, project_id, dimension, key
+            """, fromWeek, toWeek, cancellationToken);
+    }
+
+    /// <summary>Monday 00:00 UTC of the ISO week holding the day.</summary>
+    public static DateTime WeekStart(DateTime day) =>
+        day.Date.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
     private static void WriteCalls(NpgsqlBinaryImporter row, CallMeasures m, bool withUnpriced)
     {
         row.Write(m.Calls, NpgsqlDbType.Bigint);

@@ -254,6 +254,26 @@ public sealed class RollupTests : IAsyncLifetime
         (await _fixture.Database.ScalarAsync<decimal>("SELECT sum(cost_usd) FROM rollup_spans_daily")).ShouldBe(0.022m);
     }
 
+    [Fact]
+    public async Task A_window_holding_a_whole_week_reads_its_weekly_rows_with_the_same_figures()
+    {
+        await _fixture.WriteAllAsync();
+        await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: Hour.AddDays(3))]);
+        await _fixture.Rollups.RunAsync();
+        var spend = new SpendQuery(_fixture.DataSource);
+
+        // Monday 2 Nov is the fixture's day: Sunday 05:00 to the next Tuesday 07:00 holds the whole
+        // week of 2 Nov (weekly rows), Sunday and Monday 9 Nov (daily rows) and hours at both ends.
+        var wide = await spend.GetAsync(MetricsWindow.Create(Hour.Date.AddHours(-19), Hour.Date.AddDays(8).AddHours(7)), "model");
+        var thursday = await spend.GetAsync(MetricsWindow.Create(Hour.AddDays(3), Hour.AddDays(3).AddHours(1)), "model");
+        var monday = await spend.GetAsync(TheHour, "model");
+
+        (await _fixture.Database.ScalarAsync<long>("SELECT count(*) FROM rollup_keys_weekly WHERE bucket = '2026-11-02T00:00:00Z' AND dimension = 'model'")).ShouldBe(2);
+        // small-model 0.007 on Monday; big-model 0.005 on Monday and 0.01 on Thursday.
+        wide.Rows.ShouldBe([new SpendRow("big-model", 0.015m, 2, 2, 1500, 0, 0, 0, 0), new SpendRow("small-model", 0.007m, 3, 5, 3700, 1650, 0, 0, 0)]);
+        wide.TotalCostUsd.ShouldBe(monday.TotalCostUsd + thursday.TotalCostUsd);
+    }
+
     private Task<string?> CustomAndQualityAsync(string grain) => _fixture.Database.ScalarAsync<string>($"""
         SELECT (SELECT sum(custom_model_calls) FROM rollup_spans_{grain}) || '/' || (SELECT sum(custom_model_calls) FROM rollup_features_{grain})
                || '/' || (SELECT sum(quality_check_spans) FROM rollup_traces_{grain})

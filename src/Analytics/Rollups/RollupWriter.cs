@@ -146,14 +146,7 @@ internal static class RollupWriter
             FROM rollup_traces_hourly WHERE bucket >= $1 AND bucket < $2
             GROUP BY 1, project_id, team, feature
             """, fromDay, toDay, cancellationToken);
-        await ExecuteAsync(connection, transaction, """
-            INSERT INTO rollup_keys_daily
-            SELECT date_trunc('day', bucket, 'UTC'), project_id, dimension, key,
-                   sum(requests), sum(calls), sum(errors), sum(cost_usd), sum(input_tokens), sum(output_tokens),
-                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), rollup_histogram_sum(latency_histogram)
-            FROM rollup_keys_hourly WHERE bucket >= $1 AND bucket < $2
-            GROUP BY 1, project_id, dimension, key
-            """, fromDay, toDay, cancellationToken);
+        await ExecuteAsync(connection, transaction, SumKeys("hourly", "day", "daily"), fromDay, toDay, cancellationToken);
     }
 
     /// <summary>
@@ -165,15 +158,18 @@ internal static class RollupWriter
         var fromWeek = WeekStart(fromDay);
         var toWeek = WeekStart(toDay.AddTicks(-1)).AddDays(7);
         await ExecuteAsync(connection, transaction, "DELETE FROM rollup_keys_weekly WHERE bucket >= $1 AND bucket < $2", fromWeek, toWeek, cancellationToken);
-        await ExecuteAsync(connection, transaction, """
-            INSERT INTO rollup_keys_weekly
-            SELECT date_trunc('week', bucket, 'UTC'), project_id, dimension, key,
-                   sum(requests), sum(calls), sum(errors), sum(cost_usd), sum(input_tokens), sum(output_tokens),
-                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), rollup_histogram_sum(latency_histogram)
-            FROM rollup_keys_daily WHERE bucket >= $1 AND bucket < $2
-            GROUP BY 1, project_id, dimension, key
-            """, fromWeek, toWeek, cancellationToken);
+        await ExecuteAsync(connection, transaction, SumKeys("daily", "week", "weekly"), fromWeek, toWeek, cancellationToken);
     }
+
+    /// <summary>Inserts rollup_keys_{to} rows summing the rollup_keys_{from} rows in [$1, $2), per <paramref name="unit"/> of date_trunc.</summary>
+    private static string SumKeys(string from, string unit, string to) => $"""
+        INSERT INTO rollup_keys_{to}
+        SELECT date_trunc('{unit}', bucket, 'UTC'), project_id, dimension, key,
+               sum(requests), sum(calls), sum(errors), sum(cost_usd), sum(input_tokens), sum(output_tokens),
+               sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), rollup_histogram_sum(latency_histogram)
+        FROM rollup_keys_{from} WHERE bucket >= $1 AND bucket < $2
+        GROUP BY 1, project_id, dimension, key
+        """;
 
     /// <summary>Monday 00:00 UTC of the ISO week holding the day.</summary>
     public static DateTime WeekStart(DateTime day) =>

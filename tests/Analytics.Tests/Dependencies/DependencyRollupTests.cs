@@ -73,6 +73,29 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
     }
 
     [Fact]
+    public async Task The_debt_report_examines_the_most_recent_traces_whether_they_fill_the_last_day_or_not()
+    {
+        var end = H10.AddDays(5);
+        // Three days before the end: a trace whose error travels from a child up to its root.
+        var oldRoot = Root(Project, 1, 1, "gateway", end.AddDays(-3));
+        oldRoot.StatusCode = 2;
+        var oldChild = Span(Project, 1, 2, 1, "search", end.AddDays(-3).AddSeconds(1));
+        oldChild.StatusCode = 2;
+        // In the last day: one trace more than the cap.
+        var recent = Enumerable.Range(0, DebtLoader.MaxTraces + 1).Select(i => Root(Project, 100 + i, 1, "gateway", end.AddHours(-12).AddSeconds(i)));
+        await Writer.WriteAsync([oldRoot, oldChild, .. recent]);
+        var debt = new DebtLoader(DataSource, new DependencyMap(DataSource));
+
+        var busy = await debt.LoadAsync(new InsightWindow(end.AddDays(-5), end, Project));
+        var quiet = await debt.LoadAsync(new InsightWindow(end.AddDays(-5), end.AddDays(-1), Project));
+
+        // The 2,000 latest traces all started in the last day: the older cascade is not among them.
+        (busy.TracesExamined, busy.TracesCapped, busy.ErrorCascades.Count).ShouldBe((DebtLoader.MaxTraces, true, 0));
+        // Without the last day, the period holds only the cascade, found by reading the period whole.
+        (quiet.TracesExamined, quiet.TracesCapped, quiet.ErrorCascades.Count).ShouldBe((1, false, 1));
+    }
+
+    [Fact]
     public async Task More_than_a_month_of_hours_per_call_is_refused()
     {
         var rollup = new DependencyRollup(DataSource);

@@ -16,7 +16,7 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
     [Fact]
     public async Task An_admin_creates_edits_tests_and_deletes_a_budget_and_the_audit_log_lists_the_changes()
     {
-        await using var hook = new WebhookCatcher();
+        await using var hook = new WebhookReceiver();
         var page = await fixture.NewSignedInPageAsync();
         try
         {

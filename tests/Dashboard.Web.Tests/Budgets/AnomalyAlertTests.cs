@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Analytics.Anomalies;
 using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Storage;
+using Tollgate.Testing;
 
 namespace Tollgate.Dashboard.Web.Tests.Budgets;
 

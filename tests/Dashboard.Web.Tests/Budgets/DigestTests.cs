@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Analytics.Budgets;
+using Tollgate.Testing;
 
 namespace Tollgate.Dashboard.Web.Tests.Budgets;
 

@@ -1,21 +1,23 @@
 using System.Net;
 using System.Text;
-using Tollgate.Testing;
 
-namespace Tollgate.Dashboard.Web.Tests.Budgets;
+namespace Tollgate.Testing;
 
-/// <summary>An HTTP endpoint on a loopback port that answers the first <c>failures</c> requests with 500, then 200.</summary>
+/// <summary>
+/// An HTTP endpoint on a loopback port that keeps the bodies it receives and answers the first
+/// <c>failures</c> requests with 500, then 200.
+/// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
+    private readonly List<string> _bodies = [];
     private int _failuresLeft;
 
     public WebhookReceiver(int failures = 0)
     {
         _failuresLeft = failures;
-        var port = FreePort.Next();
-        Url = $"http://127.0.0.1:{port}/hook/";
+        Url = $"http://127.0.0.1:{FreePort.Next()}/hook/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _loop = ServeAsync();
@@ -23,9 +25,29 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url { get; }
 
-    public List<string> Bodies { get; } = [];
+    /// <summary>The bodies received so far, in order.</summary>
+    public IReadOnlyList<string> Bodies
+    {
+        get
+        {
+            lock (_bodies)
+            {
+                return [.. _bodies];
+            }
+        }
+    }
 
-    public int Requests { get; private set; }
+    /// <summary>The requests received so far, answered with 500 or 200.</summary>
+    public int Requests
+    {
+        get
+        {
+            lock (_bodies)
+            {
+                return _bodies.Count;
+            }
+        }
+    }
 
     private async Task ServeAsync()
     {
@@ -41,12 +63,13 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 return;
             }
 
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            lock (Bodies)
+            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
             {
-                Requests++;
-                Bodies.Add(body);
+                var body = await reader.ReadToEndAsync();
+                lock (_bodies)
+                {
+                    _bodies.Add(body);
+                }
             }
 
             context.Response.StatusCode = Interlocked.Decrement(ref _failuresLeft) >= 0 ? 500 : 200;

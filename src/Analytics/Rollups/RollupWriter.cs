@@ -30,11 +30,7 @@ internal static class RollupWriter
                 Text(spans, key.Provider);
                 Text(spans, key.Service);
                 Text(spans, key.Tier);
-                WriteCalls(spans, m, withUnpriced: true);
-                spans.Write(m.FallbackCalls, NpgsqlDbType.Bigint);
-                spans.Write(m.RetryCalls, NpgsqlDbType.Bigint);
-                spans.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
-                spans.Write(m.CustomModelCalls, NpgsqlDbType.Bigint);
+                WriteBillingCalls(spans, m);
             }
 
             await spans.CompleteAsync(cancellationToken);
@@ -52,11 +48,7 @@ internal static class RollupWriter
                 Text(features, key.Model);
                 Text(features, key.Provider);
                 Text(features, key.Tier);
-                WriteCalls(features, m, withUnpriced: true);
-                features.Write(m.FallbackCalls, NpgsqlDbType.Bigint);
-                features.Write(m.RetryCalls, NpgsqlDbType.Bigint);
-                features.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
-                features.Write(m.CustomModelCalls, NpgsqlDbType.Bigint);
+                WriteBillingCalls(features, m);
             }
 
             await features.CompleteAsync(cancellationToken);
@@ -119,21 +111,17 @@ internal static class RollupWriter
             await ExecuteAsync(connection, transaction, $"DELETE FROM {table}_daily WHERE bucket >= $1 AND bucket < $2", fromDay, toDay, cancellationToken);
         }
 
-        await ExecuteAsync(connection, transaction, """
+        await ExecuteAsync(connection, transaction, $"""
             INSERT INTO rollup_spans_daily
             SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, customer, model, provider, service, tier,
-                   sum(calls), sum(errors), sum(unpriced_calls), sum(cost_usd), sum(input_tokens), sum(output_tokens),
-                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(fallback_calls), sum(retry_calls),
-                   sum(duration_ms_sum), sum(custom_model_calls)
+                   {BillingCallSums}
             FROM rollup_spans_hourly WHERE bucket >= $1 AND bucket < $2
             GROUP BY 1, project_id, team, feature, customer, model, provider, service, tier
             """, fromDay, toDay, cancellationToken);
-        await ExecuteAsync(connection, transaction, """
+        await ExecuteAsync(connection, transaction, $"""
             INSERT INTO rollup_features_daily
             SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, model, provider, tier,
-                   sum(calls), sum(errors), sum(unpriced_calls), sum(cost_usd), sum(input_tokens), sum(output_tokens),
-                   sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(fallback_calls), sum(retry_calls),
-                   sum(duration_ms_sum), sum(custom_model_calls)
+                   {BillingCallSums}
             FROM rollup_features_hourly WHERE bucket >= $1 AND bucket < $2
             GROUP BY 1, project_id, team, feature, model, provider, tier
             """, fromDay, toDay, cancellationToken);
@@ -174,6 +162,21 @@ internal static class RollupWriter
     /// <summary>Monday 00:00 UTC of the ISO week holding the day.</summary>
     public static DateTime WeekStart(DateTime day) =>
         day.Date.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    /// <summary>The measure columns rollup_spans and rollup_features share, summed in their order.</summary>
+    private const string BillingCallSums =
+        "sum(calls), sum(errors), sum(unpriced_calls), sum(cost_usd), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
+        + "sum(cache_write_tokens), sum(reasoning_tokens), sum(fallback_calls), sum(retry_calls), sum(duration_ms_sum), sum(custom_model_calls)";
+
+    /// <summary>The measure columns rollup_spans and rollup_features share, after their key columns.</summary>
+    private static void WriteBillingCalls(NpgsqlBinaryImporter row, CallMeasures m)
+    {
+        WriteCalls(row, m, withUnpriced: true);
+        row.Write(m.FallbackCalls, NpgsqlDbType.Bigint);
+        row.Write(m.RetryCalls, NpgsqlDbType.Bigint);
+        row.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
+        row.Write(m.CustomModelCalls, NpgsqlDbType.Bigint);
+    }
 
     private static void WriteCalls(NpgsqlBinaryImporter row, CallMeasures m, bool withUnpriced)
     {

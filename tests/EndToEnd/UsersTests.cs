@@ -30,7 +30,7 @@ public sealed class UsersTests(BrowserFixture fixture)
         await Expect(admin.GetByTestId("user-status")).ToContainTextAsync("Created pm-e2e as pm");
         await Expect(admin.Locator("tr[data-user=pm-e2e] [data-field=role]")).ToHaveTextAsync("pm");
         (await fixture.App.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM audit_log WHERE action = 'users.add' AND after->>'userName' = 'pm-e2e' AND after->>'role' = 'pm' AND actor = 'admin'")).ShouldBe(1);
+            "SELECT count(*) FROM audit_log WHERE action = 'users.add' AND subject = 'users/pm-e2e' AND after->>'userName' = 'pm-e2e' AND after->>'role' = 'pm' AND actor = 'admin'")).ShouldBe(1);
         await BrowserFixture.ScreenshotAsync(admin, "users-created-pm");
 
         var pm = await fixture.NewSignedInPageAsync("pm-e2e", "pm-password-long-enough");

@@ -100,7 +100,7 @@ public sealed class UsersViewModel(UserManager<IdentityUser> users, AccountsDbCo
             return FromIdentity(added);
         }
 
-        await AuditAsync(transaction, actor, "users.add", user.Id, null, new { userName = user.UserName, role = input.Role }, cancellationToken);
+        await AuditAsync(transaction, actor, "users.add", user.UserName!, null, new { userName = user.UserName, role = input.Role }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new UserChangeResult(new Dictionary<string, string>());
     }
@@ -145,16 +145,18 @@ public sealed class UsersViewModel(UserManager<IdentityUser> users, AccountsDbCo
 
         // A new security stamp makes the user's other sessions pick up the new role when they are next validated.
         await users.UpdateSecurityStampAsync(user);
-        await AuditAsync(transaction, actor, "users.role", user.Id,
+        await AuditAsync(transaction, actor, "users.role", user.UserName!,
             new { userName = user.UserName, roles = before }, new { userName = user.UserName, roles = new[] { input.Role } }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new UserChangeResult(new Dictionary<string, string>());
     }
 
-    private async Task AuditAsync(IDbContextTransaction transaction, ClaimsPrincipal actor, string action, string userId, object? before, object? after, CancellationToken cancellationToken) =>
+    // The subject names the user as the users API does (users/{userName}), so the audit log
+    // shows one subject per user whichever way the change was made.
+    private async Task AuditAsync(IDbContextTransaction transaction, ClaimsPrincipal actor, string action, string userName, object? before, object? after, CancellationToken cancellationToken) =>
         await AuditLog.WriteAsync(
             (NpgsqlConnection)accounts.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(),
-            actor.Identity?.Name ?? "unknown", action, "users/" + userId, before, after, cancellationToken);
+            actor.Identity?.Name ?? "unknown", action, "users/" + userName, before, after, cancellationToken);
 
     private static UserChangeResult Problem(string field, string message) => new(new Dictionary<string, string> { [field] = message });
 

@@ -58,6 +58,23 @@ for trx in "$results"/*.trx; do
   printf '%-32s %s passed, %s failed, %s skipped\n' "$name" "$p" "$((f + e + t))" "$n"
   passed=$((passed + p)) failed=$((failed + f + e + t)) skipped=$((skipped + n))
 done
+# Failed tests with the first lines of their messages, just before the totals, so a CI log ends with them.
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  awk '
+    function unescape(s) { gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s); return s }
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout)"/ {
+      match($0, /testName="[^"]*"/); print "FAILED " unescape(substr($0, RSTART + 10, RLENGTH - 11)); failed = 1; lines = 0
+    }
+    failed && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+    failed && inmessage {
+      done = sub(/<\/Message>.*/, "")
+      if (lines++ < 20) print "  " unescape($0)
+      if (done) { inmessage = 0; failed = 0 }
+    }
+    /<\/UnitTestResult>/ { failed = 0; inmessage = 0 }
+  ' "$trx"
+done
 if [[ $files -eq 0 ]]; then
   say "no test results were written"
   status=1

@@ -37,27 +37,38 @@ public sealed class RunningApp : IAsyncDisposable
         IDictionary<string, string>? settings = null)
     {
         database ??= await TestDatabase.CreateAsync();
-        var (http, otlpHttp, otlpGrpc) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var all = new Dictionary<string, string>
+        // Another process can take a probed port before the app binds it; then try fresh ports.
+        for (var attempt = 1; ; attempt++)
         {
-            ["ConnectionStrings:Tollgate"] = database.ConnectionString,
-            ["Tollgate:HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Tollgate:Ingest:HttpPort"] = otlpHttp.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Tollgate:Ingest:GrpcPort"] = otlpGrpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Tollgate:BootstrapAdminKey"] = AdminKey,
-            ["Tollgate:BootstrapIngestKey"] = IngestKey,
-            ["Tollgate:BootstrapAdminUser"] = AdminUser,
-            ["Tollgate:BootstrapAdminPassword"] = AdminPassword,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            all[key] = value;
-        }
+            var (http, otlpHttp, otlpGrpc) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+            var all = new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Tollgate"] = database.ConnectionString,
+                ["Tollgate:HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Tollgate:Ingest:HttpPort"] = otlpHttp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Tollgate:Ingest:GrpcPort"] = otlpGrpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Tollgate:BootstrapAdminKey"] = AdminKey,
+                ["Tollgate:BootstrapIngestKey"] = IngestKey,
+                ["Tollgate:BootstrapAdminUser"] = AdminUser,
+                ["Tollgate:BootstrapAdminPassword"] = AdminPassword,
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                all[key] = value;
+            }
 
-        var app = await build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
-        await app.StartAsync();
-        return new RunningApp(app, database, http, otlpHttp, otlpGrpc);
+            var app = await build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+            try
+            {
+                await app.StartAsync();
+                return new RunningApp(app, database, http, otlpHttp, otlpGrpc);
+            }
+            catch (IOException ex) when (attempt < 3 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     public HttpClient CreateClient(bool withAdminKey = false, bool followRedirects = true)

@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Tollgate.Benchmarks;
 
 namespace Tollgate.Governance.Benchmark;
 
@@ -9,9 +7,9 @@ internal sealed class DashboardProcess : IAsyncDisposable
 {
     public const string AdminKey = "tg_admin_benchmark_key_0123456789";
 
-    private readonly Process _process;
+    private readonly ServiceProcess _process;
 
-    private DashboardProcess(Process process, int port)
+    private DashboardProcess(ServiceProcess process, int port)
     {
         _process = process;
         Port = port;
@@ -21,51 +19,15 @@ internal sealed class DashboardProcess : IAsyncDisposable
 
     public static async Task<DashboardProcess> StartAsync(string connectionString)
     {
-        var web = FreePort();
-        var dll = Path.Combine(AppContext.BaseDirectory, "Tollgate.Dashboard.Web.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                dll, $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapAdminKey={AdminKey}",
+        var web = ServiceProcess.FreePorts(1)[0];
+        var process = await ServiceProcess.StartAsync("Tollgate.Dashboard.Web.dll",
+            [
+                $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapAdminKey={AdminKey}",
                 "--Tollgate:Ingest:Embedded=false", "--Logging:LogLevel:Default=Warning",
-            },
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        var process = Process.Start(start)!;
-        using var client = new HttpClient();
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await client.GetAsync(new Uri($"http://127.0.0.1:{web}/health/ready"))).IsSuccessStatusCode)
-                {
-                    return new DashboardProcess(process, web);
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        process.Kill();
-        throw new InvalidOperationException("the dashboard did not become ready");
+            ],
+            readyPort: web, readyWithin: TimeSpan.FromSeconds(30));
+        return new DashboardProcess(process, web);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Tollgate.Benchmarks;
 
 namespace Tollgate.Ingest.Benchmark;
 
@@ -10,87 +7,39 @@ internal sealed class ReceiverProcess : IAsyncDisposable
 {
     public const string Key = "tg_ingest_benchmark_key_0123456789";
 
-    private readonly Process _process;
+    private readonly ServiceProcess _process;
 
-    private ReceiverProcess(Process process, int port)
+    private ReceiverProcess(ServiceProcess process, int port)
     {
         _process = process;
         Port = port;
     }
 
+    /// <summary>The OTLP/HTTP port.</summary>
     public int Port { get; }
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
     public static async Task<ReceiverProcess> StartAsync(string connectionString)
     {
-        var (http, grpc, web) = (FreePort(), FreePort(), FreePort());
-        var dll = Path.Combine(AppContext.BaseDirectory, "Tollgate.Ingest.Api.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                dll, $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:Ingest:HttpPort={http}",
+        var ports = ServiceProcess.FreePorts(3);
+        var (http, grpc, web) = (ports[0], ports[1], ports[2]);
+        // BENCH_RECEIVER_ENV="NAME=value;NAME=value" passes runtime settings to the receiver, for experiments.
+        var environment = (Environment.GetEnvironmentVariable("BENCH_RECEIVER_ENV") ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(parts => parts[0], parts => parts.Length > 1 ? parts[1] : "");
+        var process = await ServiceProcess.StartAsync("Tollgate.Ingest.Api.dll",
+            [
+                $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:Ingest:HttpPort={http}",
                 $"--Tollgate:Ingest:GrpcPort={grpc}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapIngestKey={Key}",
                 "--Tollgate:Ingest:DefaultRateLimitPerSecond=100000000", "--Logging:LogLevel:Default=Warning",
-            },
-            RedirectStandardOutput = false,
-            RedirectStandardError = false,
-        };
-        // BENCH_RECEIVER_ENV="NAME=value;NAME=value" passes runtime settings to the receiver, for experiments.
-        foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_RECEIVER_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = pair.Split('=', 2);
-            start.Environment[parts[0]] = parts[1];
-        }
-
-        var process = Process.Start(start)!;
-        using var client = new HttpClient();
-        for (var i = 0; i < 200; i++)
-        {
-            try
-            {
-                if ((await client.GetAsync(new Uri($"http://127.0.0.1:{http}/health/ready"))).IsSuccessStatusCode)
-                {
-                    return new ReceiverProcess(process, http);
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        process.Kill();
-        throw new InvalidOperationException("the receiver did not become ready");
+            ],
+            readyPort: http, readyWithin: TimeSpan.FromSeconds(20), environment);
+        return new ReceiverProcess(process, http);
     }
 
     /// <summary>Resident memory of the receiver now, from /proc.</summary>
-    public long ResidentBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
+    public long ResidentBytes() => _process.ResidentBytes();
 
-        return 0;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

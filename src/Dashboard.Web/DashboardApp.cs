@@ -114,6 +114,7 @@ public static class DashboardApp
     private static void AddAccounts(IServiceCollection services)
     {
         services.AddDbContext<AccountsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddScoped<UserAdministration>();
         services.AddIdentity<IdentityUser, IdentityRole>(o =>
             {
                 // Length is what makes a password strong; composition rules mostly make it forgotten.

@@ -45,14 +45,14 @@ public sealed class UsersTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(pm, "users-pm-denied");
         await pm.CloseAsync();
 
-        // The admin promotes the PM to lead; the change is audited with the roles before and after.
+        // The admin promotes the PM to lead; the change is audited with the role before and after.
         var row = admin.Locator("tr[data-user=pm-e2e]");
         await row.Locator("select").SelectOptionAsync("lead");
         await row.GetByRole(AriaRole.Button).ClickAsync();
         await Expect(admin.GetByTestId("user-status")).ToContainTextAsync("pm-e2e is now lead");
         await Expect(admin.Locator("tr[data-user=pm-e2e] [data-field=role]")).ToHaveTextAsync("lead");
         (await fixture.App.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM audit_log WHERE action = 'users.role' AND before->'roles'->>0 = 'pm' AND after->'roles'->>0 = 'lead'")).ShouldBe(1);
+            "SELECT count(*) FROM audit_log WHERE action = 'users.role' AND subject = 'users/pm-e2e' AND before->>'role' = 'pm' AND after->>'role' = 'lead' AND actor = 'admin'")).ShouldBe(1);
         await admin.CloseAsync();
     }
 }

@@ -29,7 +29,24 @@ public sealed class AuditApiTests
         roleChange.GetProperty("before").GetProperty("role").GetString().ShouldBe("viewer");
         roleChange.GetProperty("after").GetProperty("role").GetString().ShouldBe("lead");
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE after::text ILIKE '%passphrase%' OR after::text ILIKE '%password%'")).ShouldBe(0);
+    }
 
+    [Fact]
+    public async Task The_only_admin_cannot_step_down_until_another_user_is_admin()
+    {
+        await using var app = await BudgetKit.StartAsync();
+        using var admin = app.CreateClient(withAdminKey: true);
+
+        var refused = await admin.PutAsJsonAsync($"/api/v1/users/{RunningApp.AdminUser}/role", new { role = "viewer" });
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").GetProperty("role")[0].GetString()!.ShouldContain("only admin");
+        (await admin.PostAsJsonAsync("/api/v1/users", new { userName = "second", password = "a-long-enough-passphrase", role = "admin" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await admin.PutAsJsonAsync($"/api/v1/users/{RunningApp.AdminUser}/role", new { role = "viewer" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var users = await admin.GetFromJsonAsync<JsonElement>("/api/v1/users");
+        users.EnumerateArray().Select(u => $"{u.GetProperty("userName").GetString()}:{u.GetProperty("role").GetString()}").ShouldBe([$"{RunningApp.AdminUser}:viewer", "second:admin"]);
+        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'users.role'")).ShouldBe(1);
     }
 
     [Fact]

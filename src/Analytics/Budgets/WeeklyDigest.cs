@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Metrics;
 
 namespace Tollgate.Analytics.Budgets;
 
@@ -12,7 +13,9 @@ public sealed record DigestAnomaly(string Dimension, string Key, DateTime Timest
 
 /// <summary>
 /// One team's week: spend against the week before and against its weekly budget, the features and
-/// models that moved most, the anomalies flagged, and savings. Covers every project.
+/// models that moved most, the anomalies flagged, and what routing and caching saved (from the
+/// rollups, as on the orchestration page: routing against each provider's frontier model, caching
+/// as an estimate). Covers every project.
 /// </summary>
 public sealed record Digest(
     string Team,
@@ -27,6 +30,8 @@ public sealed record Digest(
     IReadOnlyList<DigestMover> TopMovers,
     IReadOnlyList<DigestAnomaly> Anomalies,
     string AnomaliesNote,
+    decimal RoutingSavingsUsd,
+    decimal CacheSavingsUsd,
     string Savings,
     string Link);
 
@@ -35,7 +40,8 @@ public sealed record Digest(
 /// last week's digest to every team that spent or has a budget. A digest goes through the team's
 /// budget channels, or the configured digest channels (Tollgate:Budgets:Digest*) when the team has none.
 /// </summary>
-public sealed class WeeklyDigest(NpgsqlDataSource dataSource, SpendTracker tracker, AlertSender sender, BudgetOptions options, TimeProvider time, ILogger<WeeklyDigest> logger)
+public sealed class WeeklyDigest(
+    NpgsqlDataSource dataSource, SpendTracker tracker, AlertSender sender, OrchestrationQuery orchestration, BudgetOptions options, TimeProvider time, ILogger<WeeklyDigest> logger)
 {
     /// <summary>Movers listed per digest: a short list people read.</summary>
     public const int MaxMovers = 5;
@@ -92,12 +98,14 @@ public sealed class WeeklyDigest(NpgsqlDataSource dataSource, SpendTracker track
 
         var budget = tracker.Budgets.All.FirstOrDefault(b => b.Scope == BudgetScopes.Team && b.ScopeKey == team && b.Period == BudgetPeriods.Weekly);
         var (anomalies, anomaliesNote) = await AnomaliesAsync(connection, team, start, end, movers.Where(m => m.Dimension == "feature").Select(m => m.Key).ToArray(), cancellationToken);
+        var savings = await orchestration.GetSavingsAsync(MetricsWindow.Create(start, end), projectId: null, team, cancellationToken);
+        var (routingSavings, cacheSavings) = (BudgetStore.Trim(Math.Round(savings.Routing.SavingsUsd, 6)), BudgetStore.Trim(Math.Round(savings.EstimatedCacheSavingsUsd, 6)));
         return new Digest(team, start, end, spent, lastWeek,
             lastWeek == 0m ? null : Math.Round((spent - lastWeek) / lastWeek * 100m, 2),
             budget?.Id, budget?.AmountUsd, budget is null ? null : Math.Round(spent / budget.AmountUsd * 100m, 2),
             movers.Where(m => m.ChangeUsd != 0m).OrderByDescending(m => Math.Abs(m.ChangeUsd)).ThenBy(m => m.Key, StringComparer.Ordinal).Take(MaxMovers).ToList(),
             anomalies, anomaliesNote,
-            "Savings from routing and caching are not computed yet.",
+            routingSavings, cacheSavings, SavingsText(routingSavings, savings.Routing.ActualCostUsd, cacheSavings, savings.CacheHitRequests),
             $"{options.PublicUrl.TrimEnd('/')}/?team={Uri.EscapeDataString(team)}");
     }
 
@@ -187,6 +195,16 @@ public sealed class WeeklyDigest(NpgsqlDataSource dataSource, SpendTracker track
             : $"{digest.AnomaliesNote}\n");
         text.Append(CultureInfo.InvariantCulture, $"{digest.Savings}\n{digest.Link}");
         return new OutgoingMessage(subject, text.ToString(), digest);
+    }
+
+    private static string SavingsText(decimal routing, decimal routedCost, decimal cache, long cacheHits)
+    {
+        var text = routedCost == 0m && routing == 0m
+            ? "Routing: no model spend this week."
+            : string.Create(CultureInfo.InvariantCulture, $"Routing saved {AlertMessage.Usd(routing)} against sending the same calls to each provider's frontier model.");
+        return text + (cacheHits == 0
+            ? " Caching: no cache hits this week."
+            : string.Create(CultureInfo.InvariantCulture, $" Caching saved about {AlertMessage.Usd(cache)} over {cacheHits:N0} cache-hit {(cacheHits == 1 ? "request" : "requests")}."));
     }
 
     private IEnumerable<(string Channel, string Target)> DigestChannels()

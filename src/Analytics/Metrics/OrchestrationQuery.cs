@@ -18,6 +18,9 @@ public sealed record FallbackChain(string Kind, string FromModel, string ToModel
 /// <summary>Latency percentiles of one model (its calls) or one feature (its requests), from merged histograms.</summary>
 public sealed record LatencyRow(string? Key, long Count, double? P50Ms, double? P95Ms);
 
+/// <summary>What routing and caching saved in a window; cache savings are an estimate.</summary>
+public sealed record OrchestrationSavings(RoutingSavings Routing, long CacheHitRequests, decimal EstimatedCacheSavingsUsd);
+
 /// <summary>The body of GET /api/v1/orchestration.</summary>
 public sealed record OrchestrationReport(
     long Requests,
@@ -56,18 +59,8 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
         var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command($"""
-            SELECT feature, sum(requests)::bigint, sum(routed_requests)::bigint, sum(cache_hit_requests)::bigint,
-                   sum(fallback_requests)::bigint, sum(retry_requests)::bigint, sum(cost_usd), sum(cache_hit_cost_usd)
-            FROM {RollupSource.Of("traces")} r WHERE (@project::integer IS NULL OR project_id = @project)
-            GROUP BY feature
-            """, window, projectId));
-        batch.BatchCommands.Add(Command($"""
-            SELECT provider, model, sum(cost_usd), sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
-                   sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint
-            FROM {RollupSource.Of("features")} r WHERE (@project::integer IS NULL OR project_id = @project)
-            GROUP BY provider, model
-            """, window, projectId));
+        batch.BatchCommands.Add(RequestsCommand(window, projectId, team: null));
+        batch.BatchCommands.Add(UsageCommand(window, projectId, team: null));
         batch.BatchCommands.Add(Command($"""
             SELECT dimension, key, sum(calls)::bigint
             FROM {RollupSource.Of("keys")} r
@@ -82,30 +75,9 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
             """, window, projectId));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
 
-        long requests = 0, routed = 0, cacheHits = 0, fallbacks = 0, retries = 0;
-        var cacheSavings = 0m;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var (featureRequests, featureHits, cost, hitCost) = (reader.GetInt64(1), reader.GetInt64(3), reader.GetDecimal(6), reader.GetDecimal(7));
-            requests += featureRequests;
-            routed += reader.GetInt64(2);
-            cacheHits += featureHits;
-            fallbacks += reader.GetInt64(4);
-            retries += reader.GetInt64(5);
-            var uncached = featureRequests - featureHits;
-            if (featureHits > 0 && uncached > 0)
-            {
-                cacheSavings += (featureHits * ((cost - hitCost) / uncached)) - hitCost;
-            }
-        }
-
+        var (requests, routed, cacheHits, fallbacks, retries, cacheSavings) = await ReadRequestsAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        var usage = new List<(string? Provider, string? Model, decimal Cost, TokenUsage Tokens)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            usage.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetDecimal(2),
-                new TokenUsage(reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7))));
-        }
+        var usage = await ReadUsageAsync(reader, cancellationToken);
 
         await reader.NextResultAsync(cancellationToken);
         var chains = new List<FallbackChain>();
@@ -155,6 +127,76 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
             Top(byFeature));
     }
 
+    /// <summary>
+    /// Routing savings and estimated cache savings alone, optionally of one team's requests and
+    /// calls (a weekly digest's "what routing and caching saved you").
+    /// </summary>
+    public async Task<OrchestrationSavings> GetSavingsAsync(MetricsWindow window, int? projectId, string? team, CancellationToken cancellationToken = default)
+    {
+        var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(RequestsCommand(window, projectId, team));
+        batch.BatchCommands.Add(UsageCommand(window, projectId, team));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var requests = await ReadRequestsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var usage = await ReadUsageAsync(reader, cancellationToken);
+        return new OrchestrationSavings(Savings(usage, catalogue, time.GetUtcNow().UtcDateTime), requests.CacheHits, requests.CacheSavings);
+    }
+
+    private static NpgsqlBatchCommand RequestsCommand(MetricsWindow window, int? projectId, string? team) => TeamCommand($"""
+        SELECT feature, sum(requests)::bigint, sum(routed_requests)::bigint, sum(cache_hit_requests)::bigint,
+               sum(fallback_requests)::bigint, sum(retry_requests)::bigint, sum(cost_usd), sum(cache_hit_cost_usd)
+        FROM {RollupSource.Of("traces")} r
+        WHERE (@project::integer IS NULL OR project_id = @project) AND (@team::text IS NULL OR team = @team)
+        GROUP BY feature
+        """, window, projectId, team);
+
+    private static NpgsqlBatchCommand UsageCommand(MetricsWindow window, int? projectId, string? team) => TeamCommand($"""
+        SELECT provider, model, sum(cost_usd), sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
+               sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint
+        FROM {RollupSource.Of("features")} r
+        WHERE (@project::integer IS NULL OR project_id = @project) AND (@team::text IS NULL OR team = @team)
+        GROUP BY provider, model
+        """, window, projectId, team);
+
+    // Requests per feature, summed; cache savings are estimated per feature and then added up.
+    private static async Task<(long Requests, long Routed, long CacheHits, long Fallbacks, long Retries, decimal CacheSavings)> ReadRequestsAsync(
+        NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        long requests = 0, routed = 0, cacheHits = 0, fallbacks = 0, retries = 0;
+        var cacheSavings = 0m;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (featureRequests, featureHits, cost, hitCost) = (reader.GetInt64(1), reader.GetInt64(3), reader.GetDecimal(6), reader.GetDecimal(7));
+            requests += featureRequests;
+            routed += reader.GetInt64(2);
+            cacheHits += featureHits;
+            fallbacks += reader.GetInt64(4);
+            retries += reader.GetInt64(5);
+            var uncached = featureRequests - featureHits;
+            if (featureHits > 0 && uncached > 0)
+            {
+                cacheSavings += (featureHits * ((cost - hitCost) / uncached)) - hitCost;
+            }
+        }
+
+        return (requests, routed, cacheHits, fallbacks, retries, cacheSavings);
+    }
+
+    private static async Task<List<(string? Provider, string? Model, decimal Cost, TokenUsage Tokens)>> ReadUsageAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var usage = new List<(string? Provider, string? Model, decimal Cost, TokenUsage Tokens)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            usage.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetDecimal(2),
+                new TokenUsage(reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7))));
+        }
+
+        return usage;
+    }
+
     /// <summary>The most expensive current frontier-tier price of each provider (input + output per million tokens).</summary>
     public static Dictionary<string, Price> FrontierPrices(PriceCatalogue catalogue, DateTime nowUtc) =>
         catalogue.Prices
@@ -190,6 +232,13 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
         var command = new NpgsqlBatchCommand(sql);
         RollupSource.AddWindow(command.Parameters, window);
         RollupSource.Add(command.Parameters, "project", projectId, NpgsqlDbType.Integer);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand TeamCommand(string sql, MetricsWindow window, int? projectId, string? team)
+    {
+        var command = Command(sql, window, projectId);
+        RollupSource.Add(command.Parameters, "team", team, NpgsqlDbType.Text);
         return command;
     }
 }

@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
 using Tollgate.Analytics.Budgets;
+using Tollgate.Analytics.Rollups;
+using Tollgate.Analytics.Spans;
 using Tollgate.Testing;
+using static Tollgate.Testing.TestSpans;
 
 namespace Tollgate.Dashboard.Web.Tests.Budgets;
 
@@ -38,7 +42,48 @@ public sealed class DigestTests
         digest.TopMovers.Select(m => $"{m.Dimension} {m.Key} {m.ChangeUsd}").ShouldBe(["feature cart 7", "model gpt-5.5 7", "model gpt-5.4-mini -1", "feature refunds -1"]);
         digest.Anomalies.ShouldBeEmpty();
         digest.AnomaliesNote.ShouldBe("No anomalies flagged this week.");
-        digest.Savings.ShouldContain("not computed");
+        // Savings come from the rollups, which these directly inserted spans have not reached.
+        (digest.RoutingSavingsUsd, digest.CacheSavingsUsd).ShouldBe((0m, 0m));
+        digest.Savings.ShouldBe("Routing: no model spend this week. Caching: no cache hits this week.");
+    }
+
+    [Fact]
+    public async Task A_digest_gives_the_teams_own_routing_and_cache_savings()
+    {
+        await using var app = await BudgetKit.StartAsync();
+        using var admin = app.CreateClient(withAdminKey: true);
+        foreach (var (model, input, output, tier) in new[] { ("acme-frontier", 10m, 30m, "frontier"), ("acme-small", 1m, 3m, "small") })
+        {
+            var added = await admin.PostAsJsonAsync("/api/v1/prices", new { provider = "acme", model, inputPerMTok = input, outputPerMTok = output, tier, effectiveFrom = Week.AddDays(-30) });
+            added.StatusCode.ShouldBe(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+        }
+
+        var project = await app.Database.ScalarAsync<int>("SELECT id FROM projects WHERE name = 'default'");
+        var at = Week.AddDays(2).AddHours(10);
+        // checkout/cart: one request routed to acme-small (1,000 in, 100 out: $0.0013; $0.013 at
+        // acme-frontier's price) and one served from cache. search: the same, which is not checkout's.
+        SpanRecord[] Requests(int trace, string team) =>
+        [
+            Root(project, trace, 1, "gateway", at, team, "cart"),
+            Chat(project, trace, 2, 1, "gateway", at.AddSeconds(1), "acme", "acme-small", 0.0013m),
+            CacheHit(Root(project, trace + 1, 1, "gateway", at.AddMinutes(1), team, "cart")),
+        ];
+        await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync([.. Requests(1, "checkout"), .. Requests(3, "search")]);
+        await app.App.Services.GetRequiredService<RollupService>().RunAsync();
+
+        var digest = await app.App.Services.GetRequiredService<WeeklyDigest>().BuildAsync("checkout", Week);
+
+        digest.RoutingSavingsUsd.ShouldBe(0.0117m); // 0.013 - 0.0013
+        // The cache hit is worth cart's average uncached request ($0.0013), less its own cost ($0).
+        digest.CacheSavingsUsd.ShouldBe(0.0013m);
+        digest.Savings.ShouldBe("Routing saved $0.0117 against sending the same calls to each provider's frontier model. Caching saved about $0.0013 over 1 cache-hit request.");
+        WeeklyDigest.Message(digest).Text.ShouldContain("Routing saved $0.0117");
+    }
+
+    private static SpanRecord CacheHit(SpanRecord root)
+    {
+        root.CacheHit = true;
+        return root;
     }
 
     [Fact]

@@ -2,7 +2,12 @@ using Tollgate.Analytics.Pricing;
 
 namespace Tollgate.Analytics.Rollups;
 
-/// <summary>The catalogue tier of a span's model: from the price it was priced with, else from a catalogue lookup.</summary>
+/// <summary>
+/// The tier a billing span counts under in the tier mix: the router's <c>tollgate.route.tier</c>
+/// when it names a tier (small, mid or frontier, in any case), else the catalogue tier of the
+/// span's model, from the price it was priced with or a catalogue lookup. A route tier outside the
+/// three (a router's own label, such as "premium") does not hide the call from the tier mix.
+/// </summary>
 internal sealed class TierResolver(PriceCatalogue catalogue)
 {
     private readonly Dictionary<int, string> _byPriceId = catalogue.Prices.ToDictionary(p => p.Id, p => p.Tier);
@@ -10,9 +15,9 @@ internal sealed class TierResolver(PriceCatalogue catalogue)
 
     public string? Tier(string? routeTier, int? priceId, string? provider, string? model, DateTime startUtc)
     {
-        if (routeTier is not null)
+        if (routeTier?.Trim().ToLowerInvariant() is { } named && PriceTiers.IsValid(named))
         {
-            return routeTier;
+            return named;
         }
 
         if (priceId is { } id && _byPriceId.TryGetValue(id, out var tier))

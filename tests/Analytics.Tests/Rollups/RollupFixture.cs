@@ -144,7 +144,7 @@ internal sealed class RollupFixture : IAsyncDisposable
         return price;
     }
 
-    private static SpanRecord Root(int trace, int id, string team, string feature, string customer, string? user = null, bool routed = false)
+    public static SpanRecord Root(int trace, int id, string team, string feature, string customer, string? user = null, bool routed = false)
     {
         var span = Span(trace, id, null, "request", Hour, TimeSpan.FromSeconds(5));
         span.Team = team;

@@ -39,6 +39,25 @@ public sealed class RollupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_route_tier_naming_a_tier_overrides_the_catalogue_and_a_routers_own_label_does_not_hide_the_call()
+    {
+        var overridden = Call(1, 3, parent: 1, _fixture.Small, input: 1000, output: 500, offsetSeconds: 1);
+        overridden.RouteTier = " Frontier ";
+        var ownLabel = Call(1, 4, parent: 1, _fixture.Small, input: 1000, output: 500, offsetSeconds: 2);
+        ownLabel.RouteTier = "premium";
+        var unpriced = Call(1, 5, parent: 1, _fixture.Small, input: 1000, output: 500, offsetSeconds: 3);
+        unpriced.RouteTier = "mid";
+        (unpriced.Model, unpriced.PriceId, unpriced.ComputedCostUsd) = ("unknown-model", null, null);
+        await _fixture.Writer.WriteAsync([Root(1, 1, "search", "answers", "acme"), overridden, ownLabel, unpriced]);
+        await _fixture.Rollups.RunAsync();
+
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter());
+
+        // frontier (overridden), small (premium is no tier: small-model's catalogue tier), mid (overridden; no price).
+        summary.TierMix.ShouldBe(new TierMix(1 / 3.0, 1 / 3.0, 1 / 3.0));
+    }
+
+    [Fact]
     public async Task Spend_by_team_counts_each_call_and_request_once_and_its_tokens_exactly()
     {
         await _fixture.WriteAllAsync();

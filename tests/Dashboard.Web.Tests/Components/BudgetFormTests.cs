@@ -67,6 +67,22 @@ public sealed class BudgetFormTests
     }
 
     [Fact]
+    public async Task The_project_is_asked_for_only_when_there_are_several()
+    {
+        var form = new BudgetForm { Project = "mobile" };
+        var edit = new EditContext(form);
+
+        var one = await Render.ComponentAsync<BudgetFormFields>(new Dictionary<string, object?> { ["EditContext"] = edit, ["Input"] = form, ["Projects"] = new[] { "default" } });
+        var several = await Render.ComponentAsync<BudgetFormFields>(new Dictionary<string, object?> { ["EditContext"] = edit, ["Input"] = form, ["Projects"] = new[] { "default", "mobile" } });
+
+        one.QuerySelector("#b-project").ShouldBeNull();
+        var select = several.QuerySelector("#b-project")!;
+        select.GetAttribute("name").ShouldBe("Input.Project");
+        select.QuerySelectorAll("option").Select(o => (o.GetAttribute("value"), o.HasAttribute("selected"))).ShouldBe([("default", false), ("mobile", true)]);
+        several.QuerySelector("label[for='b-project']")!.TextContent.ShouldBe("Project");
+    }
+
+    [Fact]
     public void Thresholds_over_ten_times_the_amount_are_refused_in_percent_terms()
     {
         var form = new BudgetForm { Scope = "total", Period = "monthly", AmountUsd = 10m, Thresholds = "50, 1500" };

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Tollgate.Analytics.AttributionRules;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Projects;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Api;
 
@@ -9,6 +10,9 @@ namespace Tollgate.Dashboard.Web.Components.Pages.Attribution;
 /// <summary>The add-rule form: an attribute key of the team's own naming and what it stands for.</summary>
 public sealed class RuleForm
 {
+    /// <summary>The project whose spans the rule reads; empty means the default project.</summary>
+    public string? Project { get; set; }
+
     public string? AttributeKey { get; set; }
 
     public string? Target { get; set; } = "team";
@@ -24,21 +28,33 @@ public sealed class RuleIdInput
 /// The attribution rules page: lists the rules, and lets admins add and delete them. The receiver
 /// caches rules with ingest keys, so every change drops that cache.
 /// </summary>
-public sealed class AttributionViewModel(AttributionRuleStore store, TollgateOptions options, IServiceProvider services)
+public sealed class AttributionViewModel(AttributionRuleStore store, ProjectStore projects, TollgateOptions options, IServiceProvider services)
 {
     public IReadOnlyList<AttributionRule> Rules { get; private set; } = [];
+
+    /// <summary>The projects a rule can apply to, by name; the form offers a choice when there are several.</summary>
+    public IReadOnlyList<string> Projects { get; private set; } = [];
 
     public string DefaultProject => options.DefaultProject;
 
     public static bool MayChange(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
 
-    public async Task LoadAsync(CancellationToken cancellationToken = default) => Rules = await store.ListAsync(cancellationToken);
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        Rules = await store.ListAsync(cancellationToken);
+        Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>Problems of the form by field name; empty when the rule can be added.</summary>
     public static Dictionary<string, string> Check(RuleForm form)
     {
         ArgumentNullException.ThrowIfNull(form);
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(form.Project) && ProjectStore.NameProblem(form.Project.Trim()) is { } projectProblem)
+        {
+            problems[""] = projectProblem;
+        }
+
         var key = form.AttributeKey?.Trim();
         if (string.IsNullOrEmpty(key) || key.Length > AttributionRuleStore.MaxKeyLength || key.Any(char.IsWhiteSpace))
         {
@@ -54,7 +70,7 @@ public sealed class AttributionViewModel(AttributionRuleStore store, TollgateOpt
         return problems;
     }
 
-    /// <summary>Adds the rule to the default project; problems by field ("" for the form), empty when it was added.</summary>
+    /// <summary>Adds the rule to the chosen project (the default one when none is chosen); problems by field ("" for the form), empty when it was added.</summary>
     public async Task<Dictionary<string, string>> AddAsync(RuleForm form, ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         if (!MayChange(user))
@@ -70,7 +86,8 @@ public sealed class AttributionViewModel(AttributionRuleStore store, TollgateOpt
 
         try
         {
-            await store.AddAsync(options.DefaultProject, form.AttributeKey!.Trim(), form.Target!, user.Identity?.Name ?? "unknown", cancellationToken);
+            var project = string.IsNullOrWhiteSpace(form.Project) ? options.DefaultProject : form.Project.Trim();
+            await store.AddAsync(project, form.AttributeKey!.Trim(), form.Target!, user.Identity?.Name ?? "unknown", cancellationToken);
         }
         catch (InvalidOperationException ex)
         {

@@ -15,6 +15,9 @@ public sealed class BudgetForm
     /// <summary>0 for a new budget, else the id of the budget being edited.</summary>
     public int Id { get; set; }
 
+    /// <summary>The project the budget watches; empty means the default project (or, when editing, the budget's own).</summary>
+    public string? Project { get; set; }
+
     public string? Name { get; set; }
 
     public string Scope { get; set; } = BudgetScopes.Total;
@@ -36,6 +39,7 @@ public sealed class BudgetForm
     public static BudgetForm Of(Budget budget) => new()
     {
         Id = budget.Id,
+        Project = budget.Project,
         Name = budget.Name,
         Scope = budget.Scope,
         ScopeKey = budget.ScopeKey,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Projects;
 using Tollgate.Dashboard.Web.Accounts;
 
 namespace Tollgate.Dashboard.Web.Components.Pages.Budgets;
@@ -22,11 +23,12 @@ public sealed record BudgetChangeResult(IReadOnlyDictionary<string, string> Prob
 /// budgets (admins, audited by the store); test alerts; and one budget's alert history.
 /// </summary>
 public sealed class BudgetsViewModel(
-    BudgetStore store, SpendTracker tracker, AlertHistory history, AlertSender sender, TollgateOptions options, BudgetOptions budgetOptions, TimeProvider time)
+    BudgetStore store, SpendTracker tracker, AlertHistory history, AlertSender sender, ProjectStore projects, TollgateOptions options, BudgetOptions budgetOptions, TimeProvider time)
 {
     /// <summary>Form field of each key that <see cref="BudgetRules"/> names a problem by.</summary>
     private static readonly Dictionary<string, string> FieldOfRule = new(StringComparer.Ordinal)
     {
+        // Shown above the form: the project list is only there when there are several projects.
         ["project"] = "",
         ["name"] = nameof(BudgetForm.Name),
         ["scope"] = nameof(BudgetForm.Scope),
@@ -41,6 +43,11 @@ public sealed class BudgetsViewModel(
 
     public IReadOnlyList<BudgetRow> Rows { get; private set; } = [];
 
+    /// <summary>The projects a budget can watch, by name; the form offers a choice when there are several.</summary>
+    public IReadOnlyList<string> Projects { get; private set; } = [];
+
+    public string DefaultProject => options.DefaultProject;
+
     public bool EmailConfigured => options.Smtp.IsConfigured;
 
     public static bool MayChange(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
@@ -50,6 +57,7 @@ public sealed class BudgetsViewModel(
         var now = time.GetUtcNow().UtcDateTime;
         var budgets = await store.ListAsync(cancellationToken);
         Rows = [.. budgets.Select(b => new BudgetRow(b, BudgetStatus.Of(b, tracker.Figures(b, now))))];
+        Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
     }
 
     public Task<Budget?> GetAsync(int id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
@@ -95,7 +103,8 @@ public sealed class BudgetsViewModel(
             return BudgetChangeResult.Problem("", "The budget no longer exists: it may have been deleted meanwhile.");
         }
 
-        var (definition, problems) = Check(form, existing?.Project ?? options.DefaultProject, options.Smtp.IsConfigured);
+        var project = string.IsNullOrWhiteSpace(form.Project) ? existing?.Project ?? options.DefaultProject : form.Project.Trim();
+        var (definition, problems) = Check(form, project, options.Smtp.IsConfigured);
         if (definition is null)
         {
             return new BudgetChangeResult(problems);

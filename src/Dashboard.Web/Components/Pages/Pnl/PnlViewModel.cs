@@ -41,10 +41,16 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
     public static bool MayUpload(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Pm);
 
     /// <summary>Period: 7, 30, 90 (days back from now) or "custom" with from/to dates (yyyy-MM-dd, to inclusive).</summary>
+    /// <summary>The projects revenue can be stored for, by name; the upload form offers a choice when there are several.</summary>
+    public IReadOnlyList<string> Projects { get; private set; } = [];
+
+    public string DefaultProject => options.DefaultProject;
+
     public async Task LoadAsync(string? period, string? from, string? to, CancellationToken cancellationToken = default)
     {
         HasSpans = await db.Spans.AnyAsync(cancellationToken);
         HasRevenue = await db.Revenue.AnyAsync(cancellationToken);
+        Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
         var now = time.GetUtcNow().UtcDateTime;
         Period = Periods.Any(p => p.Value == period) ? period! : DefaultPeriod;
         if (Period == CustomPeriod)
@@ -73,8 +79,8 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
         }
     }
 
-    /// <summary>Parses and stores a revenue CSV for the default project, all or nothing.</summary>
-    public async Task<RevenueUploadResult> UploadAsync(Stream csv, long length, ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    /// <summary>Parses and stores a revenue CSV for the project (the default one when none is named), all or nothing.</summary>
+    public async Task<RevenueUploadResult> UploadAsync(Stream csv, long length, ClaimsPrincipal user, string? projectName = null, CancellationToken cancellationToken = default)
     {
         if (!MayUpload(user))
         {
@@ -107,10 +113,11 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
             return new(0, ["The file has a header but no revenue lines."]);
         }
 
-        var project = (await projects.ListAsync(cancellationToken)).FirstOrDefault(p => p.Name == options.DefaultProject);
+        var name = string.IsNullOrWhiteSpace(projectName) ? options.DefaultProject : projectName.Trim();
+        var project = (await projects.ListAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
         if (project is null)
         {
-            return new(0, [$"There is no project '{options.DefaultProject}' to store the revenue in."]);
+            return new(0, [$"There is no project '{name}' to store the revenue in."]);
         }
 
         var summary = await revenue.StoreAsync(project.Id, lines, user.Identity?.Name ?? "unknown", cancellationToken);

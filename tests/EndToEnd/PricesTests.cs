@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Tollgate.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -42,6 +43,29 @@ public sealed class PricesTests(BrowserFixture fixture)
         // The stored span was re-priced: 1,000,000 × 2/1e6 + 250,000 × 8/1e6 = 2 + 2 = $4.00.
         await page.GotoAsync("/traces/" + trace);
         await Expect(page.GetByTestId("trace-cost")).ToHaveTextAsync("$4.00");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_deletes_a_model_pattern_from_the_prices_page()
+    {
+        using (var api = fixture.App.CreateClient(withAdminKey: true))
+        {
+            var created = await api.PostAsJsonAsync("/api/v1/prices/patterns", new { pattern = "e2e-deploy-*", targetModel = "gpt-4o-mini", targetProvider = "openai" });
+            created.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        }
+
+        var page = await fixture.NewSignedInPageAsync();
+        await page.GotoAsync("/admin/prices");
+        var row = page.GetByTestId("pattern-table").Locator("tr[data-pattern='e2e-deploy-*']");
+        await Expect(row).ToContainTextAsync("openai/gpt-4o-mini");
+        await BrowserFixture.ScreenshotAsync(page, "prices-patterns");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete pattern e2e-deploy-*" }).ClickAsync();
+
+        await Expect(page.GetByTestId("price-status")).ToContainTextAsync("Deleted the pattern e2e-deploy-*");
+        await Expect(page.Locator("tr[data-pattern='e2e-deploy-*']")).ToHaveCountAsync(0);
+        (await fixture.App.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'model_patterns.delete' AND actor = 'admin'")).ShouldBe(1);
         await page.CloseAsync();
     }
 }

@@ -236,6 +236,38 @@ public sealed class PriceStore(NpgsqlDataSource dataSource)
         return stored;
     }
 
+    /// <summary>
+    /// Deletes a model pattern, audited. Spans it priced keep their cost; names it matched are
+    /// unpriced from now on unless another pattern or a price covers them.
+    /// </summary>
+    /// <returns>The deleted pattern, or null when there is none with this id.</returns>
+    public async Task<StoredModelPattern?> DeletePatternAsync(int id, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        StoredModelPattern? deleted = null;
+        await using (var delete = new NpgsqlCommand(
+            "DELETE FROM model_patterns WHERE id = $1 RETURNING id, pattern, provider, target_provider, target_model, created_at", connection, transaction))
+        {
+            delete.Parameters.Add(new() { Value = id });
+            await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                deleted = ReadPattern(reader);
+            }
+        }
+
+        if (deleted is null)
+        {
+            return null;
+        }
+
+        await AuditLog.WriteAsync(connection, transaction, actor, "model_patterns.delete", $"model_patterns/{id}", deleted, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
     /// <summary>Why a model pattern cannot be stored, or null when it can (the target is checked on adding).</summary>
     public static string? PatternProblem(string? pattern)
     {
@@ -254,19 +286,22 @@ public sealed class PriceStore(NpgsqlDataSource dataSource)
         var patterns = new List<StoredModelPattern>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            patterns.Add(new StoredModelPattern
-            {
-                Id = reader.GetInt32(0),
-                Pattern = reader.GetString(1),
-                Provider = reader.IsDBNull(2) ? null : reader.GetString(2),
-                TargetProvider = reader.IsDBNull(3) ? null : reader.GetString(3),
-                TargetModel = reader.GetString(4),
-                CreatedAt = reader.GetDateTime(5),
-            });
+            patterns.Add(ReadPattern(reader));
         }
 
         return patterns;
     }
+
+    // Columns id, pattern, provider, target_provider, target_model, created_at.
+    private static StoredModelPattern ReadPattern(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetInt32(0),
+        Pattern = reader.GetString(1),
+        Provider = reader.IsDBNull(2) ? null : reader.GetString(2),
+        TargetProvider = reader.IsDBNull(3) ? null : reader.GetString(3),
+        TargetModel = reader.GetString(4),
+        CreatedAt = reader.GetDateTime(5),
+    };
 
     // Provider in the catalogue's spelling, names trimmed, the effective date in UTC.
     private static Price Normalised(Price price, string origin) => new()

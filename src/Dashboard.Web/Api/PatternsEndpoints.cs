@@ -20,6 +20,19 @@ public static class PatternsEndpoints
         api.MapGet("/prices/patterns", async (PriceStore store, CancellationToken ct) =>
             TypedResults.Ok((await store.ListPatternsAsync(ct)).Select(ToDto).ToList()));
         api.MapPost("/prices/patterns", AddAsync).RequireAuthorization(ApiPolicies.Admin);
+        api.MapDelete("/prices/patterns/{id:int}", DeleteAsync).RequireAuthorization(ApiPolicies.Admin);
+    }
+
+    /// <summary>Spans the pattern priced keep their cost; names it matched arrive unpriced from now on.</summary>
+    private static async Task<IResult> DeleteAsync(int id, ClaimsPrincipal user, PriceStore store, CurrentPrices current, CancellationToken ct)
+    {
+        if (await store.DeletePatternAsync(id, KeysEndpoints.Actor(user), ct) is not { } deleted)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "No such pattern", detail: $"There is no model pattern {id}; list them at GET /api/v1/prices/patterns.");
+        }
+
+        await current.RefreshAsync(ct);
+        return TypedResults.Ok(ToDto(deleted));
     }
 
     /// <summary>

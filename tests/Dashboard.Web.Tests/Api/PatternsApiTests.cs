@@ -50,6 +50,31 @@ public sealed class PatternsApiTests
     }
 
     [Fact]
+    public async Task A_deleted_pattern_no_longer_prices_new_spans_and_its_deletion_is_audited()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using var admin = app.CreateClient(withAdminKey: true);
+        var created = await admin.PostAsJsonAsync("/api/v1/prices/patterns", new { pattern = "corp-llm-*", provider = "openai", targetModel = "gpt-4o-mini" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var viewerKey = (await (await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "reader", role = "viewer" })).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("key").GetString();
+        using var viewer = app.CreateClient();
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", viewerKey);
+
+        (await viewer.DeleteAsync($"/api/v1/prices/patterns/{id}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var deleted = await admin.DeleteAsync($"/api/v1/prices/patterns/{id}");
+
+        deleted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await deleted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pattern").GetString().ShouldBe("corp-llm-*");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/prices/patterns")).GetArrayLength().ShouldBe(0);
+        (await admin.DeleteAsync($"/api/v1/prices/patterns/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        app.App.Services.GetRequiredService<CurrentPrices>().Catalogue.Find("openai", "corp-llm-eu", DateTime.UtcNow).ShouldBeNull();
+        var audit = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=model_patterns.delete")).EnumerateArray().ShouldHaveSingleItem();
+        audit.GetProperty("subject").GetString().ShouldBe($"model_patterns/{id}");
+        audit.GetProperty("before").GetProperty("pattern").GetString().ShouldBe("corp-llm-*");
+    }
+
+    [Fact]
     public async Task Invalid_patterns_are_refused_with_a_field_error()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));

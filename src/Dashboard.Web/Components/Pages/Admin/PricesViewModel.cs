@@ -42,7 +42,13 @@ public sealed class PriceForm
     public DateTime? EffectiveFrom { get; set; }
 }
 
-/// <summary>The price catalogue page: current prices, the models without one, and the custom price form.</summary>
+/// <summary>The delete form of one pattern's row.</summary>
+public sealed class PatternIdInput
+{
+    public int Id { get; set; }
+}
+
+/// <summary>The price catalogue page: current prices, the models without one, model-name patterns, and the custom price form.</summary>
 public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, PriceStore store, CurrentPrices current, RepricingService repricing, TimeProvider time)
 {
     /// <summary>The page lists at most this many current prices (the shipped catalogue has a few hundred).</summary>
@@ -53,6 +59,9 @@ public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, Price
 
     public IReadOnlyList<Price> Current { get; private set; } = [];
     public IReadOnlyList<UnpricedModel> Unpriced { get; private set; } = [];
+
+    /// <summary>Model-name patterns, in the order the catalogue tries them.</summary>
+    public IReadOnlyList<StoredModelPattern> Patterns { get; private set; } = [];
 
     public static bool MayAddPrices(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
 
@@ -70,6 +79,25 @@ public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, Price
             .Take(MaxListedPrices)
             .ToList();
         Unpriced = await spans.UnpricedModelsAsync(now - UnpricedWindow, now.AddDays(1), cancellationToken);
+        Patterns = await store.ListPatternsAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes a model pattern (admins; audited) and makes the change current.</summary>
+    /// <returns>What happened, in a sentence for the page.</returns>
+    public async Task<string> DeletePatternAsync(int id, ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        if (!MayAddPrices(user))
+        {
+            throw new UnauthorizedAccessException("Only admins may delete model patterns.");
+        }
+
+        if (await store.DeletePatternAsync(id, user.Identity?.Name ?? "unknown", cancellationToken) is not { } deleted)
+        {
+            return "The pattern no longer exists: it may have been deleted meanwhile.";
+        }
+
+        await current.RefreshAsync(cancellationToken);
+        return $"Deleted the pattern {deleted.Pattern}: names it matched arrive unpriced unless a price covers them; stored spans keep their cost.";
     }
 
     /// <summary>Stores the custom price, makes it current and re-prices stored spans from its date.</summary>

@@ -38,6 +38,7 @@ public static class DashboardApp
 
         builder.Services.AddTollgateAnalytics(options);
         builder.Services.AddTollgateBudgets(options);
+        builder.Services.AddHostedService<Analytics.Pricing.RepricingWorker>();
         if (options.Ingest.Embedded)
         {
             builder.Services.AddTollgateIngest(options);

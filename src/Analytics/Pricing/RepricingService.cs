@@ -10,15 +10,39 @@ public sealed record RepricingProgress(int RunId, long SpansTotal, long SpansDon
 /// <summary>A finished run: spans with usage looked at, and how many of them got a different cost.</summary>
 public sealed record RepricingResult(int RunId, long SpansTotal, long SpansChanged);
 
+/// <summary>A re-pricing run as stored: queued, running, done or failed, with its progress.</summary>
+public sealed record RepricingRun(
+    int Id, string RequestedBy, DateTime FromUtc, DateTime ToUtc, string Status, long SpansTotal, long SpansDone, long SpansChanged,
+    DateTime? ReachedUtc, string? Error, DateTime StartedAt, DateTime? FinishedAt)
+{
+    public bool Ended => Status is RepricingService.Done or RepricingService.Failed;
+}
+
 /// <summary>
 /// Recomputes the cost columns of stored spans with usage with the current catalogue, for example
 /// after an admin added a price. Works through the range one time slice per transaction, so a
-/// long run never holds one huge transaction and its progress is visible in repricing_runs.
+/// long run never holds one huge transaction, and records after each slice how far it reached.
+/// Runs are queued (<see cref="QueueAsync"/>) and carried out by <see cref="RepricingWorker"/>,
+/// apart from the caller's request: a client that stops waiting does not stop the run, and a run
+/// whose process ended is resumed from where it reached.
 /// </summary>
-public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore prices, ILogger<RepricingService> logger)
+public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore prices, ILogger<RepricingService> logger) : IDisposable
 {
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Done = "done";
+    public const string Failed = "failed";
+
+    /// <summary>A running run whose worker has been silent this long is taken over: a slice never takes nearly as long.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
+
     // Slices shorter than this are not split further, however many spans they hold.
     private static readonly TimeSpan MinSliceLength = TimeSpan.FromSeconds(1);
+
+    private const string RunColumns =
+        "id, requested_by, from_time, to_time, status, spans_total, spans_done, spans_changed, reached_time, error, started_at, finished_at";
+
+    private readonly SemaphoreSlim _queued = new(0);
 
     /// <summary>The first slice tried; a day is one transaction at typical volumes.</summary>
     internal TimeSpan SliceLength { get; init; } = TimeSpan.FromDays(1);
@@ -29,13 +53,32 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
     /// </summary>
     internal int MaxSpansPerSlice { get; init; } = 50_000;
 
-    /// <summary>Re-prices spans with usage (billing or not, as ingest prices them all) that started in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>).</summary>
+    /// <summary>
+    /// Queues a run over spans with usage (billing or not, as ingest prices them all) that started
+    /// in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), for a worker to carry out.
+    /// </summary>
+    /// <returns>The run's id.</returns>
+    public async Task<int> QueueAsync(DateTime fromUtc, DateTime toUtc, string actor, CancellationToken cancellationToken = default)
+    {
+        var run = await InsertRunAsync(fromUtc, toUtc, actor, Queued, cancellationToken);
+        _queued.Release();
+        return run.Id;
+    }
+
+    /// <summary>Carries out a run at once on the caller's thread; cancelling it marks the run failed.</summary>
     public async Task<RepricingResult> RunAsync(
         DateTime fromUtc,
         DateTime toUtc,
         string actor,
         IProgress<RepricingProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        var run = await InsertRunAsync(fromUtc, toUtc, actor, Running, cancellationToken);
+        return await ExecuteAsync(run, progress, requeueWhenCancelled: false, cancellationToken);
+    }
+
+    // The run and its audit entry commit together, before any span changes.
+    private async Task<RepricingRun> InsertRunAsync(DateTime fromUtc, DateTime toUtc, string actor, string status, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         fromUtc = AsUtc(fromUtc);
@@ -45,33 +88,136 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
             throw new ArgumentException("The end of the range must be after its start.", nameof(toUtc));
         }
 
-        var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
         var total = await CountAsync(fromUtc, toUtc, cancellationToken);
-        var runId = await StartRunAsync(fromUtc, toUtc, actor, total, cancellationToken);
-        long done = 0, changed = 0;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        RepricingRun run;
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO repricing_runs (requested_by, from_time, to_time, status, spans_total, heartbeat_at)
+            VALUES ($1, $2, $3, $4, $5, now()) RETURNING {RunColumns}
+            """, connection, transaction))
+        {
+            insert.Parameters.Add(new() { Value = actor });
+            insert.Parameters.Add(new() { Value = fromUtc });
+            insert.Parameters.Add(new() { Value = toUtc });
+            insert.Parameters.Add(new() { Value = status });
+            insert.Parameters.Add(new() { Value = total });
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            run = ReadRun(reader);
+        }
+
+        await AuditLog.WriteAsync(connection, transaction, actor, "prices.reprice", $"repricing_runs/{run.Id}", null,
+            new { From = fromUtc, To = toUtc, SpansTotal = total }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    /// <summary>
+    /// Claims the oldest queued run, or a running one whose worker has been silent for
+    /// <see cref="StaleAfter"/>, and carries it out from where it reached.
+    /// </summary>
+    /// <returns>The result, or null when no run was waiting.</returns>
+    public async Task<RepricingResult?> RunNextAsync(IProgress<RepricingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var run = await ClaimAsync(cancellationToken);
+        return run is null ? null : await ExecuteAsync(run, progress, requeueWhenCancelled: true, cancellationToken);
+    }
+
+    public void Dispose() => _queued.Dispose();
+
+    /// <summary>Waits until <see cref="QueueAsync"/> queues a run in this process, or the time is up.</summary>
+    public Task<bool> WaitForQueuedAsync(TimeSpan within, CancellationToken cancellationToken) => _queued.WaitAsync(within, cancellationToken);
+
+    public async Task<RepricingRun?> GetAsync(int runId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {RunColumns} FROM repricing_runs WHERE id = $1");
+        command.Parameters.Add(new() { Value = runId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
+    }
+
+    /// <summary>The run once it has ended, or as it stands when <paramref name="within"/> is up.</summary>
+    public async Task<RepricingRun?> WaitAsync(int runId, TimeSpan within, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            var run = await GetAsync(runId, cancellationToken);
+            if (run is null || run.Ended || DateTime.UtcNow >= deadline)
+            {
+                return run;
+            }
+
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
+        }
+    }
+
+    // Marks the run running with a fresh heartbeat; FOR UPDATE SKIP LOCKED lets one worker have it.
+    private async Task<RepricingRun?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE repricing_runs SET status = '{Running}', heartbeat_at = now()
+            WHERE id = (
+                SELECT id FROM repricing_runs
+                WHERE status = '{Queued}' OR (status = '{Running}' AND (heartbeat_at IS NULL OR heartbeat_at < now() - $1))
+                ORDER BY id
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING {RunColumns}
+            """);
+        command.Parameters.Add(new() { Value = StaleAfter });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
+    }
+
+    private async Task<RepricingResult> ExecuteAsync(RepricingRun run, IProgress<RepricingProgress>? progress, bool requeueWhenCancelled, CancellationToken cancellationToken)
+    {
+        if (run.ReachedUtc is { } reached)
+        {
+            logger.LogInformation("Resuming re-pricing run {RunId} from {Reached:o}", run.Id, reached);
+        }
+
+        var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
+        long done = run.SpansDone, changed = run.SpansChanged;
         try
         {
-            for (var sliceStart = fromUtc; sliceStart < toUtc;)
+            for (var sliceStart = run.ReachedUtc ?? run.FromUtc; sliceStart < run.ToUtc;)
             {
-                var slice = await RepriceSliceAsync(runId, catalogue, sliceStart, toUtc, cancellationToken);
+                var slice = await RepriceSliceAsync(run.Id, catalogue, sliceStart, run.ToUtc, cancellationToken);
                 done += slice.Spans;
                 changed += slice.Changed;
                 sliceStart = slice.End;
-                progress?.Report(new RepricingProgress(runId, total, done, sliceStart));
+                progress?.Report(new RepricingProgress(run.Id, run.SpansTotal, done, sliceStart));
             }
+        }
+        catch (OperationCanceledException e) when (requeueWhenCancelled)
+        {
+            // Shutting down: the next worker to start carries on from the last slice committed.
+            await FinishRunAsync(run.Id, Queued, null);
+            logger.LogInformation(e, "Re-pricing run {RunId} goes back to the queue after {Done} of {Total} spans", run.Id, done, run.SpansTotal);
+            throw;
+        }
+        catch (NpgsqlException e) when (requeueWhenCancelled && e.IsTransient)
+        {
+            // The database went away: the run stays running, and its stale heartbeat hands it to the next worker.
+            logger.LogWarning(e, "Re-pricing run {RunId} paused after {Done} of {Total} spans: the database is unavailable", run.Id, done, run.SpansTotal);
+            throw;
         }
         catch (Exception e)
         {
             var reason = e is OperationCanceledException ? "cancelled" : e.Message;
-            await FinishRunAsync(runId, "failed", reason);
-            logger.LogWarning(e, "Re-pricing run {RunId} failed after {Done} of {Total} spans", runId, done, total);
+            await FinishRunAsync(run.Id, Failed, reason);
+            logger.LogWarning(e, "Re-pricing run {RunId} failed after {Done} of {Total} spans", run.Id, done, run.SpansTotal);
             throw;
         }
 
-        await FinishRunAsync(runId, "done", null);
+        await FinishRunAsync(run.Id, Done, null);
         logger.LogInformation("Re-pricing run {RunId} re-priced {Done} spans from {From:o} to {To:o}; {Changed} changed",
-            runId, done, fromUtc, toUtc, changed);
-        return new RepricingResult(runId, total, changed);
+            run.Id, done, run.FromUtc, run.ToUtc, changed);
+        return new RepricingResult(run.Id, run.SpansTotal, changed);
     }
 
     private async Task<(DateTime End, int Spans, int Changed)> RepriceSliceAsync(
@@ -102,11 +248,15 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
             }
 
             await UpdateSpansAsync(connection, transaction, changes, sliceStart, sliceEnd, cancellationToken);
-            await using (var advance = new NpgsqlCommand(
-                "UPDATE repricing_runs SET spans_done = spans_done + $2 WHERE id = $1", connection, transaction))
+            await using (var advance = new NpgsqlCommand("""
+                UPDATE repricing_runs SET spans_done = spans_done + $2, spans_changed = spans_changed + $3, reached_time = $4, heartbeat_at = now()
+                WHERE id = $1
+                """, connection, transaction))
             {
                 advance.Parameters.Add(new() { Value = runId });
                 advance.Parameters.Add(new() { Value = (long)spans.Count });
+                advance.Parameters.Add(new() { Value = (long)changes.Count });
+                advance.Parameters.Add(new() { Value = sliceEnd });
                 await advance.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -186,48 +336,29 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    // The run and its audit entry commit together, before any span changes.
-    private async Task<int> StartRunAsync(DateTime from, DateTime to, string actor, long total, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        int runId;
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO repricing_runs (requested_by, from_time, to_time, status, spans_total)
-            VALUES ($1, $2, $3, 'running', $4) RETURNING id
-            """, connection, transaction))
-        {
-            insert.Parameters.Add(new() { Value = actor });
-            insert.Parameters.Add(new() { Value = from });
-            insert.Parameters.Add(new() { Value = to });
-            insert.Parameters.Add(new() { Value = total });
-            runId = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        await AuditLog.WriteAsync(connection, transaction, actor, "prices.reprice", $"repricing_runs/{runId}", null,
-            new { From = from, To = to, SpansTotal = total }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return runId;
-    }
-
-    // Not cancellable: a cancelled run must still be marked as ended.
+    // Not cancellable: a cancelled run must still be marked as ended (or queued again).
     private async Task FinishRunAsync(int runId, string status, string? error)
     {
         try
         {
             await using var command = dataSource.CreateCommand(
-                "UPDATE repricing_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1");
+                $"UPDATE repricing_runs SET status = $2, error = $3, finished_at = CASE WHEN $2 IN ('{Done}', '{Failed}') THEN now() END WHERE id = $1");
             command.Parameters.Add(new() { Value = runId });
             command.Parameters.Add(new() { Value = status });
             command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value });
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (NpgsqlException e) when (status == "failed")
+        catch (NpgsqlException e) when (status != Done)
         {
-            // Keep the original failure visible rather than this one.
-            logger.LogError(e, "Could not mark re-pricing run {RunId} as failed", runId);
+            // Keep the original failure visible rather than this one; a stale heartbeat hands the run on.
+            logger.LogError(e, "Could not mark re-pricing run {RunId} as {Status}", runId, status);
         }
     }
+
+    private static RepricingRun ReadRun(NpgsqlDataReader reader) => new(
+        reader.GetInt32(0), reader.GetString(1), reader.GetDateTime(2), reader.GetDateTime(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
+        reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetDateTime(8), NullableString(reader, 9), reader.GetDateTime(10),
+        reader.IsDBNull(11) ? null : reader.GetDateTime(11));
 
     private static DateTime AsUtc(DateTime value) => value.Kind switch
     {

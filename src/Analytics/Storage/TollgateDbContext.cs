@@ -23,7 +23,6 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
     public DbSet<RevenueEntry> Revenue => Set<RevenueEntry>();
     public DbSet<StoredModelPattern> ModelPatterns => Set<StoredModelPattern>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
-    public DbSet<RepricingRun> RepricingRuns => Set<RepricingRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,7 +36,6 @@ public sealed class TollgateDbContext(DbContextOptions<TollgateDbContext> option
         modelBuilder.ApplyConfiguration(new RevenueEntryConfiguration());
         modelBuilder.ApplyConfiguration(new StoredModelPatternConfiguration());
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration());
-        modelBuilder.ApplyConfiguration(new RepricingRunConfiguration());
         SnakeCaseNames.Apply(modelBuilder);
     }
 }

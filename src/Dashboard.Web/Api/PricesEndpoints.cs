@@ -16,12 +16,28 @@ public sealed record PriceDto(
     decimal? CacheWritePerMTok, decimal? ReasoningPerMTok, string Tier, DateTime EffectiveFrom, DateOnly? CheckedOn,
     string? Source, string Origin);
 
-public sealed record PriceAdded(PriceDto Price, int RepricingRunId, long SpansRepriced, long SpansChanged);
+/// <summary>
+/// The price added, and the re-pricing of stored spans it started: <c>repricingStatus</c> is
+/// <c>done</c> when it finished while the request waited, else <c>queued</c> or <c>running</c>
+/// (follow it at <c>GET /api/v1/prices/repricing/{repricingRunId}</c>). <c>spansRepriced</c> counts
+/// the stored spans with usage in the range, <c>spansChanged</c> those whose cost changed so far.
+/// </summary>
+public sealed record PriceAdded(PriceDto Price, int RepricingRunId, string RepricingStatus, long SpansRepriced, long SpansChanged);
+
+public sealed record RepricingRunDto(
+    int Id, string Status, string RequestedBy, DateTime From, DateTime To, long SpansTotal, long SpansDone, long SpansChanged,
+    DateTime? ReachedTime, string? Error, DateTime StartedAt, DateTime? FinishedAt);
 
 public sealed record PriceImportResult(int Inserted, int Updated, int Unchanged, int Skipped, IReadOnlyList<string> Errors);
 
 public static class PricesEndpoints
 {
+    /// <summary>
+    /// Adding a price waits this long for its re-pricing to finish, so that small catalogues answer
+    /// with the final figures; a longer run goes on in the background.
+    /// </summary>
+    public static readonly TimeSpan RepricingWait = TimeSpan.FromSeconds(15);
+
     /// <summary>A price file larger than this is refused (LiteLLM's full file is about 1 MiB).</summary>
     public const long MaxImportBytes = 16 * 1024 * 1024;
 
@@ -38,6 +54,10 @@ public static class PricesEndpoints
         });
 
         api.MapPost("/prices", AddAsync).RequireAuthorization(ApiPolicies.Admin);
+        api.MapGet("/prices/repricing/{id:int}", async Task<IResult> (int id, RepricingService repricing, CancellationToken ct) =>
+            await repricing.GetAsync(id, ct) is { } run
+                ? TypedResults.Ok(ToDto(run))
+                : TypedResults.Problem(statusCode: 404, title: "No such re-pricing run", detail: $"There is no re-pricing run {id}."));
         api.MapPost("/prices/import", ImportAsync).RequireAuthorization(ApiPolicies.Admin).DisableAntiforgery();
     }
 
@@ -76,11 +96,17 @@ public static class PricesEndpoints
 
         await current.RefreshAsync(ct);
 
-        // Spans already stored from the price's date on are re-priced with it.
+        // Spans already stored from the price's date on are re-priced with it, by the re-pricing
+        // worker: the run goes on if this request is abandoned, and resumes if the process stops.
         var until = time.GetUtcNow().UtcDateTime.AddDays(2);
-        var run = await repricing.RunAsync(price.EffectiveFrom, until, actor, progress: null, ct);
-        return TypedResults.Created($"/api/v1/prices/{price.Id}", new PriceAdded(ToDto(price), run.RunId, run.SpansTotal, run.SpansChanged));
+        var runId = await repricing.QueueAsync(price.EffectiveFrom, until, actor, CancellationToken.None);
+        var run = (await repricing.WaitAsync(runId, RepricingWait, ct))!;
+        return TypedResults.Created($"/api/v1/prices/{price.Id}", new PriceAdded(ToDto(price), run.Id, run.Status, run.SpansTotal, run.SpansChanged));
     }
+
+    private static RepricingRunDto ToDto(RepricingRun run) => new(
+        run.Id, run.Status, run.RequestedBy, run.FromUtc, run.ToUtc, run.SpansTotal, run.SpansDone, run.SpansChanged, run.ReachedUtc, run.Error,
+        run.StartedAt, run.FinishedAt);
 
     private static async Task<IResult> ImportAsync(HttpRequest request, DateTime? effectiveFrom, ClaimsPrincipal user, PriceStore store,
         CurrentPrices current, TimeProvider time, CancellationToken ct)

@@ -114,6 +114,67 @@ public sealed class RepricingServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_queued_run_waits_for_a_worker_which_carries_it_out()
+    {
+        await InsertSpanAsync(1, Utc(2026, 11, 20), "openai", "gpt-4o", input: 1_000);
+        await InsertSpanAsync(2, Utc(2026, 11, 22), "openai", "gpt-4o", input: 1_000);
+        var service = Service();
+
+        var runId = await service.QueueAsync(Utc(2026, 11, 20), Utc(2026, 11, 25), "bob");
+        var queued = (await service.GetAsync(runId))!;
+        var untouched = (await ReadCostsAsync()).Values.ToList();
+        var result = await service.RunNextAsync();
+
+        (queued.Status, queued.SpansTotal, queued.SpansDone).ShouldBe(("queued", 2L, 0L));
+        untouched.ShouldAllBe(c => c.Source == null);
+        result.ShouldBe(new RepricingResult(runId, 2, 2));
+        (await ReadCostsAsync()).Values.ShouldAllBe(c => c.Source == "computed" && c.Cost > 0);
+        var done = (await service.WaitAsync(runId, TimeSpan.Zero))!;
+        (done.Status, done.SpansDone, done.SpansChanged, done.ReachedUtc, done.FinishedAt.HasValue).ShouldBe(("done", 2L, 2L, (DateTime?)Utc(2026, 11, 25), true));
+        (await service.RunNextAsync()).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_run_whose_worker_went_silent_is_resumed_from_where_it_reached_and_a_live_one_is_left_alone()
+    {
+        await InsertSpanAsync(1, Utc(2026, 11, 20), "openai", "gpt-4o", input: 1_000);
+        await InsertSpanAsync(2, Utc(2026, 11, 24), "openai", "gpt-4o", input: 1_000);
+        // Run 1 reached the 23rd (span 1 done) before its process stopped ten minutes ago; run 2 is being worked on now.
+        await _database.ExecuteAsync($"""
+            INSERT INTO repricing_runs (id, requested_by, from_time, to_time, status, spans_total, spans_done, spans_changed, reached_time, heartbeat_at) VALUES
+                (1, 'bob', '{Utc(2026, 11, 20):o}', '{Utc(2026, 11, 25):o}', 'running', 2, 1, 1, '{Utc(2026, 11, 23):o}', now() - interval '10 minutes'),
+                (2, 'eve', '{Utc(2026, 11, 20):o}', '{Utc(2026, 11, 25):o}', 'running', 2, 0, 0, NULL, now())
+            """);
+
+        var result = await Service().RunNextAsync();
+
+        result.ShouldBe(new RepricingResult(1, 2, 2));
+        var costs = await ReadCostsAsync();
+        costs[1].Source.ShouldBeNull(); // before the point reached: not read again
+        costs[2].Source.ShouldBe("computed");
+        (await _database.ScalarAsync<string>("SELECT string_agg(concat_ws(':', id, status, spans_done), ' ' ORDER BY id) FROM repricing_runs"))
+            .ShouldBe("1:done:2 2:running:0");
+        (await Service().RunNextAsync()).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_worker_run_stopped_by_shutdown_goes_back_to_the_queue_and_finishes_later()
+    {
+        await InsertSpanAsync(1, Utc(2026, 11, 20), "openai", "gpt-4o", input: 1_000);
+        await InsertSpanAsync(2, Utc(2026, 11, 22), "openai", "gpt-4o", input: 1_000);
+        var service = Service();
+        var runId = await service.QueueAsync(Utc(2026, 11, 20), Utc(2026, 11, 25), "bob");
+        using var shutdown = new CancellationTokenSource();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => service.RunNextAsync(new Recorder(_ => shutdown.Cancel()), shutdown.Token));
+
+        var stopped = (await service.GetAsync(runId))!;
+        (stopped.Status, stopped.SpansDone, stopped.ReachedUtc).ShouldBe(("queued", 1L, (DateTime?)Utc(2026, 11, 21)));
+        (await service.RunNextAsync()).ShouldBe(new RepricingResult(runId, 2, 2));
+        (await service.GetAsync(runId))!.Status.ShouldBe("done");
+    }
+
+    [Fact]
     public async Task An_empty_or_reversed_range_is_refused() =>
         await Should.ThrowAsync<ArgumentException>(() => Service().RunAsync(Utc(2026, 11, 2), Utc(2026, 11, 2), "bob"));
 

@@ -77,6 +77,12 @@ public sealed class PricesAndTracesApiTests
         added.StatusCode.ShouldBe(HttpStatusCode.Created);
         using var result = JsonDocument.Parse(await added.Content.ReadAsStringAsync());
         result.RootElement.GetProperty("spansChanged").GetInt64().ShouldBe(1);
+        // The re-pricing worker finished while the request waited; the run can be looked up afterwards.
+        result.RootElement.GetProperty("repricingStatus").GetString().ShouldBe("done");
+        var runId = result.RootElement.GetProperty("repricingRunId").GetInt32();
+        var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/prices/repricing/{runId}");
+        (run.GetProperty("status").GetString(), run.GetProperty("spansDone").GetInt64(), run.GetProperty("spansChanged").GetInt64()).ShouldBe(("done", 1L, 1L));
+        (await client.GetAsync(new Uri($"/api/v1/prices/repricing/{runId + 1}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         using var body = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/traces/{trace}", UriKind.Relative)));
         body.RootElement.GetProperty("costUsd").GetDecimal().ShouldBe(0.5m);
         (await client.GetStringAsync(new Uri("/api/v1/prices/unpriced", UriKind.Relative))).ShouldNotContain("acme-mini");

@@ -124,10 +124,13 @@ public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, Price
             Origin = PriceOrigins.Custom,
         }, actor, cancellationToken);
         await current.RefreshAsync(cancellationToken);
-        // Same horizon as the REST API: spans stamped up to two days ahead are re-priced too.
-        var run = await repricing.RunAsync(price.EffectiveFrom, time.GetUtcNow().UtcDateTime.AddDays(2), actor, progress: null, cancellationToken);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Added the price of {price.Provider}/{price.Model} from {price.EffectiveFrom:yyyy-MM-dd}; {run.SpansChanged:N0} of {run.SpansTotal:N0} stored spans changed cost.");
+        // Same horizon and the same worker as the REST API: spans stamped up to two days ahead are re-priced too.
+        var runId = await repricing.QueueAsync(price.EffectiveFrom, time.GetUtcNow().UtcDateTime.AddDays(2), actor, CancellationToken.None);
+        var run = (await repricing.WaitAsync(runId, Api.PricesEndpoints.RepricingWait, cancellationToken))!;
+        var added = string.Create(CultureInfo.InvariantCulture, $"Added the price of {price.Provider}/{price.Model} from {price.EffectiveFrom:yyyy-MM-dd}; ");
+        return added + (run.Status == RepricingService.Done
+            ? string.Create(CultureInfo.InvariantCulture, $"{run.SpansChanged:N0} of {run.SpansTotal:N0} stored spans changed cost.")
+            : string.Create(CultureInfo.InvariantCulture, $"re-pricing its {run.SpansTotal:N0} stored spans goes on in the background (run {run.Id}, {run.SpansDone:N0} done so far)."));
     }
 
     private static int OriginRank(string origin) => origin switch

@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using Tollgate.Dashboard.Web;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Testing;
+using static Microsoft.Playwright.Assertions;
 
 namespace Tollgate.EndToEnd;
 
@@ -56,6 +57,17 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         await page.WaitForURLAsync(new Regex(@"/\?week=" + WeeklyReview.WeekParameter(week.AddDays(-7)) + "$"));
         // Last week alone: 3.00 against nothing the week before.
         (await page.GetByTestId("cost-this-week").TextContentAsync()).ShouldBe("$3.00");
+
+        // The lead of billing reviews that team alone, choosing it from the keyboard: 1.00 last week.
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Team", Exact = true }).SelectOptionAsync("billing");
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Team", Exact = true }).PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex(@"/\?week=" + WeeklyReview.WeekParameter(week.AddDays(-7)) + "&team=billing$"));
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Weekly spend of team billing");
+        (await page.GetByTestId("cost-this-week").TextContentAsync()).ShouldBe("$1.00");
+        (await page.GetByTestId("by-feature").InnerTextAsync()).ShouldContain("invoice");
+        (await page.GetByTestId("by-team").CountAsync()).ShouldBe(0);
+        await BrowserFixture.ScreenshotAsync(page, "home-team-review");
         await page.CloseAsync();
     }
 

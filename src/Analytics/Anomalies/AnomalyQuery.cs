@@ -16,18 +16,22 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
 
     /// <summary>The anomalies of [from, to) in time order.</summary>
     public Task<IReadOnlyList<CostAnomaly>> ListAsync(int? projectId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
-        ReadAsync(projectId, from, to, "hour, dimension, key", MaxRows, cancellationToken);
+        ReadAsync(projectId, from, to, "hour, dimension, key", MaxRows, team: null, cancellationToken);
 
-    /// <summary>The strongest anomalies of [from, to), across projects when none is given.</summary>
-    public Task<IReadOnlyList<CostAnomaly>> StrongestAsync(int? projectId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
-        ReadAsync(projectId, from, to, "score DESC, hour DESC", MaxStrongest, cancellationToken);
+    /// <summary>
+    /// The strongest anomalies of [from, to), across projects when none is given; with a team,
+    /// those of the team's own series.
+    /// </summary>
+    public Task<IReadOnlyList<CostAnomaly>> StrongestAsync(int? projectId, DateTime from, DateTime to, string? team = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(projectId, from, to, "score DESC, hour DESC", MaxStrongest, team, cancellationToken);
 
-    private async Task<IReadOnlyList<CostAnomaly>> ReadAsync(int? projectId, DateTime from, DateTime to, string order, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CostAnomaly>> ReadAsync(
+        int? projectId, DateTime from, DateTime to, string order, int limit, string? team, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors::text
             FROM anomalies
-            WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3)
+            WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3) AND ($5::text IS NULL OR (dimension = 'team' AND key = $5))
             ORDER BY {order}
             LIMIT $4
             """);
@@ -35,6 +39,7 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = to.ToUniversalTime() });
         command.Parameters.Add(new() { Value = projectId.HasValue ? projectId.Value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         command.Parameters.Add(new() { Value = limit });
+        command.Parameters.Add(new() { Value = (object?)team ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var rows = new List<CostAnomaly>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -9,6 +9,9 @@ public sealed record SpendRow(
     string? Key, decimal CostUsd, long Requests, long Calls, long InputTokens, long OutputTokens,
     long CacheReadTokens, long CacheWriteTokens, long ReasoningTokens);
 
+/// <summary>The cost of one value of a dimension (null: spans without a value).</summary>
+public sealed record KeyCost(string? Key, decimal CostUsd);
+
 /// <summary>The body of GET /api/v1/spend: rows by cost, most expensive first, and the total over all rows.</summary>
 public sealed record SpendReport(IReadOnlyList<SpendRow> Rows, decimal TotalCostUsd);
 
@@ -64,5 +67,41 @@ public sealed class SpendQuery(NpgsqlDataSource dataSource)
         }
 
         return new SpendReport(rows, total);
+    }
+
+    /// <summary>Dimensions <see cref="TeamCostsAsync"/> can group one team's cost by.</summary>
+    public static IReadOnlyList<string> TeamGroupBys { get; } = ["feature", "model", "provider"];
+
+    /// <summary>
+    /// One team's cost grouped by feature, model or provider, most expensive first, from the
+    /// feature-grain rollup (which keeps the team; the per-value rows of <see cref="GetAsync"/> do not).
+    /// </summary>
+    public async Task<IReadOnlyList<KeyCost>> TeamCostsAsync(MetricsWindow window, string team, string groupBy, int? projectId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(team);
+        if (!TeamGroupBys.Contains(groupBy))
+        {
+            throw new ArgumentException($"groupBy must be one of {string.Join(", ", TeamGroupBys)}.", nameof(groupBy));
+        }
+
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {groupBy}, sum(cost_usd)
+            FROM {RollupSource.Of("features")} r
+            WHERE team = @team AND (@project::integer IS NULL OR project_id = @project)
+            GROUP BY {groupBy}
+            ORDER BY sum(cost_usd) DESC, {groupBy} NULLS LAST
+            LIMIT {MaxRows}
+            """);
+        RollupSource.AddWindow(command.Parameters, window);
+        RollupSource.Add(command.Parameters, "team", team, NpgsqlDbType.Text);
+        RollupSource.Add(command.Parameters, "project", projectId, NpgsqlDbType.Integer);
+        var rows = new List<KeyCost>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new KeyCost(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetDecimal(1)));
+        }
+
+        return rows;
     }
 }

@@ -7,7 +7,7 @@ namespace Tollgate.Dashboard.Web.Tests.Pages;
 
 public sealed class WeeklyReviewTests
 {
-    private static SpendRow Row(string? key, decimal cost) => new(key, cost, 1, 1, 0, 0, 0, 0, 0);
+    private static KeyCost Row(string? key, decimal cost) => new(key, cost);
 
     [Fact]
     public void Two_weeks_of_rows_are_joined_by_key_with_the_change_in_dollars_and_percent()
@@ -106,6 +106,52 @@ public sealed class WeeklyReviewTests
     }
 
     [Fact]
+    public async Task A_teams_review_shows_only_its_own_features_models_trend_and_budgets()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        var week = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
+        var before = week.AddDays(-7);
+        await PageKit.WriteAndRollUpAsync(app,
+        [
+            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. PageKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
+            .. PageKit.Request(project, 3, week.AddDays(2).AddHours(9), "billing", "invoice", "gpt-4o-mini", 1.50m),
+            .. PageKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], before, week.AddDays(7));
+        var store = app.App.Services.GetRequiredService<Analytics.Budgets.BudgetStore>();
+        foreach (var (name, key) in new[] { ("Search weekly", "search"), ("Billing weekly", "billing") })
+        {
+            var (definition, _) = Analytics.Budgets.BudgetRules.Check(new(null, name, "team", key, "weekly", 10m, [1m], null, null, null), "default", smtpConfigured: false);
+            (await store.CreateAsync(definition!, "test")).ShouldNotBeNull();
+        }
+
+        await app.App.Services.GetRequiredService<Analytics.Budgets.SpendTracker>().ReloadAsync();
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
+
+        await model.LoadAsync(WeeklyReview.WeekParameter(week), "search");
+
+        model.Team.ShouldBe("search");
+        model.Teams.ShouldBe(["billing", "search"]);
+        model.ShownDimensions.Select(d => d.Dimension).ShouldBe(["feature", "model"]);
+        // search this week 3.00 + 0.50 = 3.50 over 2 requests; last week 2.00 over 1 request.
+        (model.Total.ThisWeekUsd, model.Total.LastWeekUsd, model.RequestsThisWeek).ShouldBe((3.50m, 2.00m, 2L));
+        Figures(model, "feature").ShouldBe([("answer", 3.50m, 2.00m)]);
+        Figures(model, "model").ShouldBe([("gpt-4o", 3.00m, 2.00m), ("gpt-4o-mini", 0.50m, 0m)]);
+        model.Trend[^1].CostPerRequestUsd.ShouldBe(1.75m);
+        model.Budgets.Select(b => b.Budget.Name).ShouldBe(["Search weekly"]);
+
+        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider, $"/?week={WeeklyReview.WeekParameter(week)}&team=search");
+        page.QuerySelector("h1")!.TextContent.ShouldBe("Weekly spend of team search");
+        page.QuerySelector("[data-testid=by-team]").ShouldBeNull();
+        page.QuerySelector("[data-testid=by-feature] a")!.GetAttribute("href").ShouldBe("/traces?team=search&feature=answer&window=7d");
+        page.QuerySelector("#home-team option[selected]")!.GetAttribute("value").ShouldBe("search");
+        page.QuerySelector("[data-testid=previous-week]")!.GetAttribute("href").ShouldBe($"/?week={WeeklyReview.WeekParameter(week.AddDays(-7))}&team=search");
+    }
+
+    [Fact]
     public async Task A_feature_name_with_markup_is_shown_as_text_and_links_to_its_traces()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
@@ -182,7 +228,7 @@ public sealed class StrongestAnomaliesTests
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         var anomalies = app.App.Services.GetRequiredService<Analytics.Anomalies.AnomalyQuery>();
         var week = new DateTime(2026, 11, 9, 0, 0, 0, DateTimeKind.Utc);
-        (await anomalies.StrongestAsync(null, week, week.AddDays(7), CancellationToken.None)).ShouldBeEmpty();
+        (await anomalies.StrongestAsync(null, week, week.AddDays(7))).ShouldBeEmpty();
 
         await app.Database.ExecuteAsync("""
             INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score) VALUES
@@ -191,7 +237,7 @@ public sealed class StrongestAnomaliesTests
                 (1, 'model', 'gpt-4o', '2026-11-03T10:00:00Z', 50, 4, 2, 6, 0.99);
             """);
 
-        var rows = await anomalies.StrongestAsync(null, week, week.AddDays(7), CancellationToken.None);
+        var rows = await anomalies.StrongestAsync(null, week, week.AddDays(7));
 
         // The week before is left out; 0.91 is stronger than 0.62.
         rows.Select(r => (r.Dimension, r.Key, r.Score)).ShouldBe([("feature", "answer", 0.91), ("team", "search", 0.62)]);

@@ -14,7 +14,9 @@ public sealed record BudgetLine(Budget Budget, BudgetStatus Status);
 /// <summary>
 /// The engineering lead's weekly spend review: one ISO week (Monday 00:00 UTC) against the week
 /// before, in total and by team, feature and model, with movers, budgets, the cost-per-request
-/// trend, routing and caching savings and anomalies. Built without rendering so tests can check it.
+/// trend, routing and caching savings and anomalies. With a team, the same review of that team
+/// alone: its features and models, its budgets and its anomalies. Built without rendering so
+/// tests can check it.
 /// </summary>
 public sealed class HomeViewModel(
     TollgateDbContext db,
@@ -31,6 +33,18 @@ public sealed class HomeViewModel(
 
     public static IReadOnlyList<(string Dimension, string Title)> Dimensions { get; } =
         [("team", "By team"), ("feature", "By feature"), ("model", "By model")];
+
+    /// <summary>The tables of one team's review: by team would be the team alone.</summary>
+    public static IReadOnlyList<(string Dimension, string Title)> TeamDimensions { get; } =
+        [("feature", "By feature"), ("model", "By model")];
+
+    /// <summary>The team reviewed, or null for the whole organisation.</summary>
+    public string? Team { get; private set; }
+
+    /// <summary>The teams with spend in either week, for the team picker.</summary>
+    public IReadOnlyList<string> Teams { get; private set; } = [];
+
+    public IReadOnlyList<(string Dimension, string Title)> ShownDimensions => Team is null ? Dimensions : TeamDimensions;
 
     public bool HasSpans { get; private set; }
     public DateTime WeekStartUtc { get; private set; }
@@ -54,8 +68,9 @@ public sealed class HomeViewModel(
     /// <summary>The ISO week (Monday 00:00 UTC) that contains the instant.</summary>
     public static DateTime WeekStart(DateTime utc) => WeeklyReview.WeekStart(utc);
 
-    public async Task LoadAsync(string? week = null, CancellationToken cancellationToken = default)
+    public async Task LoadAsync(string? week = null, string? team = null, CancellationToken cancellationToken = default)
     {
+        Team = string.IsNullOrWhiteSpace(team) ? null : team.Trim();
         HasSpans = await db.Spans.AnyAsync(cancellationToken);
         if (!HasSpans)
         {
@@ -72,11 +87,28 @@ public sealed class HomeViewModel(
         var byDimension = new Dictionary<string, IReadOnlyList<SpendChange>>();
         var beyond = new Dictionary<string, int>();
         var all = new List<SpendChange>();
-        foreach (var (dimension, _) in Dimensions)
+        var teamsThisWeek = await spend.GetAsync(thisWeek, "team", cancellationToken: cancellationToken);
+        var teamsLastWeek = await spend.GetAsync(lastWeek, "team", cancellationToken: cancellationToken);
+        Teams = [.. teamsThisWeek.Rows.Concat(teamsLastWeek.Rows).Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        foreach (var (dimension, _) in ShownDimensions)
         {
-            var current = await spend.GetAsync(thisWeek, dimension, cancellationToken: cancellationToken);
-            var previous = await spend.GetAsync(lastWeek, dimension, cancellationToken: cancellationToken);
-            var changes = WeeklyReview.Compare(dimension, current.Rows, previous.Rows);
+            IReadOnlyList<KeyCost> current, previous;
+            if (Team is not null)
+            {
+                current = await spend.TeamCostsAsync(thisWeek, Team, dimension, cancellationToken: cancellationToken);
+                previous = await spend.TeamCostsAsync(lastWeek, Team, dimension, cancellationToken: cancellationToken);
+            }
+            else if (dimension == "team")
+            {
+                (current, previous) = (Costs(teamsThisWeek), Costs(teamsLastWeek));
+            }
+            else
+            {
+                current = Costs(await spend.GetAsync(thisWeek, dimension, cancellationToken: cancellationToken));
+                previous = Costs(await spend.GetAsync(lastWeek, dimension, cancellationToken: cancellationToken));
+            }
+
+            var changes = WeeklyReview.Compare(dimension, current, previous);
             all.AddRange(changes);
             byDimension[dimension] = changes.Take(WeeklyReview.MaxRowsPerTable).ToList();
             beyond[dimension] = Math.Max(0, changes.Count - WeeklyReview.MaxRowsPerTable);
@@ -90,7 +122,7 @@ public sealed class HomeViewModel(
         for (var i = TrendWeeks - 1; i >= 0; i--)
         {
             var start = WeekStartUtc.AddDays(-7 * i);
-            var summary = await summaries.GetAsync(MetricsWindow.Create(start, start.AddDays(7)), new SummaryFilter(), cancellationToken);
+            var summary = await summaries.GetAsync(MetricsWindow.Create(start, start.AddDays(7)), new SummaryFilter(Team: Team), cancellationToken);
             trend.Add(new WeekPoint(start, summary.CostPerRequestUsd, summary.Requests));
             if (i == 1)
             {
@@ -104,15 +136,18 @@ public sealed class HomeViewModel(
         }
 
         Trend = trend;
-        var report = await orchestration.GetAsync(thisWeek, cancellationToken: cancellationToken);
-        RoutingSavings = report.RoutingSavings;
-        CacheSavingsUsd = report.EstimatedCacheSavingsUsd;
+        var savings = await orchestration.GetSavingsAsync(thisWeek, projectId: null, Team, cancellationToken);
+        RoutingSavings = savings.Routing;
+        CacheSavingsUsd = savings.EstimatedCacheSavingsUsd;
         Budgets = tracker.Budgets.All
+            .Where(b => Team is null || (b.Scope == BudgetScopes.Team && b.ScopeKey == Team))
             .Select(b => new BudgetLine(b, BudgetStatus.Of(b, tracker.Figures(b, now))))
             .OrderByDescending(b => b.Status.PercentUsed).ThenBy(b => b.Budget.Name, StringComparer.Ordinal)
             .ToList();
-        Anomalies = await anomalies.StrongestAsync(null, WeekStartUtc, WeekStartUtc.AddDays(7), cancellationToken);
+        Anomalies = await anomalies.StrongestAsync(null, WeekStartUtc, WeekStartUtc.AddDays(7), Team, cancellationToken);
     }
+
+    private static List<KeyCost> Costs(SpendReport report) => [.. report.Rows.Select(r => new KeyCost(r.Key, r.CostUsd))];
 
     /// <summary>The ECharts option of the cost-per-request line, as JSON for charts.js.</summary>
     public string TrendChartJson()

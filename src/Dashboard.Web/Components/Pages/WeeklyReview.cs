@@ -58,7 +58,7 @@ public static class WeeklyReview
     public static string WeekParameter(DateTime weekStartUtc) => weekStartUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Joins two weeks' spend rows of one dimension by key, largest spenders first.</summary>
-    public static IReadOnlyList<SpendChange> Compare(string dimension, IEnumerable<SpendRow> thisWeek, IEnumerable<SpendRow> lastWeek)
+    public static IReadOnlyList<SpendChange> Compare(string dimension, IEnumerable<KeyCost> thisWeek, IEnumerable<KeyCost> lastWeek)
     {
         var current = thisWeek.GroupBy(r => r.Key ?? "").ToDictionary(g => g.Key, g => g.Sum(r => r.CostUsd), StringComparer.Ordinal);
         var previous = lastWeek.GroupBy(r => r.Key ?? "").ToDictionary(g => g.Key, g => g.Sum(r => r.CostUsd), StringComparer.Ordinal);
@@ -78,9 +78,20 @@ public static class WeeklyReview
             named.Where(c => c.ChangeUsd < 0).OrderBy(c => c.ChangeUsd).ThenBy(c => c.Key, StringComparer.Ordinal).Take(MaxMovers).ToList());
     }
 
-    /// <summary>The traces of one team, feature or model (the trace list's own parameter names), over its widest window.</summary>
-    public static string TracesLink(string dimension, string? key) =>
-        key is null ? "/traces" : $"/traces?{dimension}={Uri.EscapeDataString(key)}&window=7d";
+    /// <summary>
+    /// The traces of one team, feature or model (the trace list's own parameter names), within
+    /// <paramref name="team"/> when one is reviewed, over the trace list's widest window.
+    /// </summary>
+    public static string TracesLink(string dimension, string? key, string? team = null)
+    {
+        if (key is null)
+        {
+            return "/traces";
+        }
+
+        var teamFilter = team is null || dimension == "team" ? "" : $"team={Uri.EscapeDataString(team)}&";
+        return $"/traces?{teamFilter}{dimension}={Uri.EscapeDataString(key)}&window=7d";
+    }
 
     /// <summary><c>+$12.50</c> / <c>-$3.00</c>.</summary>
     public static string SignedMoney(decimal usd) => (usd > 0 ? "+" : "") + Display.Format.Money(usd);

@@ -64,24 +64,13 @@ public sealed class WeeklyReviewTests
     public async Task The_review_compares_a_week_with_the_one_before_by_team_feature_and_model()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var project = await PageKit.DefaultProjectIdAsync(app);
-        // A week well in the past, so that "now" never falls inside the seeded hours.
-        var week = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
-        var before = week.AddDays(-7);
-        await PageKit.WriteAndRollUpAsync(app,
-        [
-            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
-            .. PageKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
-            .. PageKit.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
-            .. PageKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
-        ], before, week.AddDays(7));
+        await SeedTwoWeeksAsync(app);
         await using var scope = app.App.Services.CreateAsyncScope();
         var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
 
-        await model.LoadAsync(WeeklyReview.WeekParameter(week));
+        await model.LoadAsync(WeeklyReview.WeekParameter(ReviewedWeek));
 
-        model.WeekStartUtc.ShouldBe(week);
+        model.WeekStartUtc.ShouldBe(ReviewedWeek);
         model.IsCurrentWeek.ShouldBeFalse();
         // This week 3.00 + 0.50 + 1.50 = 5.00; last week 2.00 + 1.00 = 3.00; +2.00 is +66.7%.
         model.Total.ThisWeekUsd.ShouldBe(5.00m);
@@ -109,17 +98,7 @@ public sealed class WeeklyReviewTests
     public async Task A_teams_review_shows_only_its_own_features_models_trend_and_budgets()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var project = await PageKit.DefaultProjectIdAsync(app);
-        var week = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
-        var before = week.AddDays(-7);
-        await PageKit.WriteAndRollUpAsync(app,
-        [
-            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
-            .. PageKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
-            .. PageKit.Request(project, 3, week.AddDays(2).AddHours(9), "billing", "invoice", "gpt-4o-mini", 1.50m),
-            .. PageKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
-        ], before, week.AddDays(7));
+        await SeedTwoWeeksAsync(app);
         var store = app.App.Services.GetRequiredService<Analytics.Budgets.BudgetStore>();
         foreach (var (name, key) in new[] { ("Search weekly", "search"), ("Billing weekly", "billing") })
         {
@@ -130,25 +109,28 @@ public sealed class WeeklyReviewTests
         await app.App.Services.GetRequiredService<Analytics.Budgets.SpendTracker>().ReloadAsync();
         await using var scope = app.App.Services.CreateAsyncScope();
         var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
+        var week = WeeklyReview.WeekParameter(ReviewedWeek);
 
-        await model.LoadAsync(WeeklyReview.WeekParameter(week), "search");
+        await model.LoadAsync(week, "billing");
 
-        model.Team.ShouldBe("search");
+        model.Team.ShouldBe("billing");
         model.Teams.ShouldBe(["billing", "search"]);
         model.ShownDimensions.Select(d => d.Dimension).ShouldBe(["feature", "model"]);
-        // search this week 3.00 + 0.50 = 3.50 over 2 requests; last week 2.00 over 1 request.
-        (model.Total.ThisWeekUsd, model.Total.LastWeekUsd, model.RequestsThisWeek).ShouldBe((3.50m, 2.00m, 2L));
-        Figures(model, "feature").ShouldBe([("answer", 3.50m, 2.00m)]);
-        Figures(model, "model").ShouldBe([("gpt-4o", 3.00m, 2.00m), ("gpt-4o-mini", 0.50m, 0m)]);
-        model.Trend[^1].CostPerRequestUsd.ShouldBe(1.75m);
-        model.Budgets.Select(b => b.Budget.Name).ShouldBe(["Search weekly"]);
+        // billing spent nothing this week and 1.00 (invoice on gpt-4o, one request) the week before.
+        (model.Total.ThisWeekUsd, model.Total.LastWeekUsd, model.RequestsThisWeek).ShouldBe((0m, 1.00m, 0L));
+        Figures(model, "feature").ShouldBe([("invoice", 0m, 1.00m)]);
+        Figures(model, "model").ShouldBe([("gpt-4o", 0m, 1.00m)]);
+        model.Trend[^2].CostPerRequestUsd.ShouldBe(1.00m);
+        model.Budgets.Select(b => b.Budget.Name).ShouldBe(["Billing weekly"]);
 
-        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider, $"/?week={WeeklyReview.WeekParameter(week)}&team=search");
+        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider, $"/?week={week}&team=search");
         page.QuerySelector("h1")!.TextContent.ShouldBe("Weekly spend of team search");
+        // search: answer 3.50 and summarise 1.50 this week; its traces link keeps the team.
+        page.QuerySelector("[data-testid=cost-this-week]")!.TextContent.ShouldBe("$5.00");
         page.QuerySelector("[data-testid=by-team]").ShouldBeNull();
         page.QuerySelector("[data-testid=by-feature] a")!.GetAttribute("href").ShouldBe("/traces?team=search&feature=answer&window=7d");
         page.QuerySelector("#home-team option[selected]")!.GetAttribute("value").ShouldBe("search");
-        page.QuerySelector("[data-testid=previous-week]")!.GetAttribute("href").ShouldBe($"/?week={WeeklyReview.WeekParameter(week.AddDays(-7))}&team=search");
+        page.QuerySelector("[data-testid=previous-week]")!.GetAttribute("href").ShouldBe($"/?week={WeeklyReview.WeekParameter(ReviewedWeek.AddDays(-7))}&team=search");
     }
 
     [Fact]
@@ -214,6 +196,27 @@ public sealed class WeeklyReviewTests
         page.QuerySelector(".empty h2")!.TextContent.ShouldBe("No spans yet");
         page.QuerySelector(".empty a")!.GetAttribute("href").ShouldBe("/connect");
         page.QuerySelector("[data-testid=cost-this-week]").ShouldBeNull();
+    }
+
+    // A week well in the past, so that "now" never falls inside the seeded hours.
+    private static DateTime ReviewedWeek => WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
+
+    /// <summary>
+    /// The reviewed week: search answer 3.00 (gpt-4o) and 0.50 (gpt-4o-mini), summarise 1.50
+    /// (gpt-4o-mini). The week before: search answer 2.00 (gpt-4o), billing invoice 1.00 (gpt-4o).
+    /// </summary>
+    private static async Task SeedTwoWeeksAsync(RunningApp app)
+    {
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        var (week, before) = (ReviewedWeek, ReviewedWeek.AddDays(-7));
+        await PageKit.WriteAndRollUpAsync(app,
+        [
+            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. PageKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
+            .. PageKit.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
+            .. PageKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], before, week.AddDays(7));
     }
 
     private static IEnumerable<(string?, decimal, decimal)> Figures(HomeViewModel model, string dimension) =>

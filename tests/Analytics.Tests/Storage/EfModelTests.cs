@@ -19,7 +19,7 @@ public sealed class EfModelTests
         var differences = await SchemaComparison.DifferencesAsync(context, database.ConnectionString);
 
         differences.ShouldBeEmpty();
-        context.Model.GetEntityTypes().Count().ShouldBe(11);
+        context.Model.GetEntityTypes().Count().ShouldBe(10);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ done
 for trx in "$results"/*.trx; do
   [[ -f "$trx" ]] || continue
   awk '
-    function unescape(s) { gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s); return s }
+    function unescape(s) { gsub(/&#x[dD];/, "", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s); return s }
     /<UnitTestResult / && /outcome="(Failed|Error|Timeout)"/ {
       match($0, /testName="[^"]*"/); print "FAILED " unescape(substr($0, RSTART + 10, RLENGTH - 11)); failed = 1; lines = 0
     }

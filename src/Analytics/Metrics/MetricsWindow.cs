@@ -40,9 +40,9 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
         get
         {
             var (dayFrom, dayTo) = Days;
-            var first = Rollups.RollupWriter.WeekStart(dayFrom);
+            var first = Budgets.BudgetPeriods.WeekStart(dayFrom);
             first = first == dayFrom ? first : first.AddDays(7);
-            var last = Rollups.RollupWriter.WeekStart(dayTo);
+            var last = Budgets.BudgetPeriods.WeekStart(dayTo);
             return first < last ? (first, last) : (dayTo, dayTo);
         }
     }

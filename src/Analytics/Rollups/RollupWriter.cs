@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Tollgate.Analytics.Budgets;
 
 namespace Tollgate.Analytics.Rollups;
 
@@ -143,8 +144,8 @@ internal static class RollupWriter
     /// </summary>
     public static async Task DeriveWeeksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
     {
-        var fromWeek = WeekStart(fromDay);
-        var toWeek = WeekStart(toDay.AddTicks(-1)).AddDays(7);
+        var fromWeek = BudgetPeriods.WeekStart(fromDay);
+        var toWeek = BudgetPeriods.WeekStart(toDay.AddTicks(-1)).AddDays(7);
         await ExecuteAsync(connection, transaction, "DELETE FROM rollup_keys_weekly WHERE bucket >= $1 AND bucket < $2", fromWeek, toWeek, cancellationToken);
         await ExecuteAsync(connection, transaction, SumKeys("daily", "week", "weekly"), fromWeek, toWeek, cancellationToken);
     }
@@ -158,10 +159,6 @@ internal static class RollupWriter
         FROM rollup_keys_{from} WHERE bucket >= $1 AND bucket < $2
         GROUP BY 1, project_id, dimension, key
         """;
-
-    /// <summary>Monday 00:00 UTC of the ISO week holding the day.</summary>
-    public static DateTime WeekStart(DateTime day) =>
-        day.Date.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     /// <summary>The measure columns rollup_spans and rollup_features share, summed in their order.</summary>
     private const string BillingCallSums =

@@ -31,11 +31,7 @@ public static class WeeklyReview
     public const int MaxWeeksBack = 56;
 
     /// <summary>The ISO week (Monday 00:00 UTC) that contains the instant.</summary>
-    public static DateTime WeekStart(DateTime utc)
-    {
-        var daysSinceMonday = ((int)utc.DayOfWeek + 6) % 7;
-        return DateTime.SpecifyKind(utc.Date.AddDays(-daysSinceMonday), DateTimeKind.Utc);
-    }
+    public static DateTime WeekStart(DateTime utc) => Analytics.Budgets.BudgetPeriods.WeekStart(utc);
 
     /// <summary>
     /// The week a <c>?week=yyyy-MM-dd</c> parameter names (any day of it), bounded to the current

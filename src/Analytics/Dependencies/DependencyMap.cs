@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 
 namespace Tollgate.Analytics.Dependencies;
 
@@ -116,14 +117,8 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
     private static NpgsqlCommand Command(NpgsqlConnection connection, InsightWindow window, string sql)
     {
         var firstHour = DependencyRollup.TruncateToHour(window.From.ToUniversalTime());
-        var end = window.To.ToUniversalTime();
-        var firstDay = firstHour == firstHour.Date ? firstHour : firstHour.Date.AddDays(1);
-        var endDay = end.Date;
-        if (endDay <= firstDay)
-        {
-            // No whole day inside: every hour comes from the hourly rows.
-            (firstDay, endDay) = (end, end);
-        }
+        // With no whole day inside, both day bounds are the first hour and every hour comes from the hourly rows.
+        var (firstDay, endDay) = new MetricsWindow(firstHour, window.To.ToUniversalTime()).Days;
 
         var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new() { Value = window.To, NpgsqlDbType = NpgsqlDbType.TimestampTz });

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Insights;
@@ -18,7 +19,8 @@ public static class AnalyticsServiceCollectionExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton(options.Ingest);
-        services.AddSingleton(TimeProvider.System);
+        // A host may have registered its own clock first.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
         services.AddDbContext<TollgateDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<SchemaMigrator>();

@@ -19,7 +19,10 @@ namespace Tollgate.Dashboard.Web;
 /// <summary>The dashboard: web UI and REST API, and by default the OTLP receiver and the jobs.</summary>
 public static class DashboardApp
 {
-    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <param name="args">Configuration arguments, as on the command line.</param>
+    /// <param name="clock">The clock every part of the app reads "now" from; the system clock when null (a host that embeds the app may pin it).</param>
+    /// <param name="cancellationToken">Cancels the start-up work (schema, bootstrap).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         // Named explicitly: when a test or another host starts the app in-process, the entry
         // assembly is not this one, and static assets are found by application name.
@@ -36,6 +39,7 @@ public static class DashboardApp
             }
         });
 
+        builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.Services.AddTollgateAnalytics(options);
         builder.Services.AddTollgateBudgets(options);
         builder.Services.AddHostedService<Analytics.Pricing.RepricingWorker>();

@@ -26,9 +26,6 @@ internal static class Seed
         await app.App.Services.GetRequiredService<RollupService>().RecomputeAsync(requests.Min(r => r.Start), requests.Max(r => r.Start).AddHours(1));
     }
 
-    /// <summary>An instant inside the current ISO week and in the past, whatever the time now.</summary>
-    public static DateTime InThisWeek(DateTime weekStart, DateTime now) => weekStart + ((now - weekStart) / 2);
-
     public static Task<int> DefaultProjectAsync(RunningApp app) =>
         app.Database.ScalarAsync<int>("SELECT id FROM projects WHERE name = 'default'")!;
 

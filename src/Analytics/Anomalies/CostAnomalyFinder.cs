@@ -3,7 +3,8 @@ namespace Tollgate.Analytics.Anomalies;
 /// <summary>
 /// Turns hourly costs into anomalies: one detector per series (total and every key of every
 /// breakdown), fed hour by hour with zeros for hours without spend, from the series' first spend
-/// on. Total anomalies carry the keys that explain them.
+/// on. A series is reported only after its <see cref="Probation"/>. Total anomalies carry the
+/// keys that explain them.
 /// </summary>
 public static class CostAnomalyFinder
 {
@@ -12,6 +13,14 @@ public static class CostAnomalyFinder
 
     /// <summary>Series per breakdown and project, the costliest first: bounds the work of one scan.</summary>
     public const int MaxKeysPerDimension = 200;
+
+    /// <summary>
+    /// A series is scored from its first spend but reported only a week later. Before the detector
+    /// has seen each hour of the week once it cannot tell a new team's first busy Monday, or the
+    /// second burst of a series that spent once days ago, from an incident: every such hour would
+    /// be flagged, and a week of false alarms is what makes people mute an alert.
+    /// </summary>
+    public static readonly TimeSpan Probation = TimeSpan.FromDays(7);
 
     public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
     {
@@ -25,9 +34,9 @@ public static class CostAnomalyFinder
                 .GroupBy(g => g.Key.Dimension)
                 .SelectMany(d => d.OrderByDescending(g => g.Sum(c => c.CostUsd)).ThenBy(g => g.Key.Key, StringComparer.Ordinal).Take(MaxKeysPerDimension))
                 .ToDictionary(g => g.Key, g => Score(g, fromHour, hours));
-            foreach (var ((dimension, key), (actual, scores)) in series)
+            foreach (var ((dimension, key), (actual, scores, reportedFrom)) in series)
             {
-                for (var h = 0; h < hours; h++)
+                for (var h = reportedFrom; h < hours; h++)
                 {
                     var hour = fromHour.AddHours(h);
                     if (hour < reportFromHour || scores[h] is not { } score || score.Score <= FlagScore)
@@ -46,7 +55,7 @@ public static class CostAnomalyFinder
         return found.OrderBy(a => a.Hour).ThenBy(a => a.ProjectId).ThenBy(a => a.Dimension, StringComparer.Ordinal).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
     }
 
-    private static (double[] Actual, AnomalyScore?[] Scores) Score(IEnumerable<HourlyCost> points, DateTime fromHour, int hours)
+    private static (double[] Actual, AnomalyScore?[] Scores, int ReportedFrom) Score(IEnumerable<HourlyCost> points, DateTime fromHour, int hours)
     {
         var actual = new double[hours];
         var first = hours;
@@ -65,6 +74,6 @@ public static class CostAnomalyFinder
         {
             scores[h] = detector.Observe(fromHour.AddHours(h), actual[h]);
         }
-        return (actual, scores);
+        return (actual, scores, first + (int)Probation.TotalHours);
     }
 }

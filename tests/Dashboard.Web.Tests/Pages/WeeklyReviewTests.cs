@@ -60,6 +60,66 @@ public sealed class WeeklyReviewTests
         WeeklyReview.WeekParameter(WeeklyReview.ResolveWeek(week, now)).ShouldBe(expected);
     }
 
+    /// <summary>Every day of the week of Monday 2026-11-16 at its first and last second, just after midnight and at noon.</summary>
+    public static TheoryData<DateTime> InstantsAcrossAWeek()
+    {
+        var data = new TheoryData<DateTime>();
+        var monday = new DateTime(2026, 11, 16, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var day in Enumerable.Range(0, 7))
+        {
+            foreach (var time in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromHours(12), TimeSpan.FromDays(1) - TimeSpan.FromTicks(1) })
+            {
+                data.Add(monday.AddDays(day) + time);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(InstantsAcrossAWeek))]
+    public void Any_instant_of_a_week_reviews_that_week_against_the_one_before(DateTime now)
+    {
+        var monday = new DateTime(2026, 11, 16, 0, 0, 0, DateTimeKind.Utc);
+
+        WeeklyReview.WeekStart(now).ShouldBe(monday);
+        WeeklyReview.ResolveWeek(null, now).ShouldBe(monday);
+        // Any day of a week names it; tomorrow (perhaps next week) is still this week; the day before Monday is last week.
+        WeeklyReview.ResolveWeek(WeeklyReview.WeekParameter(now), now).ShouldBe(monday);
+        WeeklyReview.ResolveWeek(WeeklyReview.WeekParameter(now.AddDays(1)), now).ShouldBe(monday);
+        WeeklyReview.ResolveWeek(WeeklyReview.WeekParameter(monday.AddDays(-1)), now).ShouldBe(monday.AddDays(-7));
+    }
+
+    [Theory]
+    [InlineData(30)] // Monday, half a minute into the week
+    [InlineData((2 * 86_400) + 30)] // Wednesday, just after midnight
+    [InlineData((3 * 86_400) + 43_200)] // Thursday noon
+    [InlineData((7 * 86_400) - 30)] // Sunday, half a minute before the week ends
+    public async Task Spend_seconds_either_side_of_the_weeks_start_counts_in_its_own_week(int secondsIntoTheWeek)
+    {
+        var weekStart = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
+        var clock = new ShiftedClock(weekStart.AddSeconds(secondsIntoTheWeek));
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        // Ten seconds before Monday 00:00 (last week, $2) and ten seconds after (this week, $3).
+        await PageKit.WriteAndRollUpAsync(app,
+        [
+            .. PageKit.Request(project, 1, weekStart.AddSeconds(-10), "search", "answer", "gpt-4o", 2.00m),
+            .. PageKit.Request(project, 2, weekStart.AddSeconds(10), "search", "answer", "gpt-4o", 3.00m),
+        ], weekStart.AddHours(-1), weekStart.AddHours(1));
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
+
+        await model.LoadAsync();
+
+        model.WeekStartUtc.ShouldBe(weekStart);
+        model.IsCurrentWeek.ShouldBeTrue();
+        model.Total.ThisWeekUsd.ShouldBe(3.00m);
+        model.Total.LastWeekUsd.ShouldBe(2.00m);
+        model.RequestsThisWeek.ShouldBe(1);
+        Figures(model, "team").ShouldBe([("search", 3.00m, 2.00m)]);
+    }
+
     [Fact]
     public async Task The_review_compares_a_week_with_the_one_before_by_team_feature_and_model()
     {

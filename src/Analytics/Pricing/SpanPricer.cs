@@ -29,9 +29,14 @@ public static class SpanPricer
         int? priceId = null;
         if (usage.HasUsage && catalogue.Find(provider, model, startUtc) is { } match)
         {
-            computed = Math.Round(CostFormula.Compute(usage, match.Price)!.Value, StoredDecimals, MidpointRounding.AwayFromZero);
-            // Id 0 is a price that was never stored (a catalogue built straight from the seed file).
-            priceId = match.Price.Id > 0 ? match.Price.Id : null;
+            var cost = Math.Round(CostFormula.Compute(usage, match.Price)!.Value, StoredDecimals, MidpointRounding.AwayFromZero);
+            // A billion dollars for one call is a bug in the usage or the price, not a bill.
+            if (cost < CostLimits.MaxUsd)
+            {
+                computed = cost;
+                // Id 0 is a price that was never stored (a catalogue built straight from the seed file).
+                priceId = match.Price.Id > 0 ? match.Price.Id : null;
+            }
         }
 
         var source = providedCostUsd is not null ? CostSources.Provided

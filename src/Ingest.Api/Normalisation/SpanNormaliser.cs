@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Google.Protobuf;
+using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Spans;
 using Tollgate.Ingest.Api.Otlp.Proto;
 using Tollgate.Ingest.Api.Otlp.Wire;
@@ -406,9 +407,9 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
         var value = slot.Value;
         var text = value.Kind switch
         {
-            WireValueKind.String => Trimmed(value.Bytes(buffer)) is { Length: > 0 } bytes && bytes.Length <= limits.MaxLabelLength
+            WireValueKind.String => Trimmed(value.Bytes(buffer)) is { Length: > 0 } bytes && bytes.Length <= limits.MaxLabelLength && !bytes.Contains((byte)0)
                 ? StringPool.Get(bytes)
-                : Truncate(NullIfEmpty(Encoding.UTF8.GetString(Trimmed(value.Bytes(buffer)))), limits.MaxLabelLength, rejections),
+                : Truncate(NullIfEmpty(Storable(Encoding.UTF8.GetString(Trimmed(value.Bytes(buffer))), rejections)), limits.MaxLabelLength, rejections),
             WireValueKind.Int => value.Int.ToString(CultureInfo.InvariantCulture),
             WireValueKind.Double => value.Double.ToString(CultureInfo.InvariantCulture),
             WireValueKind.Bool => value.Int != 0 ? "true" : "false",
@@ -439,6 +440,12 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
             return null;
         }
 
+        if (count > CostLimits.MaxTokens)
+        {
+            rejections.Warn("token counts ignored for being over ten billion (no model call uses that many)");
+            return null;
+        }
+
         return count;
     }
 
@@ -453,9 +460,10 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
         var value = slot.Value;
         decimal? amount = value.Kind switch
         {
-            WireValueKind.Double when double.IsFinite(value.Double) && Math.Abs(value.Double) < 1e9 => (decimal)value.Double,
-            WireValueKind.Int when Math.Abs(value.Int) < 1_000_000_000 => value.Int,
-            WireValueKind.String when decimal.TryParse(value.Bytes(buffer), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && Math.Abs(parsed) < 1e9m => parsed,
+            WireValueKind.Double when double.IsFinite(value.Double) && Math.Abs(value.Double) < (double)CostLimits.MaxUsd => (decimal)value.Double,
+            // A range test, not Math.Abs: the absolute value of long.MinValue overflows.
+            WireValueKind.Int when value.Int > -CostLimits.MaxUsd && value.Int < CostLimits.MaxUsd => value.Int,
+            WireValueKind.String when decimal.TryParse(value.Bytes(buffer), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && Math.Abs(parsed) < CostLimits.MaxUsd => parsed,
             _ => null,
         };
         if (amount is null or < 0)
@@ -561,7 +569,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
     private static void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> utf8, int maxLength, Rejections rejections, bool propertyName)
     {
         // Within the limit in bytes means within it in characters too: write the bytes as they are.
-        if (utf8.Length <= maxLength && Utf8.IsValid(utf8))
+        if (utf8.Length <= maxLength && Utf8.IsValid(utf8) && !utf8.Contains((byte)0))
         {
             if (propertyName)
             {
@@ -575,8 +583,8 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
             return;
         }
 
-        // Long or invalid UTF-8 (decoded with replacement characters): go through a string.
-        var text = Truncate(Encoding.UTF8.GetString(utf8), maxLength, rejections)!;
+        // Long, invalid UTF-8 (decoded with replacement characters) or holding NUL: go through a string.
+        var text = Truncate(Storable(Encoding.UTF8.GetString(utf8), rejections), maxLength, rejections)!;
         if (propertyName)
         {
             writer.WritePropertyName(text);
@@ -588,7 +596,22 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
     }
 
     private static string? Text(ReadOnlySpan<byte> buffer, (int Start, int Length) slice, int maxLength, Rejections rejections) =>
-        slice.Length == 0 ? null : Truncate(Encoding.UTF8.GetString(buffer.Slice(slice.Start, slice.Length)), maxLength, rejections);
+        slice.Length == 0 ? null : Truncate(Storable(Encoding.UTF8.GetString(buffer.Slice(slice.Start, slice.Length)), rejections), maxLength, rejections);
+
+    /// <summary>
+    /// PostgreSQL text and jsonb cannot hold the NUL character (one would fail the whole commit
+    /// group), so it becomes U+FFFD, the replacement character invalid UTF-8 already turns into.
+    /// </summary>
+    private static string Storable(string text, Rejections rejections)
+    {
+        if (!text.Contains('\0', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        rejections.Warn("NUL characters replaced with U+FFFD (PostgreSQL cannot store them)");
+        return text.Replace('\0', '\uFFFD');
+    }
 
     private static string? Truncate(string? value, int maxLength, Rejections rejections)
     {

@@ -13,6 +13,9 @@ public enum ExportStatus
 
     /// <summary>The database did not take the spans: nothing of the request was stored.</summary>
     Unavailable,
+
+    /// <summary>The database refused the request's own spans: nothing of it was stored, and resending it will not help.</summary>
+    Unstorable,
 }
 
 /// <summary>The outcome of one export, which each transport maps onto its own status codes.</summary>

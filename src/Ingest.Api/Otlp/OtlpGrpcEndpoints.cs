@@ -80,6 +80,9 @@ public static class OtlpGrpcEndpoints
                 case ExportStatus.RateLimited:
                     await FinishAsync(context, ResourceExhausted, result.Message, retryAfter: result.RetryAfter);
                     break;
+                case ExportStatus.Unstorable:
+                    await FinishAsync(context, InvalidArgument, result.Message);
+                    break;
                 default:
                     await FinishAsync(context, Unavailable, result.Message, retryAfter: result.RetryAfter);
                     break;

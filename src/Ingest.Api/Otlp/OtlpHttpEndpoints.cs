@@ -84,6 +84,9 @@ public static class OtlpHttpEndpoints
                 case ExportStatus.RateLimited:
                     await WriteErrorAsync(context, json, StatusCodes.Status429TooManyRequests, result.Message!, result.RetryAfter);
                     break;
+                case ExportStatus.Unstorable:
+                    await WriteErrorAsync(context, json, StatusCodes.Status400BadRequest, result.Message!);
+                    break;
                 default:
                     await WriteErrorAsync(context, json, StatusCodes.Status503ServiceUnavailable, result.Message!, result.RetryAfter);
                     break;

@@ -58,6 +58,10 @@ public sealed class TraceExport(
                 return new ExportResult(ExportStatus.Overloaded, Message: "Tollgate is receiving more spans than it can store right now; retry later", RetryAfter: outcome.RetryAfter);
             case WriteFailure.DatabaseUnavailable:
                 return new ExportResult(ExportStatus.Unavailable, Message: "Tollgate cannot reach its database right now; nothing was stored, retry later", RetryAfter: outcome.RetryAfter);
+            case WriteFailure.Unstorable:
+                logger.LogInformation("Project {ProjectId}: {Count} spans refused by the database: {Reason}", key.ProjectId, spans.Count, outcome.Reason);
+                return new ExportResult(ExportStatus.Unstorable, Rejected: spans.Count + rejections.Rejected,
+                    Message: $"the database refused these spans, so none of this request was stored: {outcome.Reason}");
         }
 
         if (!rejections.IsEmpty)

@@ -12,11 +12,17 @@ public enum WriteFailure
     /// <summary>The queue holds as many spans as it may: the client should slow down.</summary>
     QueueFull,
 
-    /// <summary>The database did not take the batch: nothing of it is stored.</summary>
+    /// <summary>The database could not be reached (or is shutting down, or out of room): nothing of it is stored.</summary>
     DatabaseUnavailable,
+
+    /// <summary>
+    /// The database refused this request's own spans (a value it cannot store): nothing of it is
+    /// stored, and sending it again will not help.
+    /// </summary>
+    Unstorable,
 }
 
-public readonly record struct WriteOutcome(WriteFailure Failure, TimeSpan RetryAfter, SpanWriteResult Result)
+public readonly record struct WriteOutcome(WriteFailure Failure, TimeSpan RetryAfter, SpanWriteResult Result, string? Reason = null)
 {
     public bool Succeeded => Failure == WriteFailure.None;
 }
@@ -24,7 +30,9 @@ public readonly record struct WriteOutcome(WriteFailure Failure, TimeSpan RetryA
 /// <summary>
 /// A bounded queue in front of the <see cref="SpanWriter"/>. Requests wait for their spans to be
 /// committed (a 200 means stored); batches waiting together are written in one transaction
-/// (group commit), so many small concurrent requests cost one COPY and one commit.
+/// (group commit), so many small concurrent requests cost one COPY and one commit. When the
+/// database refuses a group for its content, each request of it is written alone, so that one
+/// request's bad data fails that request only.
 /// </summary>
 public sealed class WriteQueue : IAsyncDisposable
 {
@@ -96,6 +104,15 @@ public sealed class WriteQueue : IAsyncDisposable
             }
 
             var outcome = await WriteGroupAsync(spans);
+            if (outcome.Failure == WriteFailure.Unstorable && group.Count > 1)
+            {
+                // Somebody's spans poisoned the group: find whose by writing each request alone.
+                foreach (var pending in group)
+                {
+                    pending.Completion.TrySetResult(await WriteGroupAsync(pending.Spans));
+                }
+            }
+
             Interlocked.Add(ref _queuedSpans, -spans.Count);
             foreach (var pending in group)
             {
@@ -113,7 +130,7 @@ public sealed class WriteQueue : IAsyncDisposable
             var result = await _writer.WriteAsync(spans, _stopping.Token);
             return new WriteOutcome(WriteFailure.None, TimeSpan.Zero, result);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or OperationCanceledException)
+        catch (Exception ex) when (IsUnavailability(ex))
         {
             _logger.LogWarning("Could not store {Count} spans, clients will retry: {Reason}", spans.Count, ex.Message);
             return new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default);
@@ -121,10 +138,24 @@ public sealed class WriteQueue : IAsyncDisposable
         catch (Exception ex)
         {
             // Never lose the loop: whatever went wrong, these requests are answered and the next ones served.
-            _logger.LogError(ex, "Storing {Count} spans failed", spans.Count);
-            return new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default);
+            _logger.LogWarning("The database refused {Count} spans for their content: {Reason}", spans.Count, ex.Message);
+            var reason = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message;
+            return new WriteOutcome(WriteFailure.Unstorable, TimeSpan.Zero, default, reason);
         }
     }
+
+    /// <summary>
+    /// Whether an error says nothing about the spans: anything but what the database raises about
+    /// the values written (a data exception, a violated constraint, a value over a limit: SQLSTATE
+    /// classes 22, 23 and 54) means it could not take any spans now, and the client should retry.
+    /// </summary>
+    private static bool IsUnavailability(Exception ex) => ex switch
+    {
+        // A unique violation that outlived the writer's retries is a race with another writer, not bad data.
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation || pg.SqlState[..2] is not ("22" or "23" or "54"),
+        NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or OperationCanceledException or IOException => true,
+        _ => false,
+    };
 
     public async ValueTask DisposeAsync()
     {

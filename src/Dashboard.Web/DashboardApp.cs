@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -65,6 +66,7 @@ public static class DashboardApp
         }
 
         app.UseExceptionHandler();
+        app.UseCrossSiteWriteProtection();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -89,11 +91,17 @@ public static class DashboardApp
         api.MapAuditApi();
         api.MapUsersApi();
         api.MapAnomaliesApi();
-        app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
+        // The layout's sign-out form carries an antiforgery token; a post without one signs nobody out.
+        app.MapPost("/account/logout", async Task<IResult> (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return TypedResults.Problem(statusCode: 400, title: "Sign-out refused", detail: "Sign out with the button on Tollgate's pages: this request carried no valid antiforgery token.");
+            }
+
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/account/login");
-        });
+        }).DisableAntiforgery();
         if (options.Ingest.Embedded)
         {
             app.MapTollgateIngest(options);
@@ -137,7 +145,7 @@ public static class DashboardApp
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
             o.AccessDeniedPath = "/account/denied";
-            o.Cookie.Name = "tollgate.auth";
+            o.Cookie.Name = AccountCookie.Name;
             // The API answers 401/403; only pages redirect to the sign-in form.
             o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);

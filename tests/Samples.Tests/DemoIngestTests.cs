@@ -6,6 +6,7 @@ using Tollgate.Testing;
 namespace Tollgate.Samples.Tests;
 
 /// <summary>The demo sent to the real receiver, and what Tollgate stored of it.</summary>
+[Collection(SampleSources.Name)]
 public sealed class DemoIngestTests
 {
     private static readonly DemoOptions Options = new() { Days = 2, RequestsPerDay = 150, Seed = 7 };

@@ -4,6 +4,7 @@ using Tollgate.OrchestratedApp.Demo;
 
 namespace Tollgate.Samples.Tests;
 
+[Collection(SampleSources.Name)]
 public sealed class DeterminismTests
 {
     [Fact]

@@ -51,7 +51,7 @@ public sealed class TracesTests(BrowserFixture fixture)
 
         await page.GotoAsync("/traces?team=traces-e2e-a");
         await page.GetByRole(AriaRole.Link, new() { Name = "POST /v1/summarise" }).ClickAsync();
-        await page.WaitForURLAsync("**/traces/" + wanted);
+        await page.WaitForURLAsync("**/traces/" + wanted + "?project=*");
         await Expect(page.Locator(".waterfall .row-span")).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("billing-badge")).ToHaveCountAsync(1);
         await Expect(page.Locator("#span-" + chat)).ToContainTextAsync("billing");

@@ -16,15 +16,38 @@ public sealed class SpanQuery(TollgateDbContext db)
     /// <summary>Bounds one trace view: a runaway trace should not load millions of rows.</summary>
     public const int MaxSpansPerTrace = 10_000;
 
-    public async Task<IReadOnlyList<SpanRecord>> TraceAsync(byte[] traceId, int? projectId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One project's spans of a trace. A trace id is the sender's: two projects can use the same
+    /// one, and their spans are never shown together.
+    /// </summary>
+    public async Task<IReadOnlyList<SpanRecord>> TraceAsync(byte[] traceId, int projectId, CancellationToken cancellationToken = default) =>
+        await db.Spans.AsNoTracking()
+            .Where(s => s.ProjectId == projectId && s.TraceId == traceId)
+            .OrderBy(s => s.StartTime).Take(MaxSpansPerTrace)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The trace of the given project, or, without one, of the only project that holds that trace
+    /// id. With several, no spans: <see cref="FoundTrace.Projects"/> lists them to choose from.
+    /// </summary>
+    public async Task<FoundTrace> FindTraceAsync(byte[] traceId, int? projectId, CancellationToken cancellationToken = default)
     {
-        var query = db.Spans.AsNoTracking().Where(s => s.TraceId == traceId);
-        if (projectId is { } project)
+        if (projectId is null)
         {
-            query = query.Where(s => s.ProjectId == project);
+            // One primary-key probe per project, instead of a scan for the id alone.
+            var projects = await db.Projects.AsNoTracking()
+                .Where(p => db.Spans.Any(s => s.ProjectId == p.Id && s.TraceId == traceId))
+                .OrderBy(p => p.Id).Select(p => p.Id)
+                .ToListAsync(cancellationToken);
+            if (projects.Count != 1)
+            {
+                return new FoundTrace(null, [], projects);
+            }
+
+            projectId = projects[0];
         }
 
-        return await query.OrderBy(s => s.StartTime).Take(MaxSpansPerTrace).ToListAsync(cancellationToken);
+        return new FoundTrace(projectId, await TraceAsync(traceId, projectId.Value, cancellationToken), [projectId.Value]);
     }
 
     /// <summary>The widest time window one trace search may scan: the list is for recent traffic, rollups answer for longer.</summary>
@@ -100,7 +123,7 @@ public sealed class SpanQuery(TollgateDbContext db)
                 ORDER BY min(start_time) DESC
                 LIMIT @cap
             )
-            SELECT s.trace_id, min(s.start_time), max(s.end_time),
+            SELECT s.project_id, s.trace_id, min(s.start_time), max(s.end_time),
                 (array_agg(s.name ORDER BY s.start_time) FILTER (WHERE s.parent_span_id IS NULL))[1],
                 (array_agg(s.service ORDER BY s.start_time) FILTER (WHERE s.parent_span_id IS NULL))[1],
                 (array_agg(s.team ORDER BY s.parent_span_id IS NOT NULL, s.start_time) FILTER (WHERE s.team IS NOT NULL))[1],
@@ -112,9 +135,9 @@ public sealed class SpanQuery(TollgateDbContext db)
                 (count(*) FILTER (WHERE s.status_code = 2))::int
             FROM spans s JOIN candidates c ON c.project_id = s.project_id AND c.trace_id = s.trace_id
             WHERE s.start_time >= @from AND s.start_time < @to
-            GROUP BY s.trace_id
+            GROUP BY s.project_id, s.trace_id
             {having}
-            ORDER BY min(s.start_time) DESC, s.trace_id
+            ORDER BY min(s.start_time) DESC, s.trace_id, s.project_id
             LIMIT @limit OFFSET @offset
             """;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -133,11 +156,11 @@ public sealed class SpanQuery(TollgateDbContext db)
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(new TraceSummary(
-                    (byte[])reader[0], reader.GetDateTime(1), reader.GetDateTime(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetFieldValue<string[]>(8),
-                    reader.GetDecimal(9), reader.GetInt32(10), reader.GetInt32(11)));
+                    reader.GetInt32(0), (byte[])reader[1], reader.GetDateTime(2), reader.GetDateTime(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<string[]>(9),
+                    reader.GetDecimal(10), reader.GetInt32(11), reader.GetInt32(12)));
             }
 
             var hasMore = rows.Count > pageSize;

@@ -16,8 +16,9 @@ public sealed record TraceFilter
     public decimal? MinCostUsd { get; init; }
 }
 
-/// <summary>One row of the trace list: the trace as a whole.</summary>
+/// <summary>One row of the trace list: one project's trace as a whole.</summary>
 public sealed record TraceSummary(
+    int ProjectId,
     byte[] TraceId,
     DateTime StartTime,
     DateTime EndTime,
@@ -33,3 +34,12 @@ public sealed record TraceSummary(
 
 /// <summary>One page of the trace list and whether another follows.</summary>
 public sealed record TracePage(IReadOnlyList<TraceSummary> Traces, bool HasMore);
+
+/// <summary>
+/// A trace looked up by id: its project and spans, or, when the id was not given a project and
+/// several projects hold it, no spans and those projects.
+/// </summary>
+public sealed record FoundTrace(int? ProjectId, IReadOnlyList<SpanRecord> Spans, IReadOnlyList<int> Projects)
+{
+    public bool IsAmbiguous => ProjectId is null && Projects.Count > 1;
+}

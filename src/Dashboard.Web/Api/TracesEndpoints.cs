@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tollgate.Analytics.Projects;
 using Tollgate.Analytics.Spans;
 
 namespace Tollgate.Dashboard.Web.Api;
@@ -9,27 +10,49 @@ public sealed record TraceSpanDto(
     decimal? CostUsd, decimal? ComputedCostUsd, decimal? ProvidedCostUsd, string? CostSource, bool Billing,
     string? Team, string? Feature, string? Customer, DateTime StartTime, DateTime EndTime, bool Error);
 
-public sealed record TraceDto(string TraceId, decimal CostUsd, IReadOnlyList<TraceSpanDto> Spans);
+public sealed record TraceDto(string TraceId, string Project, decimal CostUsd, IReadOnlyList<TraceSpanDto> Spans);
 
 public static class TracesEndpoints
 {
     public static void MapTracesApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/traces/{traceId}", async Task<IResult> (string traceId, int? project, SpanQuery query, CancellationToken ct) =>
+        // project: a project's name (or, as before, its id); needed only when several projects sent the same trace id.
+        api.MapGet("/traces/{traceId}", async Task<IResult> (string traceId, string? project, SpanQuery query, ProjectStore projects, CancellationToken ct) =>
         {
             if (traceId.Length != 32 || !traceId.All(char.IsAsciiHexDigit))
             {
                 return TypedResults.Problem(statusCode: 400, title: "Invalid trace id", detail: "A trace id is 32 hexadecimal characters.");
             }
 
-            var spans = await query.TraceAsync(Convert.FromHexString(traceId), project, ct);
-            if (spans.Count == 0)
+            var known = await projects.ListAsync(ct);
+            int? projectId = null;
+            if (!string.IsNullOrWhiteSpace(project))
             {
-                return TypedResults.Problem(statusCode: 404, title: "Trace not found", detail: $"No spans of trace {traceId.ToLowerInvariant()} are stored.");
+                projectId = known.FirstOrDefault(p => p.Name == project)?.Id
+                    ?? (int.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? known.FirstOrDefault(p => p.Id == number)?.Id : null);
+                if (projectId is null)
+                {
+                    return TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: "There is no such project.");
+                }
             }
 
-            var dtos = spans.Select(ToDto).ToList();
-            return TypedResults.Ok(new TraceDto(traceId.ToLowerInvariant(), dtos.Where(s => s.Billing).Sum(s => s.CostUsd ?? 0), dtos));
+            var id = traceId.ToLowerInvariant();
+            var found = await query.FindTraceAsync(Convert.FromHexString(traceId), projectId, ct);
+            if (found.IsAmbiguous)
+            {
+                var names = string.Join(", ", found.Projects.Select(p => known.FirstOrDefault(k => k.Id == p)?.Name ?? p.ToString(CultureInfo.InvariantCulture)));
+                return TypedResults.Problem(statusCode: 409, title: "Trace id used by several projects",
+                    detail: $"Projects {names} each sent spans of trace {id}: add ?project=<name> to choose one.");
+            }
+
+            if (found.Spans.Count == 0)
+            {
+                return TypedResults.Problem(statusCode: 404, title: "Trace not found", detail: $"No spans of trace {id} are stored.");
+            }
+
+            var dtos = found.Spans.Select(ToDto).ToList();
+            var name = known.FirstOrDefault(p => p.Id == found.ProjectId)?.Name ?? "";
+            return TypedResults.Ok(new TraceDto(id, name, dtos.Where(s => s.Billing).Sum(s => s.CostUsd ?? 0), dtos));
         });
     }
 

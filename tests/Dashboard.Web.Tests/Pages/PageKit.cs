@@ -31,8 +31,8 @@ internal static class PageKit
         yield return TestSpans.Chat(projectId, trace, 2, 1, "gateway", start.AddMilliseconds(100), "openai", model, cost);
     }
 
-    /// <summary>Renders a page component as the server would, with the query string of <paramref name="relativeUri"/>.</summary>
-    public static async Task<IDocument> RenderAsync<TComponent>(IServiceProvider services, string relativeUri = "/")
+    /// <summary>Renders a page component as the server would, with the query string of <paramref name="relativeUri"/> and the route's values.</summary>
+    public static async Task<IDocument> RenderAsync<TComponent>(IServiceProvider services, string relativeUri = "/", IDictionary<string, object?>? routeValues = null)
         where TComponent : IComponent
     {
         if (services.GetRequiredService<NavigationManager>() is IHostEnvironmentNavigationManager navigation)
@@ -41,7 +41,7 @@ internal static class PageKit
         }
 
         await using var renderer = new HtmlRenderer(services, NullLoggerFactory.Instance);
-        var html = await renderer.Dispatcher.InvokeAsync(async () => (await renderer.RenderComponentAsync<TComponent>(ParameterView.Empty)).ToHtmlString());
+        var html = await renderer.Dispatcher.InvokeAsync(async () => (await renderer.RenderComponentAsync<TComponent>(routeValues is null ? ParameterView.Empty : ParameterView.FromDictionary(routeValues))).ToHtmlString());
         return new HtmlParser().ParseDocument(html);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tollgate.Analytics.Projects;
 using Tollgate.Analytics.Spans;
 
 namespace Tollgate.Dashboard.Web.Components.Pages.Traces;
@@ -21,7 +22,7 @@ public sealed record WaterfallRow(SpanRecord Span, int Depth, double OffsetPerce
 /// A trace as a waterfall: spans in tree order (parents before children, siblings by start), each
 /// bar placed by its start and sized by its duration relative to the whole trace.
 /// </summary>
-public sealed class TraceDetailViewModel(SpanQuery spans)
+public sealed class TraceDetailViewModel(SpanQuery spans, ProjectStore projects)
 {
     /// <summary>Deeper spans are not indented further, so names stay readable.</summary>
     public const int MaxIndentDepth = 12;
@@ -35,7 +36,16 @@ public sealed class TraceDetailViewModel(SpanQuery spans)
     public int Errors { get; private set; }
     public bool Truncated { get; private set; }
 
-    public async Task LoadAsync(string traceId, CancellationToken cancellationToken = default)
+    /// <summary>The project whose spans are shown.</summary>
+    public ProjectInfo? Project { get; private set; }
+
+    /// <summary>When several projects sent spans with this trace id and none was chosen: those projects, to choose from.</summary>
+    public IReadOnlyList<ProjectInfo> Choices { get; private set; } = [];
+
+    /// <param name="traceId">The trace id, 32 hexadecimal characters.</param>
+    /// <param name="projectId">The project chosen, when several sent this trace id.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public async Task LoadAsync(string traceId, int? projectId = null, CancellationToken cancellationToken = default)
     {
         TraceIdHex = traceId.ToLowerInvariant();
         ValidId = traceId.Length == 32 && traceId.All(char.IsAsciiHexDigit);
@@ -44,10 +54,16 @@ public sealed class TraceDetailViewModel(SpanQuery spans)
             return;
         }
 
-        var found = await spans.TraceAsync(Convert.FromHexString(traceId), projectId: null, cancellationToken);
-        Truncated = found.Count >= SpanQuery.MaxSpansPerTrace;
-        Build(found);
+        var found = await spans.FindTraceAsync(Convert.FromHexString(traceId), projectId, cancellationToken);
+        var known = await projects.ListAsync(cancellationToken);
+        Project = known.FirstOrDefault(p => p.Id == found.ProjectId);
+        Choices = found.IsAmbiguous ? [.. known.Where(p => found.Projects.Contains(p.Id))] : [];
+        Truncated = found.Spans.Count >= SpanQuery.MaxSpansPerTrace;
+        Build(found.Spans);
     }
+
+    /// <summary>This trace as one project sent it.</summary>
+    public string Link(ProjectInfo project) => $"/traces/{TraceIdHex}?project={project.Id}";
 
     private void Build(IReadOnlyList<SpanRecord> found)
     {

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Analytics.Spans;
+using Tollgate.Dashboard.Web.Components.Pages.Traces;
+using Tollgate.Dashboard.Web.Tests.Pages;
+using Tollgate.Testing;
+
+namespace Tollgate.Dashboard.Web.Tests.Api;
+
+/// <summary>A trace id is the sender's: another project using the same one never adds to a project's trace.</summary>
+public sealed class TraceIsolationTests
+{
+    private const int Trace = 4242;
+
+    /// <summary>Project default: a request of team search costing $1. Project research, same trace id: a $2.50 call of team intruder.</summary>
+    private static async Task<(int Default, int Research)> SeedAsync(RunningApp app)
+    {
+        using var admin = app.CreateClient(withAdminKey: true);
+        (await admin.PutAsJsonAsync("/api/v1/projects/research", new { contentCapture = false })).EnsureSuccessStatusCode();
+        var projects = await admin.GetFromJsonAsync<JsonElement>("/api/v1/projects");
+        int Id(string name) => projects.EnumerateArray().Single(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetInt32();
+        var (ours, theirs) = (Id("default"), Id("research"));
+        var start = DateTime.UtcNow.AddMinutes(-10);
+        var intruder = TestSpans.Chat(theirs, Trace, 9, 1, "elsewhere", start.AddMilliseconds(50), "openai", "gpt-4o", 2.50m);
+        intruder.Team = "intruder";
+        intruder.AttributionExplicit = Analytics.Spans.Attribution.Team;
+        await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync(
+        [
+            .. PageKit.Request(ours, Trace, start, "search", "answer", "gpt-4o", 1.00m),
+            intruder,
+        ]);
+        return (ours, theirs);
+    }
+
+    [Fact]
+    public async Task The_trace_API_shows_one_projects_spans_and_asks_which_when_two_used_the_id()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        await SeedAsync(app);
+        using var client = app.CreateClient(withAdminKey: true);
+        var id = Convert.ToHexStringLower(TestSpans.TraceId(Trace));
+
+        var ambiguous = await client.GetAsync(new Uri($"/api/v1/traces/{id}", UriKind.Relative));
+        var ours = await client.GetFromJsonAsync<JsonElement>($"/api/v1/traces/{id}?project=default");
+        var theirs = await client.GetFromJsonAsync<JsonElement>($"/api/v1/traces/{id}?project=research");
+
+        ambiguous.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await ambiguous.Content.ReadAsStringAsync()).ShouldContain("Projects default, research each sent spans");
+        ours.GetProperty("project").GetString().ShouldBe("default");
+        ours.GetProperty("costUsd").GetDecimal().ShouldBe(1.00m);
+        ours.GetProperty("spans").EnumerateArray().Select(s => s.GetProperty("team").GetString()).ShouldAllBe(t => t == "search");
+        theirs.GetProperty("costUsd").GetDecimal().ShouldBe(2.50m);
+        theirs.GetProperty("spans").GetArrayLength().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_trace_page_and_the_trace_list_keep_the_two_projects_traces_apart()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var (ours, theirs) = await SeedAsync(app);
+        var id = Convert.ToHexStringLower(TestSpans.TraceId(Trace));
+        await using var scope = app.App.Services.CreateAsyncScope();
+
+        var chooser = await PageKit.RenderAsync<TraceDetail>(scope.ServiceProvider, $"/traces/{id}", new Dictionary<string, object?> { ["TraceId"] = id });
+        var model = scope.ServiceProvider.GetRequiredService<TraceDetailViewModel>();
+        await model.LoadAsync(id, ours);
+        var list = await scope.ServiceProvider.GetRequiredService<SpanQuery>().SearchTracesAsync(
+            new TraceFilter { FromUtc = DateTime.UtcNow.AddHours(-1), ToUtc = DateTime.UtcNow }, 0, 50);
+
+        model.Project!.Name.ShouldBe("default");
+        model.CostUsd.ShouldBe(1.00m);
+        model.Rows.Select(r => r.Span.ProjectId).ShouldAllBe(p => p == ours);
+        model.Rows.ShouldNotContain(r => r.Span.Team == "intruder");
+        list.Traces.Select(t => (t.ProjectId, t.CostUsd, t.Spans)).OrderBy(t => t.ProjectId).ShouldBe([(ours, 1.00m, 2), (theirs, 2.50m, 1)]);
+        // Without a project the page does not merge them: it asks which project's trace to show.
+        chooser.QuerySelector("[data-testid=trace-projects]").ShouldNotBeNull();
+        chooser.QuerySelectorAll("ul a").Select(a => a.GetAttribute("href")).ShouldBe([$"/traces/{id}?project={ours}", $"/traces/{id}?project={theirs}"]);
+        chooser.QuerySelector(".waterfall").ShouldBeNull();
+    }
+}

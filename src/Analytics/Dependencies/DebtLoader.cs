@@ -16,6 +16,13 @@ public sealed class DebtLoader(NpgsqlDataSource dataSource, DependencyMap map)
     /// </summary>
     public const int MaxTraces = 2_000;
 
+    /// <summary>
+    /// Spans read of one trace. A sender controls how many spans share its trace id; past this a
+    /// trace's shape is not what an orchestration looks like, and reading it whole would let one
+    /// tenant's flood slow every other tenant's report.
+    /// </summary>
+    public const int MaxSpansPerTrace = 5_000;
+
     public async Task<DebtReport> LoadAsync(InsightWindow window, CancellationToken cancellationToken = default)
     {
         var graph = await map.LoadAsync(window, cancellationToken);
@@ -38,7 +45,11 @@ public sealed class DebtLoader(NpgsqlDataSource dataSource, DependencyMap map)
         return OrchestrationDebt.Analyse(window.From, window.To, graph.Edges, traces, MaxTraces, capped);
     }
 
-    /// <summary>The spans of the most recent traces (one more than the cap) whose root starts in [from, window end).</summary>
+    /// <summary>
+    /// The spans of the most recent traces (one more than the cap) with a root starting in
+    /// [from, window end). A trace counts once however many roots it has, and at most
+    /// <see cref="MaxSpansPerTrace"/> of its spans are read, each trace through its own key.
+    /// </summary>
     private async Task<List<IReadOnlyList<DependencySpan>>> LoadRecentTracesAsync(InsightWindow window, DateTime from, CancellationToken cancellationToken)
     {
         var traces = new List<IReadOnlyList<DependencySpan>>();
@@ -47,11 +58,14 @@ public sealed class DebtLoader(NpgsqlDataSource dataSource, DependencyMap map)
             WITH traces AS (
                 SELECT project_id, trace_id FROM spans
                 WHERE parent_span_id IS NULL AND start_time >= $1 AND start_time < $2 AND ($3::integer IS NULL OR project_id = $3)
-                ORDER BY start_time DESC
+                GROUP BY project_id, trace_id
+                ORDER BY max(start_time) DESC
                 LIMIT {MaxTraces + 1})
             SELECT {DependencySpanReader.Columns}
-            FROM spans s JOIN traces t ON t.project_id = s.project_id AND t.trace_id = s.trace_id
-            WHERE s.start_time >= $4 AND s.start_time < $5
+            FROM traces t CROSS JOIN LATERAL (
+                SELECT * FROM spans
+                WHERE project_id = t.project_id AND trace_id = t.trace_id AND start_time >= $4 AND start_time < $5
+                LIMIT {MaxSpansPerTrace}) s
             ORDER BY s.project_id, s.trace_id
             """, connection);
         command.Parameters.Add(new() { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });

@@ -96,6 +96,25 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
     }
 
     [Fact]
+    public async Task A_flood_of_roots_sharing_one_trace_id_is_examined_as_one_trace()
+    {
+        var end = H10.AddDays(1);
+        // 3,000 root spans of one trace id (what one careless or hostile sender can do), beside one ordinary trace.
+        var flood = Enumerable.Range(0, 3_000).Select(i =>
+        {
+            var root = Root(Project, 7, 1, "flood", end.AddHours(-2).AddMilliseconds(i));
+            BitConverter.TryWriteBytes(root.SpanId, 0x7100_0000_0000_0000L + i);
+            return root;
+        });
+        await Writer.WriteAsync([.. flood, Root(Project, 8, 1, "gateway", end.AddHours(-3)), Span(Project, 8, 2, 1, "search", end.AddHours(-3).AddSeconds(1))]);
+        var debt = new DebtLoader(DataSource, new DependencyMap(DataSource));
+
+        var report = await debt.LoadAsync(new InsightWindow(end.AddDays(-1), end, Project));
+
+        (report.TracesExamined, report.TracesCapped).ShouldBe((2, false));
+    }
+
+    [Fact]
     public async Task More_than_a_month_of_hours_per_call_is_refused()
     {
         var rollup = new DependencyRollup(DataSource);

@@ -66,6 +66,7 @@ public static class DashboardApp
         }
 
         app.UseExceptionHandler();
+        app.UseNulCharacterRefusal();
         app.UseCrossSiteWriteProtection();
         app.UseAuthentication();
         app.UseAuthorization();

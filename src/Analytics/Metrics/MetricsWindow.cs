@@ -50,6 +50,12 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
     /// <summary>Builds a window from optional bounds; the error says what to fix.</summary>
     public static MetricsWindow? TryCreate(DateTime? from, DateTime? to, DateTime nowUtc, out string? error)
     {
+        if (QueryTimes.Problem(from, to) is { } problem)
+        {
+            error = problem;
+            return null;
+        }
+
         var end = CeilHour(to is { } t ? Utc(t) : nowUtc);
         var start = FloorHour(from is { } f ? Utc(f) : end - DefaultLength);
         if (end <= start)

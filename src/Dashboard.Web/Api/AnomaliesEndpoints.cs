@@ -1,4 +1,5 @@
 using Tollgate.Analytics.Anomalies;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Projects;
 
 namespace Tollgate.Dashboard.Web.Api;
@@ -31,6 +32,11 @@ public static class AnomaliesEndpoints
     {
         api.MapGet("/anomalies", async Task<IResult> (DateTime? from, DateTime? to, string? project, AnomalyQuery query, ProjectStore projects, TimeProvider clock, CancellationToken ct) =>
         {
+            if (QueryTimes.Problem(from, to) is { } outOfRange)
+            {
+                return Problem(400, "Invalid range", outOfRange);
+            }
+
             var end = to?.ToUniversalTime() ?? clock.GetUtcNow().UtcDateTime;
             var start = from?.ToUniversalTime() ?? end - DefaultListRange;
             if (end <= start || end - start > MaxListRange)

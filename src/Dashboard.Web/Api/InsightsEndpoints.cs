@@ -5,6 +5,7 @@ using Tollgate.Analytics.Benchmarks;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Maturity;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Scenarios;
 using Tollgate.Analytics.Storage;
 
@@ -152,6 +153,11 @@ public static class InsightsEndpoints
             }
 
             projectId = match;
+        }
+
+        if (QueryTimes.Problem(from, to) is { } outOfRange)
+        {
+            return (null, Invalid("Invalid window", outOfRange));
         }
 
         var window = InsightWindow.Resolve(from, to, projectId, time.GetUtcNow().UtcDateTime);

@@ -66,6 +66,11 @@ public static class DashboardApp
         }
 
         app.UseExceptionHandler();
+        if (options.Ingest.Embedded)
+        {
+            app.UseOtlpPortsForOtlpOnly(options);
+        }
+
         app.UseNulCharacterRefusal();
         app.UseCrossSiteWriteProtection();
         app.UseAuthentication();
@@ -150,6 +155,12 @@ public static class DashboardApp
             // The API answers 401/403; only pages redirect to the sign-in form.
             o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
+            // Signing in on the login page follows its ReturnUrl: only a local path, in ASCII (a Location header cannot carry more).
+            o.Events.OnRedirectToReturnUrl = c =>
+            {
+                c.Response.Redirect(ReturnUrls.LocalOrHome(c.RedirectUri));
+                return Task.CompletedTask;
+            };
         });
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(ApiPolicies.Add);

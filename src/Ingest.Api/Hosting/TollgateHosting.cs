@@ -29,6 +29,28 @@ public static class TollgateHosting
         kestrel.Listen(address, options.Ingest.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
     }
 
+    /// <summary>
+    /// On the OTLP ports, only OTLP and the health checks answer: the web UI and REST API, which
+    /// Kestrel would otherwise serve on every port, stay on the web port, so that firewalling it
+    /// hides them. Routes are not scoped to ports, hence a check per request.
+    /// </summary>
+    public static void UseOtlpPortsForOtlpOnly(this WebApplication app, TollgateOptions options) => app.Use(async (context, next) =>
+    {
+        var port = context.Connection.LocalPort;
+        var otlpPort = port == options.Ingest.HttpPort || port == options.Ingest.GrpcPort;
+        if (otlpPort && port != options.HttpPort && !IsOtlpOrHealth(context.Request.Path))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await next(context);
+    });
+
+    private static bool IsOtlpOrHealth(PathString path) =>
+        path.StartsWithSegments("/v1") || path.StartsWithSegments("/health")
+        || path.Value?.StartsWith("/opentelemetry.proto.collector.", StringComparison.Ordinal) == true;
+
     /// <summary>Live: the process answers. Ready: the database answers with the expected schema.</summary>
     public static void MapTollgateHealth(this WebApplication app)
     {

@@ -20,7 +20,7 @@ public sealed class NewKeyInput
 }
 
 /// <summary>What the Connect page shows: the OTLP endpoints, the set-up snippets and the key form.</summary>
-public sealed class ConnectViewModel(TollgateOptions options, KeyStore keys)
+public sealed class ConnectViewModel(TollgateOptions options, KeyStore keys, ProjectStore projects)
 {
     public string DefaultProject => options.DefaultProject;
 
@@ -54,12 +54,19 @@ public sealed class ConnectViewModel(TollgateOptions options, KeyStore keys)
             return (null, nameof(NewKeyInput.Project), projectProblem);
         }
 
+        // Creating a project is an admin's change, as in the API: leads add keys to existing ones.
+        var project = input.Project.Trim();
+        if (!user.IsInRole(Roles.Admin) && !(await projects.ListAsync(cancellationToken)).Any(p => p.Name == project))
+        {
+            return (null, nameof(NewKeyInput.Project), $"There is no project '{project}', and only admins create projects: choose an existing one or ask an admin.");
+        }
+
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Any(char.IsControl))
         {
             return (null, nameof(NewKeyInput.Name), "Give the key a name that says who uses it, for example 'checkout-service'.");
         }
 
-        var (_, key) = await keys.CreateIngestKeyAsync(input.Project.Trim(), input.Name.Trim(), null, user.Identity?.Name ?? "unknown", cancellationToken);
+        var (_, key) = await keys.CreateIngestKeyAsync(project, input.Name.Trim(), null, user.Identity?.Name ?? "unknown", cancellationToken);
         return (key, null, null);
     }
 }

@@ -71,6 +71,7 @@ public static class DashboardApp
             app.UseOtlpPortsForOtlpOnly(options);
         }
 
+        app.UseSecurityHeaders();
         app.UseNulCharacterRefusal();
         app.UseCrossSiteWriteProtection();
         app.UseAuthentication();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http.Features;
+using Tollgate.Ingest.Api.Pipeline;
 
 namespace Tollgate.Ingest.Api.Otlp;
 
@@ -20,16 +21,22 @@ public sealed class OtlpBody : IDisposable
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
     /// <summary>Raised when a body cannot be read; carries the HTTP status to answer.</summary>
-    public sealed class ReadException(int statusCode, string message) : Exception(message)
+    public sealed class ReadException(int statusCode, string message, TimeSpan retryAfter = default) : Exception(message)
     {
         public int StatusCode { get; } = statusCode;
+
+        /// <summary>When to try again, for a refusal that is about load rather than the body.</summary>
+        public TimeSpan RetryAfter { get; } = retryAfter;
     }
 
     /// <summary>
     /// Reads a body, decompressing gzip on the fly, refusing with 413 as soon as it grows past
     /// <paramref name="maxBytes"/>: a small compressed "bomb" never expands beyond the limit.
+    /// With an admission <paramref name="reservation"/>, the body is also refused with 503 as soon
+    /// as it outgrows the memory left to requests, so many bombs at once cannot exhaust it.
     /// </summary>
-    public static async Task<OtlpBody> ReadAsync(HttpContext context, Stream source, bool gzip, long maxBytes)
+    public static async Task<OtlpBody> ReadAsync(HttpContext context, Stream source, bool gzip, long maxBytes,
+        Admission? admission = null, Admission.Reservation? reservation = null)
     {
         if (context.Request.ContentLength > maxBytes)
         {
@@ -70,6 +77,12 @@ public sealed class OtlpBody : IDisposable
                 if (length > maxBytes)
                 {
                     throw TooLarge(maxBytes);
+                }
+
+                if (admission is not null && reservation is not null && !admission.TryGrow(reservation, length))
+                {
+                    throw new ReadException(StatusCodes.Status503ServiceUnavailable,
+                        "Tollgate is receiving more data than it can hold right now; retry later", WriteQueue.QueueFullRetryAfter);
                 }
             }
 

@@ -69,8 +69,8 @@ public static class OtlpGrpcEndpoints
 
         try
         {
-            using var body = await OtlpBody.ReadAsync(context, context.Request.Body, gzip: false, maxRequestBytes + 5);
-            var message = await UnframeAsync(context, body.Memory, maxRequestBytes);
+            using var body = await OtlpBody.ReadAsync(context, context.Request.Body, gzip: false, maxRequestBytes + 5, admission, reservation);
+            var message = await UnframeAsync(context, body.Memory, maxRequestBytes, admission, reservation);
             var (result, response) = await receiver.ExportAsync(signal, message, json: false, key);
             switch (result.Status)
             {
@@ -90,7 +90,13 @@ public static class OtlpGrpcEndpoints
         }
         catch (OtlpBody.ReadException ex)
         {
-            await FinishAsync(context, ex.StatusCode == StatusCodes.Status413RequestEntityTooLarge ? ResourceExhausted : InvalidArgument, ex.Message);
+            var code = ex.StatusCode switch
+            {
+                StatusCodes.Status413RequestEntityTooLarge => ResourceExhausted,
+                StatusCodes.Status503ServiceUnavailable => Unavailable,
+                _ => InvalidArgument,
+            };
+            await FinishAsync(context, code, ex.Message, retryAfter: ex.RetryAfter);
         }
         catch (GrpcFrameException ex)
         {
@@ -112,7 +118,8 @@ public static class OtlpGrpcEndpoints
     }
 
     /// <summary>Strips the 5-byte prefix (compressed flag, big-endian length) and decompresses if flagged.</summary>
-    private static async Task<ReadOnlyMemory<byte>> UnframeAsync(HttpContext context, ReadOnlyMemory<byte> frame, long maxRequestBytes)
+    private static async Task<ReadOnlyMemory<byte>> UnframeAsync(
+        HttpContext context, ReadOnlyMemory<byte> frame, long maxRequestBytes, Admission admission, Admission.Reservation reservation)
     {
         if (frame.Length < 5)
         {
@@ -138,7 +145,7 @@ public static class OtlpGrpcEndpoints
         }
 
         using var source = new MemoryStream(frame[5..].ToArray(), writable: false);
-        using var body = await OtlpBody.ReadAsync(context, source, gzip: true, maxRequestBytes);
+        using var body = await OtlpBody.ReadAsync(context, source, gzip: true, maxRequestBytes, admission, reservation);
         return body.Memory.ToArray();
     }
 

@@ -74,7 +74,7 @@ public static class OtlpHttpEndpoints
 
         try
         {
-            using var body = await OtlpBody.ReadAsync(context, context.Request.Body, gzip, maxRequestBytes);
+            using var body = await OtlpBody.ReadAsync(context, context.Request.Body, gzip, maxRequestBytes, admission, reservation);
             var (result, response) = await receiver.ExportAsync(signal, body.Memory, json, key);
             switch (result.Status)
             {
@@ -94,7 +94,7 @@ public static class OtlpHttpEndpoints
         }
         catch (OtlpBody.ReadException ex)
         {
-            await WriteErrorAsync(context, json, ex.StatusCode, ex.Message);
+            await WriteErrorAsync(context, json, ex.StatusCode, ex.Message, ex.RetryAfter);
         }
         catch (UndecodableException ex)
         {

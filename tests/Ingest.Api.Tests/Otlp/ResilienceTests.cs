@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Google.Protobuf;
 using Npgsql;
 using Tollgate.Analytics.Keys;
@@ -70,6 +71,44 @@ public sealed class ResilienceTests
         second.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(1));
         (await first).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await CountAsync(app, queued)).ShouldBe(600);
+    }
+
+    [Fact]
+    public async Task Concurrent_gzip_bombs_are_refused_as_they_inflate_and_leave_nothing_reserved()
+    {
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: new Dictionary<string, string>
+        {
+            ["Tollgate:Ingest:MaxInFlightBytes"] = (256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        // 60 MiB of zeros, about 60 KiB compressed: under the 64 MiB limit, so only the memory budget can stop it early.
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(new byte[60 * 1024 * 1024]);
+        }
+
+        var bomb = compressed.ToArray();
+        async Task<HttpResponseMessage> SendBombAsync()
+        {
+            using var client = new HttpClient { BaseAddress = app.OtlpHttpAddress };
+            client.DefaultRequestHeaders.Add("x-api-key", RunningApp.IngestKey);
+            var content = new ByteArrayContent(bomb);
+            content.Headers.ContentType = new("application/x-protobuf");
+            content.Headers.ContentEncoding.Add("gzip");
+            return await client.PostAsync(new Uri("/v1/traces", UriKind.Relative), content);
+        }
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => SendBombAsync()));
+
+        // Each inflating body claims four times its size: at most one fits the 256 MiB budget at a time.
+        responses.Select(r => r.StatusCode).ShouldAllBe(s => s == HttpStatusCode.BadRequest || s == HttpStatusCode.ServiceUnavailable);
+        responses.Count(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ShouldBeGreaterThan(0);
+        responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ShouldAllBe(r => r.Headers.RetryAfter != null);
+        // A handler gives its reservation back just after its answer is sent.
+        var admission = app.App.Services.GetRequiredService<Tollgate.Ingest.Api.Pipeline.Admission>();
+        await WaitUntilAsync(() => admission.InFlightBytes == 0);
+        admission.InFlightBytes.ShouldBe(0);
+        (await PostAsync(app, Batch(NewTraceId(), 3))).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

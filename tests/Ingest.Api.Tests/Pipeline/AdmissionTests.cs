@@ -15,8 +15,8 @@ public sealed class AdmissionTests
         var first = admission.TryEnter(2 * 1024 * 1024, compressed: false);
         var second = admission.TryEnter(2 * 1024 * 1024, compressed: false);
 
-        first.ShouldBe(8 * 1024 * 1024);
-        second.ShouldBe(8 * 1024 * 1024);
+        first!.Bytes.ShouldBe(8 * 1024 * 1024);
+        second!.Bytes.ShouldBe(8 * 1024 * 1024);
         admission.TryEnter(1024, compressed: false).ShouldBeNull();
         admission.InFlightBytes.ShouldBe(16 * 1024 * 1024);
     }
@@ -25,7 +25,7 @@ public sealed class AdmissionTests
     public void Leaving_gives_the_room_back()
     {
         var admission = new Admission(Options);
-        var reservation = admission.TryEnter(4 * 1024 * 1024, compressed: false)!.Value;
+        var reservation = admission.TryEnter(4 * 1024 * 1024, compressed: false)!;
 
         admission.Leave(reservation);
 
@@ -40,5 +40,27 @@ public sealed class AdmissionTests
 
         admission.TryEnter(10 * 1024 * 1024, compressed: true).ShouldNotBeNull();
         admission.TryEnter(1, compressed: false).ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_compressed_body_that_inflates_past_what_is_left_is_refused_while_a_lone_one_may_grow()
+    {
+        var admission = new Admission(Options);
+        // Two 256 KiB gzip bodies: 4 MiB reserved each (wire x 4 x 4).
+        var first = admission.TryEnter(256 * 1024, compressed: true)!;
+        var second = admission.TryEnter(256 * 1024, compressed: true)!;
+
+        // The first inflates to 2 MiB: 8 MiB of the 16 MiB budget, still room.
+        admission.TryGrow(first, 2 * 1024 * 1024).ShouldBeTrue();
+        first.Bytes.ShouldBe(8 * 1024 * 1024);
+        // The second inflating to 3 MiB would need 12 MiB: past the budget while the first holds 8.
+        admission.TryGrow(second, 3 * 1024 * 1024).ShouldBeFalse();
+        admission.InFlightBytes.ShouldBe(12 * 1024 * 1024);
+        admission.Leave(second);
+
+        // Alone, a request may grow past the budget (up to the request limit), so a large batch is never refused for ever.
+        admission.TryGrow(first, 10 * 1024 * 1024).ShouldBeTrue();
+        admission.Leave(first);
+        admission.InFlightBytes.ShouldBe(0);
     }
 }

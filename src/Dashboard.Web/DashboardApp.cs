@@ -135,6 +135,7 @@ public static class DashboardApp
     {
         services.AddDbContext<AccountsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped<UserAdministration>();
+        services.AddSingleton<SignInThrottle>();
         services.AddIdentity<IdentityUser, IdentityRole>(o =>
             {
                 // Length is what makes a password strong; composition rules mostly make it forgotten.
@@ -143,7 +144,8 @@ public static class DashboardApp
                 o.Password.RequireLowercase = false;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // Guessing is slowed per client by SignInThrottle; accounts themselves are never locked.
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddDefaultTokenProviders();

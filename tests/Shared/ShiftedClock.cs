@@ -7,9 +7,12 @@ namespace Tollgate.Testing;
 /// </summary>
 public sealed class ShiftedClock(DateTime startUtc) : TimeProvider
 {
-    private readonly TimeSpan _offset = startUtc.ToUniversalTime() - DateTime.UtcNow;
+    private TimeSpan _offset = startUtc.ToUniversalTime() - DateTime.UtcNow;
 
     public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + _offset;
+
+    /// <summary>Moves the clock forward at once, as if that much time had passed.</summary>
+    public void Advance(TimeSpan by) => _offset += by;
 
     /// <summary>
     /// Noon on the chosen weekday of the week before the current one: always a few days in the

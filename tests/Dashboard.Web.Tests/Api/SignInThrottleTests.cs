@@ -1,0 +1,87 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+using Tollgate.Dashboard.Web.Accounts;
+using Tollgate.Testing;
+
+namespace Tollgate.Dashboard.Web.Tests.Api;
+
+public sealed class SignInThrottleTests
+{
+    private static readonly IPAddress Office = IPAddress.Parse("192.0.2.10");
+    private static readonly IPAddress Elsewhere = IPAddress.Parse("198.51.100.7");
+
+    [Fact]
+    public void Five_failures_for_one_name_make_that_address_wait_for_that_name_only()
+    {
+        var clock = new ShiftedClock(new DateTime(2026, 11, 18, 12, 0, 0, DateTimeKind.Utc));
+        var throttle = new SignInThrottle(clock);
+
+        for (var i = 0; i < SignInThrottle.MaxFailuresPerUser; i++)
+        {
+            throttle.WaitBefore(Office, "admin").ShouldBeNull();
+            throttle.Failed(Office, "admin");
+        }
+
+        throttle.WaitBefore(Office, "Admin ").ShouldNotBeNull().ShouldBeLessThanOrEqualTo(SignInThrottle.Window);
+        // The account is not locked: another address, or another name from this one, may still try.
+        throttle.WaitBefore(Elsewhere, "admin").ShouldBeNull();
+        throttle.WaitBefore(Office, "pm").ShouldBeNull();
+        clock.Advance(SignInThrottle.Window);
+        throttle.WaitBefore(Office, "admin").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Twenty_failures_over_any_names_make_the_address_wait_for_every_name()
+    {
+        var clock = new ShiftedClock(new DateTime(2026, 11, 18, 12, 0, 0, DateTimeKind.Utc));
+        var throttle = new SignInThrottle(clock);
+
+        for (var i = 0; i < SignInThrottle.MaxFailuresPerAddress; i++)
+        {
+            throttle.Failed(Office, "user" + i);
+        }
+
+        throttle.WaitBefore(Office, "someone-new").ShouldNotBeNull();
+        throttle.WaitBefore(Elsewhere, "someone-new").ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Failing_on_purpose_never_locks_the_admin_out_and_real_and_unknown_names_read_the_same()
+    {
+        var clock = new ShiftedClock(DateTime.UtcNow);
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
+        async Task<string> SignInAsync(string user, string password)
+        {
+            using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+            var form = new HtmlParser().ParseDocument(await browser.GetStringAsync(new Uri("/account/login", UriKind.Relative)));
+            var response = await browser.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+                ["_handler"] = "login",
+                ["Input.UserName"] = user,
+                ["Input.Password"] = password,
+            }));
+            return response.StatusCode == HttpStatusCode.Redirect
+                ? "signed in"
+                : new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")?.TextContent ?? "";
+        }
+
+        var admin = new List<string>();
+        var nobody = new List<string>();
+        for (var i = 0; i <= SignInThrottle.MaxFailuresPerUser; i++)
+        {
+            admin.Add(await SignInAsync(RunningApp.AdminUser, "wrong-password-" + i));
+            nobody.Add(await SignInAsync("nobody-here", "wrong-password-" + i));
+        }
+
+        var whileWaiting = await SignInAsync(RunningApp.AdminUser, RunningApp.AdminPassword);
+        clock.Advance(SignInThrottle.Window);
+        var afterwards = await SignInAsync(RunningApp.AdminUser, RunningApp.AdminPassword);
+
+        admin.ShouldBe(nobody);
+        admin[0].ShouldBe("User name or password is wrong.");
+        admin[^1].ShouldStartWith("Too many failed sign-ins from your address");
+        whileWaiting.ShouldStartWith("Too many failed sign-ins from your address");
+        afterwards.ShouldBe("signed in");
+    }
+}

@@ -50,6 +50,63 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task Under_load_through_a_database_outage_every_acknowledged_span_is_stored_exactly_once()
+    {
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        var refused = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        var unexpected = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        using var stop = new CancellationTokenSource();
+        async Task SendUntilStoppedAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var trace = NewTraceId();
+                var status = (await PostAsync(app, Batch(trace, 20))).StatusCode;
+                (status switch { HttpStatusCode.OK => acknowledged, HttpStatusCode.ServiceUnavailable => refused, _ => null })?.Add(trace);
+                if (status is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
+                {
+                    unexpected.Add(status);
+                }
+            }
+        }
+
+        var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(SendUntilStoppedAsync)).ToList();
+        await WaitUntilAsync(() => acknowledged.Count >= 20);
+        await app.Database.SetConnectionsAllowedAsync(allowed: false);
+        await WaitUntilAsync(() => refused.Count >= 20);
+        await app.Database.SetConnectionsAllowedAsync(allowed: true);
+        var beforeRecovery = acknowledged.Count;
+        await WaitUntilAsync(() => acknowledged.Count >= beforeRecovery + 20);
+        await stop.CancelAsync();
+        await Task.WhenAll(senders);
+
+        unexpected.ShouldBeEmpty();
+        refused.Count.ShouldBeGreaterThanOrEqualTo(20, "the outage should have refused requests");
+        acknowledged.Count.ShouldBeGreaterThanOrEqualTo(beforeRecovery + 20, "requests should be stored again after the outage");
+        var stored = await StoredPerTraceAsync(app);
+        // Acknowledged: all 20 spans, once each (the key is unique). Refused: nothing, or all of it
+        // when the commit went through but the answer was lost with the connection.
+        acknowledged.Select(t => stored.GetValueOrDefault(Convert.ToHexString(t))).ShouldAllBe(n => n == 20);
+        refused.Select(t => stored.GetValueOrDefault(Convert.ToHexString(t))).ShouldAllBe(n => n == 0 || n == 20);
+    }
+
+    private static async Task<Dictionary<string, long>> StoredPerTraceAsync(RunningApp app)
+    {
+        await using var connection = new NpgsqlConnection(app.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT trace_id, count(*) FROM spans GROUP BY trace_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            counts[Convert.ToHexString((byte[])reader[0])] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    [Fact]
     public async Task A_full_queue_answers_503_at_once_and_the_queued_batch_is_still_stored()
     {
         await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: new Dictionary<string, string>
@@ -151,9 +208,11 @@ public sealed class ResilienceTests
         return (long)command.ExecuteScalar()! > 0;
     }
 
+    /// <summary>Polls until the condition holds or a minute has passed; the assertions that follow say what did not happen.</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!condition() && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }

@@ -15,16 +15,8 @@ public sealed class CrossSiteWriteTests
 
     private static async Task<HttpClient> SignedInBrowserAsync(RunningApp app)
     {
-        var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
-        var form = new HtmlParser().ParseDocument(await browser.GetStringAsync(new Uri("/account/login", UriKind.Relative)));
-        var response = await browser.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
-            ["_handler"] = "login",
-            ["Input.UserName"] = RunningApp.AdminUser,
-            ["Input.Password"] = RunningApp.AdminPassword,
-        }));
-        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, "the sign-in should succeed");
+        var browser = SignInForm.Browser(app);
+        (await SignInForm.PostAsync(browser, RunningApp.AdminUser, RunningApp.AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect, "the sign-in should succeed");
         return browser;
     }
 

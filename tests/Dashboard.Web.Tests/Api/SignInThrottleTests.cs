@@ -52,15 +52,8 @@ public sealed class SignInThrottleTests
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
         async Task<string> SignInAsync(string user, string password)
         {
-            using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
-            var form = new HtmlParser().ParseDocument(await browser.GetStringAsync(new Uri("/account/login", UriKind.Relative)));
-            var response = await browser.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
-                ["_handler"] = "login",
-                ["Input.UserName"] = user,
-                ["Input.Password"] = password,
-            }));
+            using var browser = SignInForm.Browser(app);
+            var response = await SignInForm.PostAsync(browser, user, password);
             return response.StatusCode == HttpStatusCode.Redirect
                 ? "signed in"
                 : new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")?.TextContent ?? "";

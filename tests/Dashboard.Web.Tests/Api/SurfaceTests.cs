@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using AngleSharp.Html.Parser;
 using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Components.Pages.Connect;
@@ -45,17 +44,9 @@ public sealed class SurfaceTests
     public async Task Signing_in_with_a_non_ASCII_return_path_redirects_there()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
-        const string Login = "/account/login?ReturnUrl=%2Ftraces%3Fteam%3D%C3%A9";
-        var form = new HtmlParser().ParseDocument(await browser.GetStringAsync(new Uri(Login, UriKind.Relative)));
+        using var browser = SignInForm.Browser(app);
 
-        var response = await browser.PostAsync(new Uri(Login, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
-            ["_handler"] = "login",
-            ["Input.UserName"] = RunningApp.AdminUser,
-            ["Input.Password"] = RunningApp.AdminPassword,
-        }));
+        var response = await SignInForm.PostAsync(browser, RunningApp.AdminUser, RunningApp.AdminPassword, "/account/login?ReturnUrl=%2Ftraces%3Fteam%3D%C3%A9");
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         new Uri(app.BaseAddress, response.Headers.Location!).GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped).ShouldBe("/traces?team=%C3%A9");

@@ -13,9 +13,13 @@ public sealed class GrpcIngestTests(IngestFixture fixture)
 {
     private const string ExportPath = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-    private async Task<(HttpResponseMessage Response, byte[] Body)> CallAsync(byte[] message, string? key = RunningApp.IngestKey)
+    private Task<(HttpResponseMessage Response, byte[] Body)> CallAsync(byte[] message, string? key = RunningApp.IngestKey) =>
+        CallAsync(fixture.App.OtlpGrpcAddress, message, key);
+
+    /// <summary>One unary Export call with a plain HTTP/2 client: the response and its body.</summary>
+    internal static async Task<(HttpResponseMessage Response, byte[] Body)> CallAsync(Uri grpcAddress, byte[] message, string? key = RunningApp.IngestKey)
     {
-        using var client = new HttpClient { BaseAddress = fixture.App.OtlpGrpcAddress };
+        using var client = new HttpClient { BaseAddress = grpcAddress };
         var frame = new byte[5 + message.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
         message.CopyTo(frame, 5);
@@ -39,7 +43,7 @@ public sealed class GrpcIngestTests(IngestFixture fixture)
         return (response, body);
     }
 
-    private static string Trailer(HttpResponseMessage response, string name) =>
+    internal static string Trailer(HttpResponseMessage response, string name) =>
         response.TrailingHeaders.TryGetValues(name, out var values) ? values.Single() : "";
 
     [Fact]

@@ -1,11 +1,8 @@
-using System.Buffers.Binary;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf;
 using Tollgate.Ingest.Api.Otlp;
 using Tollgate.Ingest.Api.Otlp.Proto;
-using Tollgate.Testing;
 using static Tollgate.Ingest.Api.Tests.OtlpBuilder;
 
 namespace Tollgate.Ingest.Api.Tests.Otlp;
@@ -96,24 +93,15 @@ public sealed class HostileCorpusTests(IngestFixture fixture)
         return (int)response.StatusCode;
     }
 
+    /// <summary>The call's grpc-status: in the trailers after a message, or in the headers of a status-only answer.</summary>
     private async Task<string> CallGrpcAsync(byte[] message)
     {
-        using var client = new HttpClient { BaseAddress = fixture.App.OtlpGrpcAddress };
-        var frame = new byte[5 + message.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
-        message.CopyTo(frame, 5);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        var (response, _) = await GrpcIngestTests.CallAsync(fixture.App.OtlpGrpcAddress, message);
+        using (response)
         {
-            Content = new ByteArrayContent(frame),
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Content.Headers.ContentType = new("application/grpc");
-        request.Headers.TryAddWithoutValidation("authorization", "Bearer " + RunningApp.IngestKey);
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        return response.TrailingHeaders.TryGetValues("grpc-status", out var trailer) ? trailer.Single()
-            : response.Headers.TryGetValues("grpc-status", out var header) ? header.Single() : $"http {(int)response.StatusCode}";
+            return GrpcIngestTests.Trailer(response, "grpc-status") is { Length: > 0 } trailer ? trailer
+                : response.Headers.TryGetValues("grpc-status", out var header) ? header.Single() : $"http {(int)response.StatusCode}";
+        }
     }
 
     [Fact]

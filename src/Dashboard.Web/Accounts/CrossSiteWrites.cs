@@ -6,7 +6,8 @@ namespace Tollgate.Dashboard.Web.Accounts;
 /// also covers endpoints that take raw bodies (CSV and price-file uploads), and pages on another
 /// port of the same host, against which SameSite cookies do not help. Requests that carry an
 /// <c>Authorization</c> header or no sign-in cookie are not a browser acting for a signed-in user
-/// and pass: scripts use API keys.
+/// and pass: scripts use API keys, and a page of another site cannot add that header without a
+/// CORS preflight, which Tollgate never grants.
 /// </summary>
 public static class CrossSiteWrites
 {

@@ -21,7 +21,7 @@ public sealed class SignInThrottle(TimeProvider time)
     /// <summary>Failures from one address for any names: an office behind one address has room, a guesser does not.</summary>
     public const int MaxFailuresPerAddress = 20;
 
-    /// <summary>Keys kept; a flood of addresses clears the oldest state instead of growing memory.</summary>
+    /// <summary>Keys kept; past this, entries whose failures have all left the window are dropped first.</summary>
     private const int MaxKeys = 100_000;
 
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
@@ -36,12 +36,12 @@ public sealed class SignInThrottle(TimeProvider time)
 
     public void Failed(IPAddress? address, string userName)
     {
+        var now = time.GetUtcNow();
         if (_failures.Count > MaxKeys)
         {
-            _failures.Clear();
+            Prune(now);
         }
 
-        var now = time.GetUtcNow();
         foreach (var key in new[] { AddressKey(address), UserKey(address, userName) })
         {
             var queue = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
@@ -75,6 +75,29 @@ public sealed class SignInThrottle(TimeProvider time)
 
             // The client may try again when the oldest of the last `limit` failures leaves the window.
             return queue.Count >= limit ? queue.ElementAt(queue.Count - limit) + Window - now : null;
+        }
+    }
+
+    /// <summary>Drops what has expired; should a flood of addresses still fill the table, it starts over rather than grow.</summary>
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (key, queue) in _failures)
+        {
+            bool expired;
+            lock (queue)
+            {
+                expired = queue.Count == 0 || now - queue.Last() >= Window;
+            }
+
+            if (expired)
+            {
+                _failures.TryRemove(key, out _);
+            }
+        }
+
+        if (_failures.Count > MaxKeys)
+        {
+            _failures.Clear();
         }
     }
 

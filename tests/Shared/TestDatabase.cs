@@ -58,6 +58,15 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>Makes the database refuse (and drop) connections, as an outage would, or accept them again.</summary>
+    /// <summary>How many sessions of this database are waiting for a lock (a writer held up by a test's lock, say).</summary>
+    public async Task<long> SessionsWaitingOnLocksAsync()
+    {
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{Name}' AND wait_event_type = 'Lock'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task SetConnectionsAllowedAsync(bool allowed)
     {
         await using var connection = new NpgsqlConnection(_adminConnectionString);

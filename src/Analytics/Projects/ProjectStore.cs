@@ -18,6 +18,23 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
             ? $"Give a project name of 1 to {MaxNameLength} characters, for example 'default'."
             : null;
 
+    /// <summary>
+    /// The id of the project a request names, by name or, failing that, by its number (as the
+    /// API's <c>project</c> parameters accept both); null when none matches.
+    /// </summary>
+    public static int? Resolve(IEnumerable<(int Id, string Name)> projects, string nameOrId)
+    {
+        ArgumentNullException.ThrowIfNull(projects);
+        var all = projects.ToList();
+        if (all.FirstOrDefault(p => p.Name == nameOrId) is { Name: not null } named)
+        {
+            return named.Id;
+        }
+
+        return int.TryParse(nameOrId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && all.Any(p => p.Id == id) ? id : null;
+    }
+
     public async Task<IReadOnlyList<ProjectInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("SELECT id, name, content_capture, created_at FROM projects ORDER BY name");

@@ -6,6 +6,7 @@ using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Maturity;
 using Tollgate.Analytics.Metrics;
+using Tollgate.Analytics.Projects;
 using Tollgate.Analytics.Scenarios;
 using Tollgate.Analytics.Storage;
 
@@ -140,12 +141,8 @@ public static class InsightsEndpoints
         int? projectId = null;
         if (!string.IsNullOrWhiteSpace(project))
         {
-            var match = await db.Projects.AsNoTracking().Where(p => p.Name == project).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
-            if (match is null && int.TryParse(project, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-                && await db.Projects.AnyAsync(p => p.Id == id, ct))
-            {
-                match = id;
-            }
+            var all = await db.Projects.AsNoTracking().Select(p => new { p.Id, p.Name }).ToListAsync(ct);
+            var match = ProjectStore.Resolve(all.Select(p => (p.Id, p.Name)), project);
 
             if (match is null)
             {

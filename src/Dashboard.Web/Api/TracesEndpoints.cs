@@ -28,8 +28,7 @@ public static class TracesEndpoints
             int? projectId = null;
             if (!string.IsNullOrWhiteSpace(project))
             {
-                projectId = known.FirstOrDefault(p => p.Name == project)?.Id
-                    ?? (int.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? known.FirstOrDefault(p => p.Id == number)?.Id : null);
+                projectId = ProjectStore.Resolve(known.Select(p => (p.Id, p.Name)), project);
                 if (projectId is null)
                 {
                     return TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: "There is no such project.");

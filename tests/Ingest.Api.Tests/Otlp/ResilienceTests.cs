@@ -120,7 +120,7 @@ public sealed class ResilienceTests
 
         var queued = NewTraceId();
         var first = PostAsync(app, Batch(queued, 600));
-        await WaitUntilAsync(() => first.IsCompleted || WriterIsBlocked(app));
+        await WaitUntilAsync(async () => first.IsCompleted || await app.Database.SessionsWaitingOnLocksAsync() > 0);
         var second = await PostAsync(app, Batch(NewTraceId(), 600));
         await transaction.RollbackAsync();
 
@@ -199,20 +199,13 @@ public sealed class ResilienceTests
         (await PostAsync(app, Batch(NewTraceId(), 1), revoked)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
-    private static bool WriterIsBlocked(RunningApp app)
-    {
-        using var connection = new NpgsqlConnection(TestDatabase.AdminConnectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(
-            $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{app.Database.Name}' AND wait_event_type = 'Lock'", connection);
-        return (long)command.ExecuteScalar()! > 0;
-    }
-
     /// <summary>Polls until the condition holds or a minute has passed; the assertions that follow say what did not happen.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (!condition() && DateTime.UtcNow < deadline)
+        while (!await condition() && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }

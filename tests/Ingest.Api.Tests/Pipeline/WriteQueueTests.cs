@@ -38,7 +38,7 @@ public sealed class WriteQueueTests(IngestFixture fixture)
         var transaction = await blocker.BeginTransactionAsync();
         await new NpgsqlCommand("LOCK TABLE spans IN ACCESS EXCLUSIVE MODE", blocker, transaction).ExecuteNonQueryAsync();
         var first = queue.WriteAsync(Batch(879_999));
-        await WaitUntilAsync(async () => first.IsCompleted || await WaitingOnLocksAsync() > 0);
+        await WaitUntilAsync(async () => first.IsCompleted || await fixture.App.Database.SessionsWaitingOnLocksAsync() > 0);
         var pending = traces.Select(t => queue.WriteAsync(Batch(t))).ToList();
         await transaction.RollbackAsync();
         var outcomes = await Task.WhenAll(pending);
@@ -61,15 +61,6 @@ public sealed class WriteQueueTests(IngestFixture fixture)
                 stored.ShouldBe(1);
             }
         }
-    }
-
-    private async Task<long> WaitingOnLocksAsync()
-    {
-        await using var connection = new NpgsqlConnection(TestDatabase.AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{fixture.App.Database.Name}' AND wait_event_type = 'Lock'", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -82,6 +82,7 @@ public static class DashboardApp
         app.MapStaticAssets();
         app.MapRazorComponents<App>();
         app.MapDashboardFragments();
+        app.MapJobsDashboard();
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
         api.MapTracesApi();
         api.MapPricesApi();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Tollgate.Analytics.Jobs;
 
 namespace Tollgate.Analytics.Configuration;
 
@@ -97,16 +98,19 @@ public static class TollgateOptionsLoader
             errors.Add($"Tollgate:Ingest:MaxBatchSpans must be between 1 and 1000000 (got {options.Ingest.MaxBatchSpans}).");
         }
 
-        // Shorter than a second would keep the cluster busy acquiring triggers; longer than an hour leaves the figures stale.
-        if (options.Jobs.RollupIntervalSeconds is < 1 or > 3600)
+        // Shorter than a second would keep the job store busy; longer than an hour leaves the figures
+        // stale. Jobs fire on the clock, so the interval must divide a minute or an hour evenly.
+        if (options.Jobs.RollupIntervalSeconds is < 1 or > 3600 || !JobSchedule.IsEven(TimeSpan.FromSeconds(options.Jobs.RollupIntervalSeconds)))
         {
-            errors.Add($"Tollgate:Jobs:RollupIntervalSeconds must be between 1 and 3600 (got {options.Jobs.RollupIntervalSeconds}).");
+            errors.Add("Tollgate:Jobs:RollupIntervalSeconds must divide a minute or an hour evenly, between 1 and 3600 "
+                + $"(for example 1, 5, 15, 30, 60, 300, 3600; got {options.Jobs.RollupIntervalSeconds}).");
         }
 
         // Anomalies are judged on whole hours: scanning more often than every minute finds nothing new.
-        if (options.Jobs.AnomalyScanIntervalMinutes is < 1 or > 60)
+        if (options.Jobs.AnomalyScanIntervalMinutes is < 1 or > 60 || !JobSchedule.IsEven(TimeSpan.FromMinutes(options.Jobs.AnomalyScanIntervalMinutes)))
         {
-            errors.Add($"Tollgate:Jobs:AnomalyScanIntervalMinutes must be between 1 and 60 (got {options.Jobs.AnomalyScanIntervalMinutes}).");
+            errors.Add("Tollgate:Jobs:AnomalyScanIntervalMinutes must divide an hour evenly, between 1 and 60 "
+                + $"(for example 1, 5, 15, 30, 60; got {options.Jobs.AnomalyScanIntervalMinutes}).");
         }
 
         if (options.Ingest.DefaultRateLimitPerSecond < 1)

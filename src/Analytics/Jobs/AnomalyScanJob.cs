@@ -7,7 +7,7 @@ namespace Tollgate.Analytics.Jobs;
 /// Scans the hourly cost series of every project up to the last whole hour, stores what it
 /// flags, and announces new anomalies through the channels of the budgets that cover them.
 /// </summary>
-public sealed class AnomalyScanJob(AnomalyScanner scanner, AnomalyNotifier notifier, TimeProvider time, JobRunLog log) : TollgateJob(log)
+public sealed class AnomalyScanJob(AnomalyScanner scanner, AnomalyNotifier notifier, TimeProvider time, JobRunner runner) : TollgateJob(runner)
 {
     protected override async Task<long> RunAsync(CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace Tollgate.Analytics.Jobs;
 /// Brings the dependency-edge rollup up to date: the hours touched by spans ingested since its own
 /// watermark (late spans, re-priced spans included) are recomputed, as the span rollups are.
 /// </summary>
-public sealed class DependencyRollupJob(DependencyRollup rollup, IngestWatermark watermark, JobRunLog log) : TollgateJob(log)
+public sealed class DependencyRollupJob(DependencyRollup rollup, IngestWatermark watermark, JobRunner runner) : TollgateJob(runner)
 {
     public const string WatermarkName = "dependencies";
 

@@ -12,8 +12,9 @@ public sealed record JobRun(
 public sealed record JobHistory(string Job, IReadOnlyList<JobRun> Runs);
 
 /// <summary>
-/// Tollgate's record of job runs (which instance ran what, when, with what outcome), kept
-/// separately from Quartz's tables so that it reads the same whatever the scheduler.
+/// Tollgate's record of recurring job runs (which instance ran what, when, with what outcome,
+/// rows touched), kept apart from Hangfire's tables: it reads the same whatever the scheduler, and
+/// keeps a run's history after Hangfire has expired the job.
 /// </summary>
 public sealed class JobRunLog(NpgsqlDataSource dataSource)
 {

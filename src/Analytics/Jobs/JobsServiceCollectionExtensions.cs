@@ -1,67 +1,84 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 using Tollgate.Analytics.Configuration;
 
 namespace Tollgate.Analytics.Jobs;
 
 /// <summary>
-/// The scheduler: Quartz with its ADO job store on Tollgate's PostgreSQL database, clustered, so
-/// that several dashboard instances share the jobs and each fire runs on exactly one of them.
+/// The job store and the job server: Hangfire on Tollgate's PostgreSQL database, so that several
+/// dashboard instances share the jobs and each fire runs on one of them.
 /// </summary>
 public static class JobsServiceCollectionExtensions
 {
-    public const string SchedulerName = "tollgate";
+    /// <summary>
+    /// How often an idle worker looks for enqueued jobs. Hangfire's default, 15 s, would make a
+    /// re-pricing an admin starts wait that long; one indexed query a second per worker is cheap.
+    /// </summary>
+    public static readonly TimeSpan QueuePollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often an instance tells the cluster it is alive; one silent for a few of these has its work taken over.</summary>
-    public static readonly TimeSpan CheckinInterval = TimeSpan.FromSeconds(7);
+    /// <summary>
+    /// A job whose instance stopped answering for this long is handed to another instance. Jobs
+    /// keep theirs alive while running (sliding), so a long job is never taken over while alive.
+    /// </summary>
+    public static readonly TimeSpan InvisibilityTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Workers per instance: the recurring jobs each hold one at most (they never overlap
+    /// themselves), plus room for background work users start (re-pricing, imports).
+    /// </summary>
+    public const int WorkerCount = 6;
+
+    /// <summary>
+    /// The job store, always (the API lists runs and the dashboard shows jobs in any instance),
+    /// and the server with the recurring jobs when <see cref="JobsOptions.Enabled"/>.
+    /// </summary>
     public static IServiceCollection AddTollgateJobs(this IServiceCollection services, TollgateOptions options)
     {
+        var instance = new JobInstance(string.IsNullOrWhiteSpace(options.Jobs.InstanceId)
+            ? $"{Environment.MachineName}:{Environment.ProcessId}"
+            : options.Jobs.InstanceId);
+        services.AddSingleton(instance);
         services.AddSingleton<JobRunLog>();
+        services.AddSingleton<JobRunner>();
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = JobStorageSchema.Name,
+            // The migrator installs the schema once, under its lock (see JobStorageSchema).
+            PrepareSchemaIfNecessary = false,
+            QueuePollInterval = QueuePollInterval,
+            InvisibilityTimeout = InvisibilityTimeout,
+            UseSlidingInvisibilityTimeout = true,
+        };
+        // The storage is this app's own singleton. Hangfire's configuration API would keep it in a
+        // static (JobStorage.Current), so that two apps in one process (tests, an embedding host)
+        // would share the last one configured.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(options.ConnectionString, storageOptions), storageOptions));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         if (!options.Jobs.Enabled)
         {
             return services;
         }
 
-        services.AddQuartz(q =>
+        var recurring = RecurringJobs.All(options.Jobs);
+        foreach (var job in recurring)
         {
-            q.ConfigureScheduler(s =>
-            {
-                s.InstanceName = SchedulerName;
-                if (!string.IsNullOrWhiteSpace(options.Jobs.InstanceId))
-                {
-                    s.InstanceId = options.Jobs.InstanceId;
-                }
-                else
-                {
-                    s.GenerateInstanceId = true;
-                }
-            });
-            q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(options.ConnectionString);
-                store.UseClustering(c => c.CheckinInterval = CheckinInterval);
-                store.UseSystemTextJsonSerializer();
-            });
-            foreach (var job in TollgateJobs.All(options.Jobs))
-            {
-                var key = new JobKey(job.Name, TollgateJobs.Group);
-                q.AddJob(job.JobType, j => j.WithIdentity(key).DisallowConcurrentExecution().StoreDurably());
-                q.AddTrigger(t =>
-                {
-                    t.ForJob(key).WithIdentity(job.Name, TollgateJobs.Group).StartNow();
-                    if (job.Cron is { } cron)
-                    {
-                        t.WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
-                    }
-                    else
-                    {
-                        t.WithSimpleSchedule(s => s.WithInterval(job.Interval).RepeatForever().WithMisfireInstruction(job.Misfire));
-                    }
-                });
-            }
+            services.AddTransient(job.JobType);
+        }
+
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = instance.Name;
+            o.WorkerCount = WorkerCount;
+            // Recurring fires are due on the clock; the scheduler looks for due ones this often.
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Min(options.Jobs.RollupIntervalSeconds, 15));
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService(sp => new RecurringJobRegistrar(
+            sp.GetRequiredService<IRecurringJobManager>(), recurring));
         return services;
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Tollgate.Analytics.Jobs;
 
 namespace Tollgate.Analytics.Storage;
 
@@ -14,8 +15,9 @@ public sealed record SchemaScript(int Version, string Name, string Sql)
 
 /// <summary>
 /// Applies the scripts in db/ in order, each in its own transaction, and records them in
-/// schema_migrations. A session advisory lock serialises instances that start together, so
-/// every script runs exactly once however many processes start.
+/// schema_migrations, then installs or upgrades the job store's schema. A session advisory lock
+/// serialises instances that start together, so every script runs exactly once however many
+/// processes start.
 /// </summary>
 public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
 {
@@ -64,6 +66,9 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             {
                 logger.LogInformation("Applied {Count} schema script(s); schema is at version {Version}", count, LatestVersion);
             }
+
+            // Under the same lock: Hangfire's installer is not safe to run from two processes at once.
+            JobStorageSchema.Install(connection);
 
             return count;
         }

@@ -13,10 +13,14 @@ public static class ApiPolicies
     /// <summary>Revenue is the PMs' data as much as the admins'.</summary>
     public const string Revenue = "api-revenue";
 
+    /// <summary>Hangfire's dashboard: signed-in admins and leads (read-only), through the sign-in page only.</summary>
+    public const string JobsDashboard = "jobs-dashboard";
+
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Read, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
         options.AddPolicy(Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin));
+        options.AddPolicy(JobsDashboard, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin, Roles.Lead));
         options.AddPolicy(Revenue, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, IdentityConstants.ApplicationScheme).RequireRole(Roles.Admin, Roles.Pm));
     }
 }

@@ -71,9 +71,11 @@ try
     await Execute(dataSource, "ANALYZE spans");
 
     // 2. Roll everything up, as the first run of the rollup job on an existing database does.
-    var rollups = new RollupService(dataSource, new IngestWatermark(dataSource), prices, NullLogger<RollupService>.Instance);
+    var rollups = new RollupService(dataSource, prices);
+    var dependencies = new DependencyRollup(dataSource);
+    var runner = new RollupRunner([rollups, dependencies], new IngestWatermark(dataSource), NullLogger<RollupRunner>.Instance);
     watch.Restart();
-    var result = await rollups.RunAsync();
+    var result = await runner.RunAsync(rollups);
     var rollupSeconds = watch.Elapsed.TotalSeconds;
     // Autovacuum would do this shortly after the rollup in a running system; index-only scans of
     // the rollups need the visibility map it sets.
@@ -82,14 +84,14 @@ try
         + $"({written / (double)(days * 24):N0} spans an hour), {result.RowsWritten:N0} hourly rows");
     // The dependency rollup reads each hour's traces with their reach around it, so it is slower
     // per hour than the metric rollups; it runs over the last 31 days, enough for the 30-day window.
-    var dependencies = new DependencyRollup(dataSource);
     var dependencyFrom = to.AddHours(-DependencyRollup.MaxHoursPerCall);
     watch.Restart();
-    await dependencies.RecomputeHoursAsync(null, dependencyFrom, to);
+    await dependencies.RecomputeAsync(dependencyFrom, to, CancellationToken.None);
     var hours = DependencyRollup.MaxHoursPerCall;
     var dependencySeconds = watch.Elapsed.TotalSeconds;
     await Execute(dataSource, "ANALYZE dependency_edges_hourly");
     Console.WriteLine($"Dependency rollup of {hours:N0} hours: {dependencySeconds:F1} s, {dependencySeconds * 1000 / hours:F1} ms per hour of data");
+    await RollupPasses.MeasureAsync(dataSource, generator, runner, to, runs);
     foreach (var table in new[] { "rollup_spans_hourly", "rollup_spans_daily", "rollup_features_daily", "rollup_traces_daily", "rollup_keys_daily", "dependency_edges_hourly" })
     {
         Console.WriteLine($"  {table}: {await Scalar(dataSource, $"SELECT count(*) FROM {table}"):N0} rows");

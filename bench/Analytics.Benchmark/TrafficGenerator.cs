@@ -39,14 +39,14 @@ internal sealed class TrafficGenerator
         _prices = [.. Models.Select(m => catalogue.Find(m.Provider, m.Model, from)?.Price)];
     }
 
-    /// <summary>Appends the spans of one request (trace) to <paramref name="spans"/>.</summary>
-    public void AddTrace(List<SpanRecord> spans)
+    /// <summary>Appends the spans of one request (trace) to <paramref name="spans"/>, starting at <paramref name="startAt"/> or at a random time of the range.</summary>
+    public void AddTrace(List<SpanRecord> spans, DateTime? startAt = null)
     {
         var n = ++_traces;
         var traceId = new byte[16];
         BitConverter.TryWriteBytes(traceId.AsSpan(0), n);
         BitConverter.TryWriteBytes(traceId.AsSpan(8), unchecked((ulong)n * 0x9E3779B97F4A7C15));
-        var start = _from.AddTicks((long)(_random.NextDouble() * (_spanTicks - TimeSpan.TicksPerMinute)));
+        var start = startAt ?? _from.AddTicks((long)(_random.NextDouble() * (_spanTicks - TimeSpan.TicksPerMinute)));
         var (team, feature) = Features[Skewed(Features.Length)];
         var customer = "customer-" + Skewed(300).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var user = "user-" + _random.Next(3000).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -50,7 +50,7 @@ try
     var scan = await TimeAsync(() => ExecuteAsync(connectionString,
         $"SELECT count(*), count(DISTINCT trace_id), sum(provided_cost_usd) FROM spans WHERE start_time >= '{hour:O}' AND start_time < '{hour.AddHours(1):O}'"));
     var rollup = await TimeAsync(() => new DependencyRollup(dataSource).RecomputeHoursAsync(null, hour, hour.AddHours(1)));
-    var rollups = new RollupService(dataSource, new IngestWatermark(dataSource), new PriceStore(dataSource), NullLogger<RollupService>.Instance);
+    var rollups = new RollupService(dataSource, new PriceStore(dataSource));
     var spanRollup = await TimeAsync(() => rollups.RecomputeAsync(hour, hour.AddHours(1)));
     var window = new InsightWindow(hour, hour.AddHours(1));
     var map = await TimeAsync(() => new DependencyMap(dataSource).LoadAsync(window));

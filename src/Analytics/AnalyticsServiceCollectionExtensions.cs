@@ -37,6 +37,9 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<AttributionRules.AttributionRuleStore>();
         services.AddSingleton<Rollups.IngestWatermark>();
         services.AddSingleton<Rollups.RollupService>();
+        services.AddSingleton<Rollups.IHourlyRollup>(sp => sp.GetRequiredService<Rollups.RollupService>());
+        services.AddSingleton<Rollups.IHourlyRollup>(sp => sp.GetRequiredService<Dependencies.DependencyRollup>());
+        services.AddSingleton<Rollups.RollupRunner>();
         services.AddSingleton<Metrics.SummaryQuery>();
         services.AddSingleton<Metrics.SpendQuery>();
         services.AddSingleton<Metrics.FeaturePnlQuery>();

@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Rollups;
 using Tollgate.Testing;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.EndToEnd;
 
@@ -28,7 +29,7 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
             TestSpans.Chat(project, 9301, 2, 1, "gateway", at.AddSeconds(1), "openai", "gpt-4o", 0.4m),
         ]);
         await app.App.Services.GetRequiredService<RollupService>().RecomputeAsync(at.AddHours(-1), at.AddHours(2));
-        await app.App.Services.GetRequiredService<DependencyRollup>().RecomputeHoursAsync(null, DependencyRollup.TruncateToHour(at), DependencyRollup.TruncateToHour(DateTime.UtcNow).AddHours(1));
+        await app.App.Services.GetRequiredService<DependencyRollup>().RecomputeHoursAsync(null, UtcHour.Floor(at), UtcHour.Floor(DateTime.UtcNow).AddHours(1));
         var page = await fixture.NewSignedInPageAsync(app);
         var violations = new List<string>();
         page.Console += (_, message) =>

@@ -6,6 +6,7 @@ using Tollgate.Dashboard.Web;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Testing;
 using static Microsoft.Playwright.Assertions;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.EndToEnd;
 
@@ -27,7 +28,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         var clock = new ShiftedClock(ShiftedClock.LastWeeks(DayOfWeek.Wednesday));
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
         var now = clock.GetUtcNow().UtcDateTime;
-        var week = WeeklyReview.WeekStart(now);
+        var week = IsoWeek.Start(now);
         var thisWeek = week.AddDays(2).AddHours(9); // Wednesday 09:00, inside the scan's last day
         var lastWeek = week.AddDays(-3); // the Friday before
         await Seed.WriteAsync(app,

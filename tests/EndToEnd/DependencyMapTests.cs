@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Testing;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.EndToEnd;
 
@@ -114,6 +115,6 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
             TestSpans.Chat(project, 9202, 2, 1, Markup, at.AddSeconds(11), "openai", "gpt-4o", 0.1m),
         ]);
         var rollup = app.App.Services.GetRequiredService<DependencyRollup>();
-        await rollup.RecomputeHoursAsync(null, DependencyRollup.TruncateToHour(at), DependencyRollup.TruncateToHour(DateTime.UtcNow).AddHours(1));
+        await rollup.RecomputeHoursAsync(null, UtcHour.Floor(at), UtcHour.Floor(DateTime.UtcNow).AddHours(1));
     }
 }

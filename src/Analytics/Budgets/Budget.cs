@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Budgets;
 
@@ -89,13 +90,6 @@ public static class BudgetPeriods
 
     public static IReadOnlyList<string> All { get; } = [Weekly, Monthly];
 
-    public static DateTime WeekStart(DateTime utc)
-    {
-        var day = utc.Date;
-        var sinceMonday = ((int)day.DayOfWeek + 6) % 7;
-        return DateTime.SpecifyKind(day.AddDays(-sinceMonday), DateTimeKind.Utc);
-    }
-
     public static DateTime MonthStart(DateTime utc) => new(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>The period of <paramref name="period"/> kind that contains <paramref name="utc"/>, end exclusive.</summary>
@@ -103,7 +97,7 @@ public static class BudgetPeriods
     {
         if (period == Weekly)
         {
-            var start = WeekStart(utc);
+            var start = IsoWeek.Start(utc);
             return (start, start.AddDays(7));
         }
 

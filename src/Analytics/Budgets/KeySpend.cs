@@ -1,3 +1,5 @@
+using Tollgate.Analytics.Time;
+
 namespace Tollgate.Analytics.Budgets;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal sealed class KeySpend
 
     public void Add(DateTime startTime, decimal cost)
     {
-        var weekStart = BudgetPeriods.WeekStart(startTime);
+        var weekStart = IsoWeek.Start(startTime);
         var monthStart = BudgetPeriods.MonthStart(startTime);
         var hour = HourIndex(startTime);
         var slot = (int)(hour % HourSlots);

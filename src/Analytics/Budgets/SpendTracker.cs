@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Budgets;
 
@@ -255,7 +256,7 @@ public sealed class SpendTracker(NpgsqlDataSource dataSource, BudgetOptions opti
     private static DateTime Earliest(DateTime now)
     {
         var hours = new DateTime((KeySpend.HourIndex(now) - KeySpend.HourSlots + 1) * TimeSpan.TicksPerHour, DateTimeKind.Utc);
-        var earliest = BudgetPeriods.WeekStart(now);
+        var earliest = IsoWeek.Start(now);
         earliest = BudgetPeriods.MonthStart(now) < earliest ? BudgetPeriods.MonthStart(now) : earliest;
         return hours < earliest ? hours : earliest;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Metrics;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Budgets;
 
@@ -57,7 +58,7 @@ public sealed class WeeklyDigest(
     public async Task<Digest> BuildAsync(string team, DateTime weekStart, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(team);
-        var start = BudgetPeriods.WeekStart(weekStart);
+        var start = IsoWeek.Start(weekStart);
         var end = start.AddDays(7);
         var previous = start.AddDays(-7);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -137,7 +138,7 @@ public sealed class WeeklyDigest(
     /// <returns>The number of teams whose digest reached at least one channel.</returns>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
-        var weekStart = BudgetPeriods.WeekStart(time.GetUtcNow().UtcDateTime).AddDays(-7);
+        var weekStart = IsoWeek.Start(time.GetUtcNow().UtcDateTime).AddDays(-7);
         var teams = new SortedSet<string>(StringComparer.Ordinal);
         await using (var command = dataSource.CreateCommand($"SELECT DISTINCT team FROM spans WHERE team IS NOT NULL AND billing AND start_time >= $1 AND start_time < $2 LIMIT {MaxTeams}"))
         {

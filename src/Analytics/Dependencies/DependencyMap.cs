@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Metrics;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Dependencies;
 
@@ -116,7 +117,7 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, InsightWindow window, string sql)
     {
-        var firstHour = DependencyRollup.TruncateToHour(window.From.ToUniversalTime());
+        var firstHour = UtcHour.Floor(window.From);
         // With no whole day inside, both day bounds are the first hour and every hour comes from the hourly rows.
         var (firstDay, endDay) = new MetricsWindow(firstHour, window.To.ToUniversalTime()).Days;
 

@@ -1,5 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
+using Tollgate.Analytics.Rollups;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Dependencies;
 
@@ -7,10 +9,10 @@ namespace Tollgate.Analytics.Dependencies;
 /// Maintains dependency_edges_hourly and dependency_edges_daily, the edge rollups the dependency
 /// map reads (edges need a self-join of spans, too slow to run over raw spans for every view). Each hour is
 /// recomputed whole: its rows are deleted and inserted again in one transaction, so calling it
-/// again, or for an hour whose spans are still arriving, is safe. Scheduled jobs call
-/// <see cref="RecomputeHoursAsync"/> for recent hours; it can equally be called on its own.
+/// again, or for an hour whose spans are still arriving, is safe. <see cref="RollupRunner"/>
+/// decides which hours to recompute; <see cref="RecomputeHoursAsync"/> can equally be called on its own.
 /// </summary>
-public sealed class DependencyRollup(NpgsqlDataSource dataSource)
+public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollup
 {
     /// <summary>Hours per call: a month of hours, so a backfill is chunked and each call ends in bounded time.</summary>
     public const int MaxHoursPerCall = 31 * 24;
@@ -27,6 +29,21 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource)
     // Serialises the derivation of the same day's rows ("depd").
     private const int DayLockClass = 0x64657064;
 
+    public string Name => "dependencies";
+
+    /// <summary>Every project's hours in [<paramref name="fromHour"/>, <paramref name="toHour"/>), <see cref="MaxHoursPerCall"/> at a time.</summary>
+    public async Task<long> RecomputeAsync(DateTime fromHour, DateTime toHour, CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        for (var start = fromHour; start < toHour; start = start.AddHours(MaxHoursPerCall))
+        {
+            var end = start.AddHours(MaxHoursPerCall) < toHour ? start.AddHours(MaxHoursPerCall) : toHour;
+            rows += await RecomputeHoursAsync(projectId: null, start, end, cancellationToken);
+        }
+
+        return rows;
+    }
+
     /// <summary>Recomputes every hour from the hour holding <paramref name="fromHour"/> up to, not including, <paramref name="toHour"/>.</summary>
     /// <param name="projectId">One project, or null for all.</param>
     /// <param name="fromHour">The first hour (any time inside it).</param>
@@ -35,7 +52,7 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource)
     /// <returns>The number of edge rows written.</returns>
     public async Task<int> RecomputeHoursAsync(int? projectId, DateTime fromHour, DateTime toHour, CancellationToken cancellationToken = default)
     {
-        var first = TruncateToHour(fromHour.ToUniversalTime());
+        var first = UtcHour.Floor(fromHour);
         var end = toHour.ToUniversalTime();
         if ((end - first).TotalHours > MaxHoursPerCall)
         {
@@ -82,9 +99,6 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(insert);
         await batch.ExecuteNonQueryAsync(ct);
     }
-
-    public static DateTime TruncateToHour(DateTime time) =>
-        new(time.Ticks - time.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private async Task<int> RecomputeHourAsync(int? projectId, DateTime hour, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Insights;
 
@@ -24,7 +25,7 @@ public sealed record InsightWindow(DateTime From, DateTime To, int? ProjectId = 
     /// The whole UTC hours covering this window (from rounded down, to rounded up): figures read
     /// from the hourly rollups have hour resolution.
     /// </summary>
-    public InsightWindow WholeHours() => this with { From = FloorHour(From), To = FloorHour(To.AddTicks(TimeSpan.TicksPerHour - 1)) };
+    public InsightWindow WholeHours() => this with { From = UtcHour.Floor(From), To = UtcHour.Ceiling(To) };
 
     /// <summary>Fills the missing ends: to defaults to now, from to 30 days before to.</summary>
     public static InsightWindow Resolve(DateTime? from, DateTime? to, int? projectId, DateTime now)
@@ -33,6 +34,4 @@ public sealed record InsightWindow(DateTime From, DateTime To, int? ProjectId = 
         var start = from?.ToUniversalTime() ?? end - DefaultLength;
         return new InsightWindow(start, end, projectId);
     }
-
-    private static DateTime FloorHour(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
 }

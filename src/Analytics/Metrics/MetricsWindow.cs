@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Metrics;
 
@@ -40,9 +41,9 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
         get
         {
             var (dayFrom, dayTo) = Days;
-            var first = Budgets.BudgetPeriods.WeekStart(dayFrom);
+            var first = IsoWeek.Start(dayFrom);
             first = first == dayFrom ? first : first.AddDays(7);
-            var last = Budgets.BudgetPeriods.WeekStart(dayTo);
+            var last = IsoWeek.Start(dayTo);
             return first < last ? (first, last) : (dayTo, dayTo);
         }
     }
@@ -56,8 +57,8 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
             return null;
         }
 
-        var end = CeilHour(to is { } t ? Utc(t) : nowUtc);
-        var start = FloorHour(from is { } f ? Utc(f) : end - DefaultLength);
+        var end = UtcHour.Ceiling(to is { } t ? Utc(t) : nowUtc);
+        var start = UtcHour.Floor(from is { } f ? Utc(f) : end - DefaultLength);
         if (end <= start)
         {
             error = "'to' must be after 'from' (from is inclusive, to exclusive; both are rounded to whole hours).";
@@ -84,7 +85,4 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
         _ => value,
     };
 
-    private static DateTime FloorHour(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
-
-    private static DateTime CeilHour(DateTime t) => FloorHour(t.AddTicks(TimeSpan.TicksPerHour - 1));
 }

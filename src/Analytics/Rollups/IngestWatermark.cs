@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Tollgate.Analytics.Spans;
 
 namespace Tollgate.Analytics.Rollups;
 
@@ -27,17 +28,38 @@ public sealed class IngestWatermark(NpgsqlDataSource dataSource)
         return (reader.GetDateTime(0), reader.IsDBNull(1) ? null : reader.GetDateTime(1) - Overlap);
     }
 
-    /// <summary>The start hours of spans ingested at or after <paramref name="since"/> (every hour when null).</summary>
-    public async Task<List<DateTime>> TouchedHoursAsync(DateTime? since, CancellationToken cancellationToken)
+    /// <summary>
+    /// The hours whose rollup rows spans ingested at or after <paramref name="since"/> can have
+    /// changed (every hour holding spans when null). A span changes the figures of its whole trace
+    /// (a late root re-attributes its descendants, a late child changes its request's figures and
+    /// its edges), and nothing else: so the hours are those holding any span of a trace that received
+    /// a span, as far as the ingest's trace window reaches from it. This is the one look-back rule of
+    /// every rollup: exact, whatever the trace's length, and no wider than the traces touched.
+    /// </summary>
+    public async Task<List<DateTime>> AffectedHoursAsync(DateTime? since, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT DISTINCT date_trunc('hour', start_time, 'UTC') FROM spans WHERE $1::timestamptz IS NULL OR ingested_at >= $1");
-        command.Parameters.Add(new() { Value = (object?)since ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var command = dataSource.CreateCommand(since is null
+            ? "SELECT DISTINCT date_trunc('hour', start_time, 'UTC') FROM spans"
+            : """
+                WITH touched AS (
+                    SELECT project_id, trace_id, min(start_time) AS first_start, max(start_time) AS last_start
+                    FROM spans WHERE ingested_at >= $1
+                    GROUP BY project_id, trace_id)
+                SELECT DISTINCT date_trunc('hour', s.start_time, 'UTC')
+                FROM touched t JOIN spans s ON s.project_id = t.project_id AND s.trace_id = t.trace_id
+                  AND s.start_time >= t.first_start - $2 AND s.start_time <= t.last_start + $2
+                """);
+        if (since is not null)
+        {
+            command.Parameters.Add(new() { Value = since.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new() { Value = SpanWriter.TraceWindow });
+        }
+
         var hours = new List<DateTime>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            hours.Add(reader.GetDateTime(0));
+            hours.Add(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
         }
 
         return hours;

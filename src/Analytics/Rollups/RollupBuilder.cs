@@ -1,4 +1,5 @@
 using Tollgate.Analytics.Spans;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Rollups;
 
@@ -28,7 +29,6 @@ public static class RollupBuilder
         return rows;
     }
 
-    public static DateTime Hour(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
 
     private static void AddTrace(List<RollupSpan> trace, DateTime fromUtc, DateTime toUtc, RollupRows rows)
     {
@@ -40,7 +40,7 @@ public static class RollupBuilder
                 continue;
             }
 
-            var hour = Hour(span.StartTime);
+            var hour = UtcHour.Floor(span.StartTime);
             signals.TryGetValue(span, out var signal);
             Measures(rows.Spans, new SpanRowKey(hour, span.ProjectId, span.Team, span.Feature, span.Customer, span.Model, span.Provider, span.Service, span.Tier))
                 .Add(span, signal.Fallback, signal.Retry);
@@ -68,7 +68,7 @@ public static class RollupBuilder
             return;
         }
 
-        AddRequest(trace, signals, Hour(start), start, rows);
+        AddRequest(trace, signals, UtcHour.Floor(start), start, rows);
     }
 
     private static void AddRequest(List<RollupSpan> trace, Dictionary<RollupSpan, Signal> signals, DateTime hour, DateTime start, RollupRows rows)

@@ -1,57 +1,30 @@
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tollgate.Analytics.Pricing;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Rollups;
 
-/// <summary>What a rollup pass did: hours recomputed and rollup rows written.</summary>
-public readonly record struct RollupResult(int Hours, long RowsWritten);
-
 /// <summary>
-/// Keeps the rollup tables in step with the span table. Incremental: the hours touched by spans
-/// ingested (or re-priced, or re-attributed: those bump ingested_at too) since the watermark are
-/// recomputed whole, delete + insert in one transaction, then the daily rows of their days are
-/// derived again from the hourly ones. Recomputing an hour twice yields identical rows.
+/// The span rollups (hourly, then the daily and weekly rows derived from them): an hour is
+/// recomputed whole, delete + insert in one transaction, then the daily and weekly rows of its
+/// days are derived again from the hourly ones. Recomputing an hour twice yields identical rows.
+/// <see cref="RollupRunner"/> decides which hours to recompute.
 /// </summary>
-public sealed class RollupService(NpgsqlDataSource dataSource, IngestWatermark watermark, PriceStore prices, ILogger<RollupService> logger)
+public sealed class RollupService(NpgsqlDataSource dataSource, PriceStore prices) : IHourlyRollup
 {
-    public const string WatermarkName = "rollups";
-
     /// <summary>At most this many hours are recomputed in one transaction, to keep transactions short.</summary>
     public const int MaxHoursPerTransaction = 24;
 
-    // Serialises passes across instances even outside the scheduler ("rollups" in ASCII).
+    // Serialises recomputations across instances even outside the job ("rollups" in ASCII).
     private const long RollupLockKey = 0x726f6c6c757073;
 
-    /// <summary>Recomputes the hours touched since the last pass and moves the watermark.</summary>
-    public async Task<RollupResult> RunAsync(CancellationToken cancellationToken = default)
-    {
-        var (passStart, since) = await watermark.ReadAsync(WatermarkName, cancellationToken);
-        var touched = await watermark.TouchedHoursAsync(since, cancellationToken);
-        var hours = 0;
-        long rows = 0;
-        foreach (var (from, to) in Ranges(touched))
-        {
-            var result = await RecomputeAsync(from, to, cancellationToken);
-            hours += result.Hours;
-            rows += result.RowsWritten;
-        }
-
-        await watermark.AdvanceAsync(WatermarkName, passStart, cancellationToken);
-
-        if (hours > 0)
-        {
-            logger.LogInformation("Rolled up {Hours} hour(s): {Rows} rows", hours, rows);
-        }
-
-        return new RollupResult(hours, rows);
-    }
+    public string Name => "rollups";
 
     /// <summary>Recomputes the whole hours overlapping [<paramref name="fromUtc"/>, <paramref name="toUtc"/>).</summary>
     public async Task<RollupResult> RecomputeAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken = default)
     {
-        var from = RollupBuilder.Hour(fromUtc.ToUniversalTime());
-        var to = RollupBuilder.Hour(toUtc.ToUniversalTime().AddTicks(TimeSpan.TicksPerHour - 1));
+        var from = UtcHour.Floor(fromUtc);
+        var to = UtcHour.Ceiling(toUtc);
         var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
         var tiers = new TierResolver(catalogue);
         long rows = 0;
@@ -64,26 +37,8 @@ public sealed class RollupService(NpgsqlDataSource dataSource, IngestWatermark w
         return new RollupResult((int)(to - from).TotalHours, rows);
     }
 
-    /// <summary>Consecutive touched hours become one range; each hour also recomputes the hour before it (a trace started there may have grown).</summary>
-    internal static List<(DateTime From, DateTime To)> Ranges(IReadOnlyList<DateTime> touchedHours)
-    {
-        var ranges = new List<(DateTime From, DateTime To)>();
-        var lookBack = TimeSpan.FromTicks((RollupBuilder.MaxTraceDuration.Ticks + TimeSpan.TicksPerHour - 1) / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour);
-        foreach (var hour in touchedHours.Order())
-        {
-            var (from, to) = (hour - lookBack, hour.AddHours(1));
-            if (ranges.Count > 0 && from <= ranges[^1].To)
-            {
-                ranges[^1] = (ranges[^1].From, Max(ranges[^1].To, to));
-            }
-            else
-            {
-                ranges.Add((from, to));
-            }
-        }
-
-        return ranges;
-    }
+    async Task<long> IHourlyRollup.RecomputeAsync(DateTime fromHour, DateTime toHour, CancellationToken cancellationToken) =>
+        (await RecomputeAsync(fromHour, toHour, cancellationToken)).RowsWritten;
 
     private async Task<long> RecomputeChunkAsync(DateTime from, DateTime to, TierResolver tiers, CancellationToken cancellationToken)
     {
@@ -105,6 +60,4 @@ public sealed class RollupService(NpgsqlDataSource dataSource, IngestWatermark w
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
-
-    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 }

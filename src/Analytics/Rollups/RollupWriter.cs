@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using Tollgate.Analytics.Budgets;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Rollups;
 
@@ -144,8 +144,8 @@ internal static class RollupWriter
     /// </summary>
     public static async Task DeriveWeeksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
     {
-        var fromWeek = BudgetPeriods.WeekStart(fromDay);
-        var toWeek = BudgetPeriods.WeekStart(toDay.AddTicks(-1)).AddDays(7);
+        var fromWeek = IsoWeek.Start(fromDay);
+        var toWeek = IsoWeek.Start(toDay.AddTicks(-1)).AddDays(7);
         await ExecuteAsync(connection, transaction, "DELETE FROM rollup_keys_weekly WHERE bucket >= $1 AND bucket < $2", fromWeek, toWeek, cancellationToken);
         await ExecuteAsync(connection, transaction, SumKeys("daily", "week", "weekly"), fromWeek, toWeek, cancellationToken);
     }

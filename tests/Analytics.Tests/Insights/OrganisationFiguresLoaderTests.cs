@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Rollups;
@@ -119,6 +118,6 @@ public sealed class OrganisationFiguresLoaderTests : InsightsDatabaseTest
             Root(Project, 5, 1, "gateway", Day1.AddDays(2), feature: "answers"),
             Chat(Project, 5, 2, 1, "gateway", Day1.AddDays(2), "openai", "gpt-4o", 5m, priceId: 101),
         ]);
-        await new RollupService(DataSource, new IngestWatermark(DataSource), new PriceStore(DataSource), NullLogger<RollupService>.Instance).RunAsync();
+        await new RollupService(DataSource, new PriceStore(DataSource)).RecomputeAsync(Day1, Day1.AddDays(3));
     }
 }

@@ -36,7 +36,8 @@ internal sealed class RollupFixture : IAsyncDisposable
         DataSource = dataSource;
         Prices = new PriceStore(dataSource);
         Writer = new SpanWriter(dataSource, new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance), NullLogger<SpanWriter>.Instance);
-        Rollups = new RollupService(dataSource, new IngestWatermark(dataSource), Prices, NullLogger<RollupService>.Instance);
+        Rollups = new RollupService(dataSource, Prices);
+        Runner = new RollupRunner([Rollups], new IngestWatermark(dataSource), NullLogger<RollupRunner>.Instance);
     }
 
     public TestDatabase Database { get; }
@@ -44,6 +45,10 @@ internal sealed class RollupFixture : IAsyncDisposable
     public PriceStore Prices { get; }
     public SpanWriter Writer { get; }
     public RollupService Rollups { get; }
+    public RollupRunner Runner { get; }
+
+    /// <summary>A pass of the rollup job: the hours touched since the last pass.</summary>
+    public Task<RollupResult> RollUpAsync() => Runner.RunAsync(Rollups);
     public Price Small { get; private set; } = null!;
     public Price Big { get; private set; } = null!;
 

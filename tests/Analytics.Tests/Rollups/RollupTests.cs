@@ -18,7 +18,7 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task The_summary_of_the_fixture_hour_matches_the_hand_computed_figures()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter());
 
@@ -49,7 +49,7 @@ public sealed class RollupTests : IAsyncLifetime
         unpriced.RouteTier = "mid";
         (unpriced.Model, unpriced.PriceId, unpriced.ComputedCostUsd) = ("unknown-model", null, null);
         await _fixture.Writer.WriteAsync([Root(1, 1, "search", "answers", "acme"), overridden, ownLabel, unpriced]);
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter());
 
@@ -61,7 +61,7 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task Spend_by_team_counts_each_call_and_request_once_and_its_tokens_exactly()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var spend = await new SpendQuery(_fixture.DataSource).GetAsync(TheHour, "team");
 
@@ -77,7 +77,7 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task Spend_by_model_and_by_user_follow_the_calls()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
         var spend = new SpendQuery(_fixture.DataSource);
 
         var byModel = await spend.GetAsync(TheHour, "model");
@@ -93,11 +93,11 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task A_retried_export_of_the_same_spans_changes_no_figure()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
         var before = await _fixture.DumpRollupsAsync();
 
         await _fixture.Writer.WriteAsync([.. _fixture.TraceA(), .. _fixture.TraceB()]);
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         (await _fixture.DumpRollupsAsync()).ShouldBe(before);
         (await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter())).CostUsd.ShouldBe(0.012m);
@@ -107,7 +107,7 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task Recomputing_a_window_yields_identical_rows()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
         var first = await _fixture.DumpRollupsAsync();
 
         await _fixture.Rollups.RecomputeAsync(Hour.AddHours(-3), Hour.AddHours(3));
@@ -121,11 +121,11 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task A_late_span_corrects_the_hour_that_was_already_rolled_up()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         // D's third attempt arrives after the hour was rolled up: 1000 in + 1000 out on small-model = 0.003.
         await _fixture.Writer.WriteAsync([Call(4, 9, parent: 1, _fixture.Small, input: 1000, output: 1000, offsetSeconds: 4)]);
-        var result = await _fixture.Rollups.RunAsync();
+        var result = await _fixture.RollUpAsync();
 
         result.Hours.ShouldBeGreaterThan(0);
         var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter(Team: "support"));
@@ -138,11 +138,11 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task A_late_span_hours_after_its_hour_lands_in_its_own_hour()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
         var earlier = Hour.AddHours(-5);
 
         await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: earlier)]);
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(MetricsWindow.Create(earlier, earlier.AddHours(1)), new SummaryFilter());
         // 1000 in × 10 per million = 0.01, one request without attribution.
@@ -155,7 +155,7 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task A_re_priced_span_corrects_its_hour()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         // small-model now costs 2 in, 4 out from 1 November: every small-model call costs twice as much.
         var doubled = TestPrices.Make("testco", "small-model", 2m, 4m, new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), PriceOrigins.Custom);
@@ -163,7 +163,7 @@ public sealed class RollupTests : IAsyncLifetime
         await _fixture.Prices.AddAsync(doubled, "test");
         await new RepricingService(_fixture.DataSource, _fixture.Prices, NullLogger<RepricingService>.Instance)
             .RunAsync(Hour.AddDays(-1), Hour.AddDays(1), "test");
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter());
         // small-model 0.007 × 2 = 0.014, big-model unchanged 0.005.
@@ -177,7 +177,7 @@ public sealed class RollupTests : IAsyncLifetime
         // 24 USD over the whole day: 1 USD for the one hour asked.
         await _fixture.Database.ExecuteAsync(
             "INSERT INTO revenue (project_id, feature, period_start, period_end, amount_usd, created_by) VALUES (1, 'answers', '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z', 24, 'test')");
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var pnl = await new FeaturePnlQuery(_fixture.DataSource).GetAsync(TheHour);
 
@@ -204,7 +204,7 @@ public sealed class RollupTests : IAsyncLifetime
     public async Task Orchestration_lists_savings_chains_and_latency()
     {
         await _fixture.WriteAllAsync();
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var report = await new OrchestrationQuery(_fixture.DataSource, _fixture.Prices, TimeProvider.System).GetAsync(TheHour);
 
@@ -227,7 +227,7 @@ public sealed class RollupTests : IAsyncLifetime
     {
         await _fixture.WriteAllAsync();
         await _fixture.Writer.WriteAsync([Evaluator(1, 9, parent: 1)]);
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         // Both fixture prices are custom: all six billing calls; the evaluator span is A's one quality check.
         (await CustomAndQualityAsync("hourly")).ShouldBe("6/6/1");
@@ -241,7 +241,7 @@ public sealed class RollupTests : IAsyncLifetime
         await _fixture.Writer.WriteAsync([Evaluator(1, 9, parent: 1)]);
         // Ingested a day ago: a pass from a fresh watermark would not look at these spans again.
         await _fixture.Database.ExecuteAsync("UPDATE spans SET ingested_at = ingested_at - interval '1 day'");
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
         var before = await _fixture.DumpRollupsAsync();
 
         // What db/0014 leaves behind: rows rolled up before its columns existed, and no watermark.
@@ -252,7 +252,7 @@ public sealed class RollupTests : IAsyncLifetime
             DELETE FROM rollup_state WHERE name = 'rollups';
             """);
         (await CustomAndQualityAsync("hourly")).ShouldBe("0/0/0");
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         (await _fixture.DumpRollupsAsync()).ShouldBe(before);
     }
@@ -262,7 +262,7 @@ public sealed class RollupTests : IAsyncLifetime
     {
         await _fixture.WriteAllAsync();
         await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: Hour.AddHours(3))]);
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
 
         var day = MetricsWindow.Create(Hour.Date, Hour.Date.AddDays(1));
         var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(day, new SummaryFilter());
@@ -278,7 +278,7 @@ public sealed class RollupTests : IAsyncLifetime
     {
         await _fixture.WriteAllAsync();
         await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: Hour.AddDays(3))]);
-        await _fixture.Rollups.RunAsync();
+        await _fixture.RollUpAsync();
         var spend = new SpendQuery(_fixture.DataSource);
 
         // Monday 2 Nov is the fixture's day: Sunday 05:00 to the next Tuesday 07:00 holds the whole

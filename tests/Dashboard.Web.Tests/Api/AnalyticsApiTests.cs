@@ -176,7 +176,7 @@ public sealed class AnalyticsApiTests
         var cached = Span(2, 1, start.AddMinutes(5), TimeSpan.FromMilliseconds(20), team: "support", feature: "triage");
         cached.CacheHit = true;
         await writer.WriteAsync([call, cached]);
-        await app.App.Services.GetRequiredService<RollupService>().RunAsync();
+        await app.App.Services.GetRequiredService<RollupRunner>().RunAllAsync();
         return app;
     }
 

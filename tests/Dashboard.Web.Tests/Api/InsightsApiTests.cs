@@ -38,7 +38,7 @@ public sealed class InsightsAppFixture : IAsyncLifetime
             Chat(project, 2, 2, 1, "gateway", start.AddMinutes(5), "openai", "gpt-4o", 0.02m),
         ]);
         await App.App.Services.GetRequiredService<DependencyRollup>().RecomputeHoursAsync(null, Day, Day.AddDays(1));
-        await App.App.Services.GetRequiredService<RollupService>().RunAsync();
+        await App.App.Services.GetRequiredService<RollupRunner>().RunAllAsync();
         using var client = App.CreateClient(withAdminKey: true);
         var revenue = await client.PostAsJsonAsync("/api/v1/revenue", new[] { new { feature = "answers", periodStart = Day, periodEnd = Day.AddDays(1), amountUsd = 1m } });
         revenue.EnsureSuccessStatusCode();

@@ -7,13 +7,14 @@ using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Spans;
 using Tollgate.Testing;
 using static Tollgate.Testing.TestSpans;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Dashboard.Web.Tests.Budgets;
 
 public sealed class DigestTests
 {
     // A whole past week (and the one before it), inside the span partitions a fresh database has.
-    private static readonly DateTime Week = BudgetPeriods.WeekStart(DateTime.UtcNow).AddDays(-14);
+    private static readonly DateTime Week = IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
 
     [Fact]
     public async Task A_digest_compares_the_week_with_the_one_before_and_the_weekly_budget()
@@ -69,7 +70,7 @@ public sealed class DigestTests
             CacheHit(Root(project, trace + 1, 1, "gateway", at.AddMinutes(1), team, "cart")),
         ];
         await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync([.. Requests(1, "checkout"), .. Requests(3, "search")]);
-        await app.App.Services.GetRequiredService<RollupService>().RunAsync();
+        await app.App.Services.GetRequiredService<RollupRunner>().RunAllAsync();
 
         var digest = await app.App.Services.GetRequiredService<WeeklyDigest>().BuildAsync("checkout", Week);
 

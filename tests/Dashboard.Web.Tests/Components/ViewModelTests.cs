@@ -1,6 +1,6 @@
 using Tollgate.Analytics.Spans;
-using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Dashboard.Web.Components.Pages.Traces;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Dashboard.Web.Tests.Components;
 
@@ -11,7 +11,7 @@ public sealed class ViewModelTests
     [InlineData("2026-11-22T23:59:59Z", "2026-11-16")] // the Sunday before
     [InlineData("2026-11-19T08:00:00Z", "2026-11-16")] // a Thursday
     public void The_week_starts_on_monday_utc(string instant, string monday) =>
-        HomeViewModel.WeekStart(DateTime.Parse(instant, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal))
+        IsoWeek.Start(DateTime.Parse(instant, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal))
             .ShouldBe(DateTime.Parse(monday, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
 
     [Fact]

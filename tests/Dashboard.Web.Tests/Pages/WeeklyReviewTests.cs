@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Analytics.Metrics;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Testing;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Dashboard.Web.Tests.Pages;
 
@@ -82,7 +83,7 @@ public sealed class WeeklyReviewTests
     {
         var monday = new DateTime(2026, 11, 16, 0, 0, 0, DateTimeKind.Utc);
 
-        WeeklyReview.WeekStart(now).ShouldBe(monday);
+        IsoWeek.Start(now).ShouldBe(monday);
         WeeklyReview.ResolveWeek(null, now).ShouldBe(monday);
         // Any day of a week names it; tomorrow (perhaps next week) is still this week; the day before Monday is last week.
         WeeklyReview.ResolveWeek(WeeklyReview.WeekParameter(now), now).ShouldBe(monday);
@@ -97,7 +98,7 @@ public sealed class WeeklyReviewTests
     [InlineData((7 * 86_400) - 30)] // Sunday, half a minute before the week ends
     public async Task Spend_seconds_either_side_of_the_weeks_start_counts_in_its_own_week(int secondsIntoTheWeek)
     {
-        var weekStart = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
+        var weekStart = IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
         var clock = new ShiftedClock(weekStart.AddSeconds(secondsIntoTheWeek));
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
         var project = await PageKit.DefaultProjectIdAsync(app);
@@ -198,7 +199,7 @@ public sealed class WeeklyReviewTests
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         var project = await PageKit.DefaultProjectIdAsync(app);
-        var week = WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-7);
+        var week = IsoWeek.Start(DateTime.UtcNow).AddDays(-7);
         const string Hostile = "<script>alert(1)</script>";
         await PageKit.WriteAndRollUpAsync(app, [.. PageKit.Request(project, 1, week.AddDays(1), "team & co", Hostile, "gpt-4o", 1m)], week, week.AddDays(7));
         await using var scope = app.App.Services.CreateAsyncScope();
@@ -221,7 +222,7 @@ public sealed class WeeklyReviewTests
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         var project = await PageKit.DefaultProjectIdAsync(app);
         var now = DateTime.UtcNow;
-        var week = WeeklyReview.WeekStart(now);
+        var week = IsoWeek.Start(now);
         // Halfway between Monday 00:00 and now: in this week's budget period whatever the time.
         var inThisWeek = week + ((now - week) / 2);
         await PageKit.WriteAndRollUpAsync(app, [.. PageKit.Request(project, 1, inThisWeek, "search", "answer", "gpt-4o", 3.00m)], inThisWeek, inThisWeek.AddHours(1));
@@ -259,7 +260,7 @@ public sealed class WeeklyReviewTests
     }
 
     // A week well in the past, so that "now" never falls inside the seeded hours.
-    private static DateTime ReviewedWeek => WeeklyReview.WeekStart(DateTime.UtcNow).AddDays(-14);
+    private static DateTime ReviewedWeek => IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
 
     /// <summary>
     /// The reviewed week: search answer 3.00 (gpt-4o) and 0.50 (gpt-4o-mini), summarise 1.50

@@ -5,6 +5,7 @@ using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Storage;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Dashboard.Web.Components.Pages;
 
@@ -65,9 +66,6 @@ public sealed class HomeViewModel(
     public int OtlpHttpPort => options.Ingest.HttpPort;
     public int OtlpGrpcPort => options.Ingest.GrpcPort;
 
-    /// <summary>The ISO week (Monday 00:00 UTC) that contains the instant.</summary>
-    public static DateTime WeekStart(DateTime utc) => WeeklyReview.WeekStart(utc);
-
     public async Task LoadAsync(string? week = null, string? team = null, CancellationToken cancellationToken = default)
     {
         Team = string.IsNullOrWhiteSpace(team) ? null : team.Trim();
@@ -79,8 +77,8 @@ public sealed class HomeViewModel(
 
         var now = time.GetUtcNow().UtcDateTime;
         WeekStartUtc = WeeklyReview.ResolveWeek(week, now);
-        IsCurrentWeek = WeekStartUtc == WeeklyReview.WeekStart(now);
-        HasEarlierWeek = WeekStartUtc > WeeklyReview.WeekStart(now).AddDays(-7 * WeeklyReview.MaxWeeksBack);
+        IsCurrentWeek = WeekStartUtc == IsoWeek.Start(now);
+        HasEarlierWeek = WeekStartUtc > IsoWeek.Start(now).AddDays(-7 * WeeklyReview.MaxWeeksBack);
         var thisWeek = MetricsWindow.Create(WeekStartUtc, WeekStartUtc.AddDays(7));
         var lastWeek = MetricsWindow.Create(LastWeekStartUtc, WeekStartUtc);
 

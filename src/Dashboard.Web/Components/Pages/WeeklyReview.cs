@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tollgate.Analytics.Metrics;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Dashboard.Web.Components.Pages;
 
@@ -30,23 +31,20 @@ public static class WeeklyReview
     /// <summary>How far back a review may go: spans are kept about 400 days.</summary>
     public const int MaxWeeksBack = 56;
 
-    /// <summary>The ISO week (Monday 00:00 UTC) that contains the instant.</summary>
-    public static DateTime WeekStart(DateTime utc) => Analytics.Budgets.BudgetPeriods.WeekStart(utc);
-
     /// <summary>
     /// The week a <c>?week=yyyy-MM-dd</c> parameter names (any day of it), bounded to the current
     /// week and <see cref="MaxWeeksBack"/> weeks before; the current week when absent or unreadable.
     /// </summary>
     public static DateTime ResolveWeek(string? week, DateTime nowUtc)
     {
-        var current = WeekStart(nowUtc);
+        var current = IsoWeek.Start(nowUtc);
         if (string.IsNullOrWhiteSpace(week)
             || !DateTime.TryParseExact(week.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var day))
         {
             return current;
         }
 
-        var start = WeekStart(day);
+        var start = IsoWeek.Start(day);
         var earliest = current.AddDays(-7 * MaxWeeksBack);
         return start > current ? current : start < earliest ? earliest : start;
     }

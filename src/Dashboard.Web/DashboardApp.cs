@@ -43,7 +43,6 @@ public static class DashboardApp
         builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.Services.AddTollgateAnalytics(options);
         builder.Services.AddTollgateBudgets(options);
-        builder.Services.AddHostedService<Analytics.Pricing.RepricingWorker>();
         if (options.Ingest.Embedded)
         {
             builder.Services.AddTollgateIngest(options);

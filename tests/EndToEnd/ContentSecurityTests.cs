@@ -2,8 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Rollups;
-using Tollgate.Testing;
 using Tollgate.Analytics.Time;
+using Tollgate.Testing;
 
 namespace Tollgate.EndToEnd;
 
@@ -15,6 +15,7 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
     [
         "/", "/pnl", "/benchmarks", "/scenarios", "/dependencies?period=24h", "/traces", "/connect",
         "/admin/budgets", "/admin/prices", "/admin/attribution", "/admin/users", "/admin/audit",
+        "/admin/jobs", "/admin/jobs/recurring", "/admin/jobs/jobs/succeeded",
     ];
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Tollgate.Analytics.Pricing;
 using Tollgate.Testing;
 using static Microsoft.Playwright.Assertions;
 
@@ -38,6 +40,8 @@ public sealed class PricesTests(BrowserFixture fixture)
         await Expect(row).ToContainTextAsync("$8.00");
         await Expect(row).ToContainTextAsync("custom");
         await Expect(page.GetByTestId("unpriced-table").Locator("tr", new() { HasText = "acme-e2e-1" })).ToHaveCountAsync(0);
+        // Its re-pricing run is listed, finished by its background job.
+        await Expect(page.GetByTestId("run-table").Locator("tbody tr").First).ToContainTextAsync("done");
         await BrowserFixture.ScreenshotAsync(page, "prices-after-custom-price");
 
         // The stored span was re-priced: 1,000,000 × 2/1e6 + 250,000 × 8/1e6 = 2 + 2 = $4.00.
@@ -66,6 +70,43 @@ public sealed class PricesTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("price-status")).ToContainTextAsync("Deleted the pattern e2e-deploy-*");
         await Expect(page.Locator("tr[data-pattern='e2e-deploy-*']")).ToHaveCountAsync(0);
         (await fixture.App.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'model_patterns.delete' AND actor = 'admin'")).ShouldBe(1);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_cancels_a_waiting_re_pricing_run_from_the_prices_page()
+    {
+        // A run recorded without its job: it waits in the queue until someone acts on it.
+        var runId = await fixture.App.App.Services.GetRequiredService<RepricingService>().CreateRunAsync(DateTime.UtcNow.AddDays(-3), DateTime.UtcNow, "e2e");
+
+        var page = await fixture.NewSignedInPageAsync();
+        await page.GotoAsync("/admin/prices");
+        var row = page.GetByTestId("run-table").Locator($"tr[data-run='{runId}']");
+        await Expect(row).ToContainTextAsync("queued");
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Cancel run {runId}" }).ClickAsync();
+
+        await Expect(page.GetByTestId("price-status")).ToContainTextAsync($"Cancelled re-pricing run {runId}");
+        await Expect(page.GetByTestId("run-table").Locator($"tr[data-run='{runId}']")).ToContainTextAsync("cancelled");
+        await Expect(page.GetByTestId("run-table").Locator($"tr[data-run='{runId}']").GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        (await fixture.App.Database.ScalarAsync<string>($"SELECT actor FROM audit_log WHERE action = 'prices.reprice.cancel' AND subject = 'repricing_runs/{runId}'")).ShouldBe("admin");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_reaches_the_jobs_dashboard_from_the_navigation_and_sees_the_recurring_jobs()
+    {
+        var page = await fixture.NewSignedInPageAsync();
+        await page.GotoAsync("/admin/prices");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/jobs");
+        await page.GotoAsync("/admin/jobs/recurring");
+
+        foreach (var job in new[] { "rollups", "dependencies", "anomalies", "weekly-digest" })
+        {
+            await Expect(page.Locator("table tr", new() { HasText = job }).First).ToBeVisibleAsync();
+        }
+
+        await BrowserFixture.ScreenshotAsync(page, "admin-jobs-recurring");
         await page.CloseAsync();
     }
 }

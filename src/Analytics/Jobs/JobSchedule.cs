@@ -21,7 +21,9 @@ public static class JobSchedule
 
         return interval switch
         {
+            _ when interval == TimeSpan.FromSeconds(1) => "* * * * * *",
             _ when interval < TimeSpan.FromMinutes(1) => $"*/{(int)interval.TotalSeconds} * * * * *",
+            _ when interval == TimeSpan.FromMinutes(1) => "0 * * * * *",
             _ when interval < TimeSpan.FromHours(1) => $"0 */{(int)interval.TotalMinutes} * * * *",
             _ => "0 0 * * * *",
         };

@@ -42,6 +42,8 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton(instance);
         services.AddSingleton<JobRunLog>();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<RepricingJobs>();
+        services.AddTransient<RepricingJob>();
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = JobStorageSchema.Name,

@@ -8,30 +8,32 @@ namespace Tollgate.Analytics.Pricing;
 public sealed record RepricingProgress(int RunId, long SpansTotal, long SpansDone, DateTime ReachedUtc);
 
 /// <summary>A finished run: spans with usage looked at, and how many of them got a different cost.</summary>
-public sealed record RepricingResult(int RunId, long SpansTotal, long SpansChanged);
+public sealed record RepricingResult(int RunId, long SpansTotal, long SpansChanged, bool Cancelled = false);
 
 /// <summary>A re-pricing run as stored: queued, running, done or failed, with its progress.</summary>
 public sealed record RepricingRun(
     int Id, string RequestedBy, DateTime FromUtc, DateTime ToUtc, string Status, long SpansTotal, long SpansDone, long SpansChanged,
     DateTime? ReachedUtc, string? Error, DateTime StartedAt, DateTime? FinishedAt)
 {
-    public bool Ended => Status is RepricingService.Done or RepricingService.Failed;
+    public bool Ended => Status is RepricingService.Done or RepricingService.Failed or RepricingService.Cancelled;
 }
 
 /// <summary>
 /// Recomputes the cost columns of stored spans with usage with the current catalogue, for example
 /// after an admin added a price. Works through the range one time slice per transaction, so a
 /// long run never holds one huge transaction, and records after each slice how far it reached.
-/// Runs are queued (<see cref="QueueAsync"/>) and carried out by <see cref="RepricingWorker"/>,
-/// apart from the caller's request: a client that stops waiting does not stop the run, and a run
-/// whose process ended is resumed from where it reached.
+/// A run is created (<see cref="CreateRunAsync"/>) and carried out by a background job
+/// (<see cref="RunQueuedAsync"/>), apart from the caller's request: a client that stops waiting
+/// does not stop the run, a run whose process ended is resumed from where it reached, and an admin
+/// may cancel it (<see cref="CancelAsync"/>), which stops it after the slice in progress, undone.
 /// </summary>
-public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore prices, ILogger<RepricingService> logger) : IDisposable
+public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore prices, ILogger<RepricingService> logger)
 {
     public const string Queued = "queued";
     public const string Running = "running";
     public const string Done = "done";
     public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
 
     /// <summary>A running run whose worker has been silent this long is taken over: a slice never takes nearly as long.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
@@ -41,8 +43,6 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
 
     private const string RunColumns =
         "id, requested_by, from_time, to_time, status, spans_total, spans_done, spans_changed, reached_time, error, started_at, finished_at";
-
-    private readonly SemaphoreSlim _queued = new(0);
 
     /// <summary>The first slice tried; a day is one transaction at typical volumes.</summary>
     internal TimeSpan SliceLength { get; init; } = TimeSpan.FromDays(1);
@@ -54,16 +54,12 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
     internal int MaxSpansPerSlice { get; init; } = 50_000;
 
     /// <summary>
-    /// Queues a run over spans with usage (billing or not, as ingest prices them all) that started
-    /// in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), for a worker to carry out.
+    /// Records a queued run over spans with usage (billing or not, as ingest prices them all) that
+    /// started in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), for a job to carry out.
     /// </summary>
     /// <returns>The run's id.</returns>
-    public async Task<int> QueueAsync(DateTime fromUtc, DateTime toUtc, string actor, CancellationToken cancellationToken = default)
-    {
-        var run = await InsertRunAsync(fromUtc, toUtc, actor, Queued, cancellationToken);
-        _queued.Release();
-        return run.Id;
-    }
+    public async Task<int> CreateRunAsync(DateTime fromUtc, DateTime toUtc, string actor, CancellationToken cancellationToken = default) =>
+        (await InsertRunAsync(fromUtc, toUtc, actor, Queued, cancellationToken)).Id;
 
     /// <summary>Carries out a run at once on the caller's thread; cancelling it marks the run failed.</summary>
     public async Task<RepricingResult> RunAsync(
@@ -114,20 +110,41 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
     }
 
     /// <summary>
-    /// Claims the oldest queued run, or a running one whose worker has been silent for
-    /// <see cref="StaleAfter"/>, and carries it out from where it reached.
+    /// Carries out run <paramref name="runId"/> from where it reached, when it is queued or its
+    /// worker has been silent for <see cref="StaleAfter"/> (a process that stopped).
     /// </summary>
-    /// <returns>The result, or null when no run was waiting.</returns>
-    public async Task<RepricingResult?> RunNextAsync(IProgress<RepricingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <returns>The result; null when the run has ended (done, failed or cancelled) or another worker has it.</returns>
+    public async Task<RepricingResult?> RunQueuedAsync(int runId, IProgress<RepricingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var run = await ClaimAsync(cancellationToken);
+        var run = await ClaimAsync(runId, cancellationToken);
         return run is null ? null : await ExecuteAsync(run, progress, requeueWhenCancelled: true, cancellationToken);
     }
 
-    public void Dispose() => _queued.Dispose();
+    /// <summary>
+    /// Cancels a queued or running run: the slice in progress is rolled back and no further one
+    /// starts; slices already committed stay re-priced (the rollups follow them).
+    /// </summary>
+    /// <returns>The run as it now stands, or null when there is no such run.</returns>
+    public async Task<RepricingRun?> CancelAsync(int runId, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var cancel = new NpgsqlCommand($"""
+            UPDATE repricing_runs SET status = '{Cancelled}', error = $2, finished_at = now()
+            WHERE id = $1 AND status IN ('{Queued}', '{Running}')
+            """, connection, transaction))
+        {
+            cancel.Parameters.Add(new() { Value = runId });
+            cancel.Parameters.Add(new() { Value = $"cancelled by {actor}" });
+            if (await cancel.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                await AuditLog.WriteAsync(connection, transaction, actor, "prices.reprice.cancel", $"repricing_runs/{runId}", null, null, cancellationToken);
+            }
+        }
 
-    /// <summary>Waits until <see cref="QueueAsync"/> queues a run in this process, or the time is up.</summary>
-    public Task<bool> WaitForQueuedAsync(TimeSpan within, CancellationToken cancellationToken) => _queued.WaitAsync(within, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await GetAsync(runId, cancellationToken);
+    }
 
     public async Task<RepricingRun?> GetAsync(int runId, CancellationToken cancellationToken = default)
     {
@@ -135,6 +152,21 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
         command.Parameters.Add(new() { Value = runId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
+    }
+
+    /// <summary>The latest <paramref name="limit"/> runs, newest first.</summary>
+    public async Task<IReadOnlyList<RepricingRun>> ListAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {RunColumns} FROM repricing_runs ORDER BY id DESC LIMIT $1");
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var runs = new List<RepricingRun>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
     }
 
     /// <summary>The run once it has ended, or as it stands when <paramref name="within"/> is up.</summary>
@@ -155,20 +187,16 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
         }
     }
 
-    // Marks the run running with a fresh heartbeat; FOR UPDATE SKIP LOCKED lets one worker have it.
-    private async Task<RepricingRun?> ClaimAsync(CancellationToken cancellationToken)
+    // Marks the run running with a fresh heartbeat; the row lock of the update lets one worker have it.
+    private async Task<RepricingRun?> ClaimAsync(int runId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             UPDATE repricing_runs SET status = '{Running}', heartbeat_at = now()
-            WHERE id = (
-                SELECT id FROM repricing_runs
-                WHERE status = '{Queued}' OR (status = '{Running}' AND (heartbeat_at IS NULL OR heartbeat_at < now() - $1))
-                ORDER BY id
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED)
+            WHERE id = $2 AND (status = '{Queued}' OR (status = '{Running}' AND (heartbeat_at IS NULL OR heartbeat_at < now() - $1)))
             RETURNING {RunColumns}
             """);
         command.Parameters.Add(new() { Value = StaleAfter });
+        command.Parameters.Add(new() { Value = runId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
     }
@@ -187,6 +215,12 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
             for (var sliceStart = run.ReachedUtc ?? run.FromUtc; sliceStart < run.ToUtc;)
             {
                 var slice = await RepriceSliceAsync(run.Id, catalogue, sliceStart, run.ToUtc, cancellationToken);
+                if (slice.Cancelled)
+                {
+                    logger.LogInformation("Re-pricing run {RunId} was cancelled after {Done} of {Total} spans", run.Id, done, run.SpansTotal);
+                    return new RepricingResult(run.Id, run.SpansTotal, changed, Cancelled: true);
+                }
+
                 done += slice.Spans;
                 changed += slice.Changed;
                 sliceStart = slice.End;
@@ -220,7 +254,8 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
         return new RepricingResult(run.Id, run.SpansTotal, changed);
     }
 
-    private async Task<(DateTime End, int Spans, int Changed)> RepriceSliceAsync(
+    /// <summary>Re-prices one slice and records the run's progress in one transaction; a run cancelled meanwhile rolls the slice back.</summary>
+    private async Task<(DateTime End, int Spans, int Changed, bool Cancelled)> RepriceSliceAsync(
         int runId, PriceCatalogue catalogue, DateTime sliceStart, DateTime toUtc, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -248,20 +283,25 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
             }
 
             await UpdateSpansAsync(connection, transaction, changes, sliceStart, sliceEnd, cancellationToken);
-            await using (var advance = new NpgsqlCommand("""
+            await using (var advance = new NpgsqlCommand($"""
                 UPDATE repricing_runs SET spans_done = spans_done + $2, spans_changed = spans_changed + $3, reached_time = $4, heartbeat_at = now()
-                WHERE id = $1
+                WHERE id = $1 AND status = '{Running}'
                 """, connection, transaction))
             {
                 advance.Parameters.Add(new() { Value = runId });
                 advance.Parameters.Add(new() { Value = (long)spans.Count });
                 advance.Parameters.Add(new() { Value = (long)changes.Count });
                 advance.Parameters.Add(new() { Value = sliceEnd });
-                await advance.ExecuteNonQueryAsync(cancellationToken);
+                if (await advance.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    // The run is no longer running: an admin cancelled it.
+                    await transaction.RollbackAsync(cancellationToken);
+                    return (sliceStart, 0, 0, true);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
-            return (sliceEnd, spans.Count, changes.Count);
+            return (sliceEnd, spans.Count, changes.Count, false);
         }
     }
 
@@ -336,13 +376,14 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    // Not cancellable: a cancelled run must still be marked as ended (or queued again).
+    // Not cancellable: a run stopped by shutdown must still be marked as ended (or queued again). Only a
+    // running run changes: one an admin cancelled meanwhile stays cancelled.
     private async Task FinishRunAsync(int runId, string status, string? error)
     {
         try
         {
             await using var command = dataSource.CreateCommand(
-                $"UPDATE repricing_runs SET status = $2, error = $3, finished_at = CASE WHEN $2 IN ('{Done}', '{Failed}') THEN now() END WHERE id = $1");
+                $"UPDATE repricing_runs SET status = $2, error = $3, finished_at = CASE WHEN $2 IN ('{Done}', '{Failed}') THEN now() END WHERE id = $1 AND status = '{Running}'");
             command.Parameters.Add(new() { Value = runId });
             command.Parameters.Add(new() { Value = status });
             command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value });

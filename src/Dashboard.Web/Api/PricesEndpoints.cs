@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Storage;
@@ -38,6 +39,9 @@ public static class PricesEndpoints
     /// </summary>
     public static readonly TimeSpan RepricingWait = TimeSpan.FromSeconds(15);
 
+    /// <summary>Runs listed by <c>GET /prices/repricing</c>.</summary>
+    public const int RecentRuns = 20;
+
     /// <summary>A price file larger than this is refused (LiteLLM's full file is about 1 MiB).</summary>
     public const long MaxImportBytes = 16 * 1024 * 1024;
 
@@ -58,11 +62,17 @@ public static class PricesEndpoints
             await repricing.GetAsync(id, ct) is { } run
                 ? TypedResults.Ok(ToDto(run))
                 : TypedResults.Problem(statusCode: 404, title: "No such re-pricing run", detail: $"There is no re-pricing run {id}."));
+        api.MapGet("/prices/repricing", async (RepricingService repricing, CancellationToken ct) =>
+            TypedResults.Ok((await repricing.ListAsync(RecentRuns, ct)).Select(ToDto)))
+            .WithSummary("The latest re-pricing runs with their progress, newest first");
+        api.MapPost("/prices/repricing/{id:int}/cancel", CancelAsync).RequireAuthorization(ApiPolicies.Admin)
+            .WithSummary("Stops a queued or running re-pricing run; slices already done stay re-priced");
         api.MapPost("/prices/import", ImportAsync).RequireAuthorization(ApiPolicies.Admin).DisableAntiforgery();
     }
 
     private static async Task<IResult> AddAsync(
-        PriceInput input, ClaimsPrincipal user, PriceStore store, CurrentPrices current, RepricingService repricing, TimeProvider time, CancellationToken ct)
+        PriceInput input, ClaimsPrincipal user, PriceStore store, CurrentPrices current, RepricingService repricing, RepricingJobs repricingJobs,
+        TimeProvider time, CancellationToken ct)
     {
         var errors = Validate(input);
         if (errors.Count > 0)
@@ -99,9 +109,27 @@ public static class PricesEndpoints
         // Spans already stored from the price's date on are re-priced with it, by the re-pricing
         // worker: the run goes on if this request is abandoned, and resumes if the process stops.
         var until = time.GetUtcNow().UtcDateTime.AddDays(2);
-        var runId = await repricing.QueueAsync(price.EffectiveFrom, until, actor, CancellationToken.None);
+        var runId = await repricingJobs.QueueAsync(price.EffectiveFrom, until, actor, CancellationToken.None);
         var run = (await repricing.WaitAsync(runId, RepricingWait, ct))!;
         return TypedResults.Created($"/api/v1/prices/{price.Id}", new PriceAdded(ToDto(price), run.Id, run.Status, run.SpansTotal, run.SpansChanged));
+    }
+
+    private static async Task<IResult> CancelAsync(int id, ClaimsPrincipal user, RepricingService repricing, CancellationToken ct)
+    {
+        var before = await repricing.GetAsync(id, ct);
+        if (before is null)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "No such re-pricing run", detail: $"There is no re-pricing run {id}.");
+        }
+
+        if (before.Ended)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "The run has ended",
+                detail: $"Re-pricing run {id} has already ended ({before.Status}); there is nothing to cancel.");
+        }
+
+        var run = (await repricing.CancelAsync(id, user.Identity?.Name ?? "unknown", ct))!;
+        return TypedResults.Ok(ToDto(run));
     }
 
     private static RepricingRunDto ToDto(RepricingRun run) => new(

@@ -114,16 +114,16 @@ public sealed class RepricingServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_queued_run_waits_for_a_worker_which_carries_it_out()
+    public async Task A_queued_run_waits_for_its_job_which_carries_it_out_once()
     {
         await InsertSpanAsync(1, Utc(2026, 11, 20), "openai", "gpt-4o", input: 1_000);
         await InsertSpanAsync(2, Utc(2026, 11, 22), "openai", "gpt-4o", input: 1_000);
         var service = Service();
 
-        var runId = await service.QueueAsync(Utc(2026, 11, 20), Utc(2026, 11, 25), "bob");
+        var runId = await service.CreateRunAsync(Utc(2026, 11, 20), Utc(2026, 11, 25), "bob");
         var queued = (await service.GetAsync(runId))!;
         var untouched = (await ReadCostsAsync()).Values.ToList();
-        var result = await service.RunNextAsync();
+        var result = await service.RunQueuedAsync(runId);
 
         (queued.Status, queued.SpansTotal, queued.SpansDone).ShouldBe(("queued", 2L, 0L));
         untouched.ShouldAllBe(c => c.Source == null);
@@ -131,7 +131,7 @@ public sealed class RepricingServiceTests : IAsyncLifetime
         (await ReadCostsAsync()).Values.ShouldAllBe(c => c.Source == "computed" && c.Cost > 0);
         var done = (await service.WaitAsync(runId, TimeSpan.Zero))!;
         (done.Status, done.SpansDone, done.SpansChanged, done.ReachedUtc, done.FinishedAt.HasValue).ShouldBe(("done", 2L, 2L, (DateTime?)Utc(2026, 11, 25), true));
-        (await service.RunNextAsync()).ShouldBeNull();
+        (await service.RunQueuedAsync(runId)).ShouldBeNull();
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class RepricingServiceTests : IAsyncLifetime
                 (2, 'eve', '{Utc(2026, 11, 20):o}', '{Utc(2026, 11, 25):o}', 'running', 2, 0, 0, NULL, now())
             """);
 
-        var result = await Service().RunNextAsync();
+        var result = await Service().RunQueuedAsync(1);
 
         result.ShouldBe(new RepricingResult(1, 2, 2));
         var costs = await ReadCostsAsync();
@@ -154,7 +154,7 @@ public sealed class RepricingServiceTests : IAsyncLifetime
         costs[2].Source.ShouldBe("computed");
         (await _database.ScalarAsync<string>("SELECT string_agg(concat_ws(':', id, status, spans_done), ' ' ORDER BY id) FROM repricing_runs"))
             .ShouldBe("1:done:2 2:running:0");
-        (await Service().RunNextAsync()).ShouldBeNull();
+        (await Service().RunQueuedAsync(2)).ShouldBeNull();
     }
 
     [Fact]
@@ -163,15 +163,39 @@ public sealed class RepricingServiceTests : IAsyncLifetime
         await InsertSpanAsync(1, Utc(2026, 11, 20), "openai", "gpt-4o", input: 1_000);
         await InsertSpanAsync(2, Utc(2026, 11, 22), "openai", "gpt-4o", input: 1_000);
         var service = Service();
-        var runId = await service.QueueAsync(Utc(2026, 11, 20), Utc(2026, 11, 25), "bob");
+        var runId = await service.CreateRunAsync(Utc(2026, 11, 20), Utc(2026, 11, 25), "bob");
         using var shutdown = new CancellationTokenSource();
 
-        await Should.ThrowAsync<OperationCanceledException>(() => service.RunNextAsync(new Recorder(_ => shutdown.Cancel()), shutdown.Token));
+        await Should.ThrowAsync<OperationCanceledException>(() => service.RunQueuedAsync(runId, new Recorder(_ => shutdown.Cancel()), shutdown.Token));
 
         var stopped = (await service.GetAsync(runId))!;
         (stopped.Status, stopped.SpansDone, stopped.ReachedUtc).ShouldBe(("queued", 1L, (DateTime?)Utc(2026, 11, 21)));
-        (await service.RunNextAsync()).ShouldBe(new RepricingResult(runId, 2, 2));
+        (await service.RunQueuedAsync(runId)).ShouldBe(new RepricingResult(runId, 2, 2));
         (await service.GetAsync(runId))!.Status.ShouldBe("done");
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_stops_after_the_slice_in_progress_which_is_undone()
+    {
+        await InsertSpanAsync(1, Utc(2026, 11, 20), "openai", "gpt-4o", input: 1_000);
+        await InsertSpanAsync(2, Utc(2026, 11, 22), "openai", "gpt-4o", input: 1_000);
+        await InsertSpanAsync(3, Utc(2026, 11, 24), "openai", "gpt-4o", input: 1_000);
+        var service = Service();
+        var runId = await service.CreateRunAsync(Utc(2026, 11, 20), Utc(2026, 11, 25), "bob");
+
+        // The admin cancels while the first day's slice is done: the next slice finds the run cancelled.
+        var result = await service.RunQueuedAsync(runId, new Recorder(p => service.CancelAsync(p.RunId, "alice").GetAwaiter().GetResult()));
+
+        result.ShouldBe(new RepricingResult(runId, 3, 1, Cancelled: true));
+        var costs = await ReadCostsAsync();
+        (costs[1].Source, costs[2].Source, costs[3].Source).ShouldBe(("computed", null, null));
+        var run = (await service.GetAsync(runId))!;
+        (run.Status, run.SpansDone, run.Error, run.Ended).ShouldBe(("cancelled", 1L, "cancelled by alice", true));
+        (await _database.ScalarAsync<string>("SELECT string_agg(action || ' by ' || actor, ', ' ORDER BY id) FROM audit_log"))
+            .ShouldBe("prices.reprice by bob, prices.reprice.cancel by alice");
+        (await service.RunQueuedAsync(runId)).ShouldBeNull();
+        (await service.CancelAsync(runId, "alice"))!.Status.ShouldBe("cancelled");
+        (await _database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'prices.reprice.cancel'")).ShouldBe(1);
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Analytics.Pricing;
 using Tollgate.Testing;
 
 namespace Tollgate.Dashboard.Web.Tests.Api;
@@ -77,16 +79,44 @@ public sealed class PricesAndTracesApiTests
         added.StatusCode.ShouldBe(HttpStatusCode.Created);
         using var result = JsonDocument.Parse(await added.Content.ReadAsStringAsync());
         result.RootElement.GetProperty("spansChanged").GetInt64().ShouldBe(1);
-        // The re-pricing worker finished while the request waited; the run can be looked up afterwards.
+        // The re-pricing job finished while the request waited; the run can be looked up afterwards.
         result.RootElement.GetProperty("repricingStatus").GetString().ShouldBe("done");
         var runId = result.RootElement.GetProperty("repricingRunId").GetInt32();
         var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/prices/repricing/{runId}");
         (run.GetProperty("status").GetString(), run.GetProperty("spansDone").GetInt64(), run.GetProperty("spansChanged").GetInt64()).ShouldBe(("done", 1L, 1L));
         (await client.GetAsync(new Uri($"/api/v1/prices/repricing/{runId + 1}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/prices/repricing"))[0].GetProperty("id").GetInt32().ShouldBe(runId);
+        // Carried out by a Hangfire background job, which succeeded.
+        (await app.Database.ScalarAsync<string>($"SELECT statename FROM hangfire.job WHERE invocationdata ->> 'Type' LIKE '%RepricingJob%' AND arguments ->> 0 = '{runId}'"))
+            .ShouldBe("Succeeded");
         using var body = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/traces/{trace}", UriKind.Relative)));
         body.RootElement.GetProperty("costUsd").GetDecimal().ShouldBe(0.5m);
         (await client.GetStringAsync(new Uri("/api/v1/prices/unpriced", UriKind.Relative))).ShouldNotContain("acme-mini");
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action LIKE 'prices.%'")).ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task An_admin_cancels_a_waiting_re_pricing_run_once_and_a_viewer_cannot()
+    {
+        // No job server: the run waits in the queue for the test to cancel it.
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: new Dictionary<string, string> { ["Tollgate:Jobs:Enabled"] = "false" });
+        using var admin = app.CreateClient(withAdminKey: true);
+        var runId = await app.App.Services.GetRequiredService<RepricingService>().CreateRunAsync(DateTime.UtcNow.AddDays(-1), DateTime.UtcNow, "admin");
+        var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "viewer", role = "viewer" });
+        using var viewer = app.CreateClient();
+        viewer.DefaultRequestHeaders.Authorization = new("Bearer", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString());
+
+        (await viewer.PostAsync(new Uri($"/api/v1/prices/repricing/{runId}/cancel", UriKind.Relative), null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var cancelled = await admin.PostAsync(new Uri($"/api/v1/prices/repricing/{runId}/cancel", UriKind.Relative), null);
+        var again = await admin.PostAsync(new Uri($"/api/v1/prices/repricing/{runId}/cancel", UriKind.Relative), null);
+        var unknown = await admin.PostAsync(new Uri($"/api/v1/prices/repricing/{runId + 1}/cancel", UriKind.Relative), null);
+
+        cancelled.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var run = await cancelled.Content.ReadFromJsonAsync<JsonElement>();
+        (run.GetProperty("status").GetString(), run.GetProperty("error").GetString()).ShouldBe(("cancelled", "cancelled by api-key:bootstrap"));
+        again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await again.Content.ReadAsStringAsync()).ShouldContain("already ended (cancelled)");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Storage;
@@ -43,13 +44,19 @@ public sealed class PriceForm
 }
 
 /// <summary>The delete form of one pattern's row.</summary>
+/// <summary>The run id a cancel button posts.</summary>
+public sealed class RunIdInput
+{
+    public int Id { get; set; }
+}
+
 public sealed class PatternIdInput
 {
     public int Id { get; set; }
 }
 
 /// <summary>The price catalogue page: current prices, the models without one, model-name patterns, and the custom price form.</summary>
-public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, PriceStore store, CurrentPrices current, RepricingService repricing, TimeProvider time)
+public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, PriceStore store, CurrentPrices current, RepricingService repricing, RepricingJobs repricingJobs, TimeProvider time)
 {
     /// <summary>The page lists at most this many current prices (the shipped catalogue has a few hundred).</summary>
     public const int MaxListedPrices = 2_000;
@@ -62,6 +69,12 @@ public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, Price
 
     /// <summary>Model-name patterns, in the order the catalogue tries them.</summary>
     public IReadOnlyList<StoredModelPattern> Patterns { get; private set; } = [];
+
+    /// <summary>The latest re-pricing runs, newest first, with their progress.</summary>
+    public IReadOnlyList<RepricingRun> Runs { get; private set; } = [];
+
+    /// <summary>Runs listed on the page.</summary>
+    public const int ListedRuns = 10;
 
     public static bool MayAddPrices(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
 
@@ -80,6 +93,26 @@ public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, Price
             .ToList();
         Unpriced = await spans.UnpricedModelsAsync(now - UnpricedWindow, now.AddDays(1), cancellationToken);
         Patterns = await store.ListPatternsAsync(cancellationToken);
+        Runs = await repricing.ListAsync(ListedRuns, cancellationToken);
+    }
+
+    /// <summary>Cancels a queued or running re-pricing run (admins; audited).</summary>
+    /// <returns>What happened, in a sentence for the page.</returns>
+    public async Task<string> CancelRunAsync(int runId, ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        if (!MayAddPrices(user))
+        {
+            throw new UnauthorizedAccessException("Only admins may cancel re-pricing runs.");
+        }
+
+        var run = await repricing.CancelAsync(runId, user.Identity?.Name ?? "unknown", cancellationToken);
+        return run switch
+        {
+            null => "That re-pricing run no longer exists.",
+            { Status: RepricingService.Cancelled } => string.Create(CultureInfo.InvariantCulture,
+                $"Cancelled re-pricing run {run.Id}: {run.SpansDone:N0} of {run.SpansTotal:N0} spans were re-priced before it stopped, and keep their new cost."),
+            _ => $"Re-pricing run {run.Id} had already ended ({run.Status}).",
+        };
     }
 
     /// <summary>Deletes a model pattern (admins; audited) and makes the change current.</summary>
@@ -125,7 +158,7 @@ public sealed class PricesViewModel(TollgateDbContext db, SpanQuery spans, Price
         }, actor, cancellationToken);
         await current.RefreshAsync(cancellationToken);
         // Same horizon and the same worker as the REST API: spans stamped up to two days ahead are re-priced too.
-        var runId = await repricing.QueueAsync(price.EffectiveFrom, time.GetUtcNow().UtcDateTime.AddDays(2), actor, CancellationToken.None);
+        var runId = await repricingJobs.QueueAsync(price.EffectiveFrom, time.GetUtcNow().UtcDateTime.AddDays(2), actor, CancellationToken.None);
         var run = (await repricing.WaitAsync(runId, Api.PricesEndpoints.RepricingWait, cancellationToken))!;
         var added = string.Create(CultureInfo.InvariantCulture, $"Added the price of {price.Provider}/{price.Model} from {price.EffectiveFrom:yyyy-MM-dd}; ");
         return added + (run.Status == RepricingService.Done

@@ -28,6 +28,9 @@ public sealed class JobRunLog(NpgsqlDataSource dataSource)
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 
+    /// <summary>A run whose instance stopped before it ended (a crash, a kill, a lost machine).</summary>
+    public const string Abandoned = "abandoned";
+
     public async Task<long> StartAsync(string job, string instance, string fireId, DateTime? scheduledFor, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
@@ -39,6 +42,21 @@ public sealed class JobRunLog(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = fireId });
         command.Parameters.Add(new() { Value = (object?)scheduledFor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Marks the job's runs still recorded as running as abandoned. Only called by the holder of the
+    /// job's lock (<see cref="JobRunner"/>): no other run of the job can be alive, so such a row is
+    /// left by an instance that stopped mid-run.
+    /// </summary>
+    public async Task<int> AbandonRunningAsync(string job, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE job_runs SET outcome = '{Abandoned}', ended_at = now(), error_message = 'its instance stopped before the run ended'
+            WHERE job = $1 AND outcome = '{Running}'
+            """);
+        command.Parameters.Add(new() { Value = job });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Records the end of a run and drops the job's runs beyond <see cref="HistoryPerJob"/>. Not cancellable: an ended run must say so.</summary>

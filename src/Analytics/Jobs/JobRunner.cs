@@ -29,6 +29,7 @@ public sealed class JobRunner(NpgsqlDataSource dataSource, JobRunLog log, JobIns
 
         try
         {
+            await log.AbandonRunningAsync(name, cancellationToken);
             var id = await log.StartAsync(name, instance.Name, fireId ?? "direct", scheduledFor, cancellationToken);
             long rows;
             try

@@ -104,6 +104,7 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollu
     {
         var next = hour.AddHours(1);
         var perProject = new Dictionary<int, EdgeAccumulator>();
+        var debt = new Dictionary<int, DebtHour>();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, $2)", connection, transaction))
@@ -143,6 +144,17 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollu
                 }
 
                 accumulator.AddTrace(spans, child => child.Start >= hour && child.Start < next);
+                // A trace's shape belongs to the hour of its first span, so each trace counts once.
+                var first = spans.Min(s => s.Start);
+                if (first >= hour && first < next)
+                {
+                    if (!debt.TryGetValue(project, out var debtHour))
+                    {
+                        debt[project] = debtHour = new DebtHour { Hour = hour };
+                    }
+
+                    debtHour.Add(OrchestrationDebt.Shape(spans));
+                }
             }
         }
 
@@ -185,6 +197,7 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollu
             }
         }
 
+        await DebtHourStore.ReplaceAsync(connection, transaction, projectId, hour, debt, ct);
         await RecomputeDayAsync(connection, transaction, projectId, hour.Date, ct);
         await transaction.CommitAsync(ct);
         return rows;

@@ -11,7 +11,7 @@ public sealed record FanOut(string Node, string Label, int Children);
 /// <summary>A trace where an error travelled from a span up through every ancestor to the root.</summary>
 public sealed record CascadeExample(string TraceId, string Origin, int Depth);
 
-public sealed record ErrorCascades(int Count, IReadOnlyList<CascadeExample> Examples);
+public sealed record ErrorCascades(long Count, IReadOnlyList<CascadeExample> Examples);
 
 public sealed record AgentCost(string Agent, decimal CostUsd);
 
@@ -23,15 +23,54 @@ public sealed record DebtReport(
     FanOut? WidestFanOut,
     ErrorCascades ErrorCascades,
     IReadOnlyList<AgentCost> AgentCosts,
-    int TracesExamined,
-    int TraceLimit,
-    bool TracesCapped);
+    long TracesExamined);
+
+/// <summary>What one trace contributes to the debt report: its longest chain, its error cascade, the cost under each agent.</summary>
+public sealed record TraceShape(CallChain? Chain, CascadeExample? Cascade, IReadOnlyDictionary<string, decimal> AgentCosts);
+
+/// <summary>
+/// The debt figures of the traces that started in one hour (of one project), as the dependency
+/// rollup stores them: traces, the longest chain, the cascade count with the first examples, and
+/// the cost under each agent. Hours add up into any window.
+/// </summary>
+public sealed class DebtHour
+{
+    public DateTime Hour { get; init; }
+    public long Traces { get; set; }
+    public CallChain? Longest { get; set; }
+    public long Cascades { get; set; }
+    public List<CascadeExample> Examples { get; init; } = [];
+    public Dictionary<string, decimal> AgentCosts { get; init; } = new(StringComparer.Ordinal);
+
+    public void Add(TraceShape shape)
+    {
+        Traces++;
+        if (shape.Chain is { } chain && (Longest is null || chain.Depth > Longest.Depth))
+        {
+            Longest = chain;
+        }
+
+        if (shape.Cascade is { } cascade)
+        {
+            Cascades++;
+            if (Examples.Count < OrchestrationDebt.MaxExamples)
+            {
+                Examples.Add(cascade);
+            }
+        }
+
+        foreach (var (agent, cost) in shape.AgentCosts)
+        {
+            AgentCosts[agent] = AgentCosts.GetValueOrDefault(agent) + cost;
+        }
+    }
+}
 
 /// <summary>
 /// Orchestration debt over a period: dependencies that appeared, the longest call chain, the
 /// widest fan-out, error cascades and the cost flowing through each agent. New dependencies and
-/// fan-out come from the complete edge rollup; chains, cascades and agent cost from a bounded
-/// sample of traces (the report says how many and whether the cap was hit).
+/// fan-out come from the edge rollup; chains, cascades and agent cost from every trace of the
+/// period, through the per-hour shapes the dependency rollup keeps (<see cref="DebtHour"/>).
 /// <list type="bullet">
 /// <item>Chain: the path of nodes from a root to a span, consecutive repeats of the same node
 /// collapsed (as on the map); the longest over the sample, first found on ties.</item>
@@ -48,8 +87,8 @@ public static class OrchestrationDebt
     /// <summary>Cascade examples listed; enough to open a few traces, not a report of all of them.</summary>
     public const int MaxExamples = 10;
 
-    public static DebtReport Analyse(
-        DateTime from, DateTime to, IReadOnlyList<MapEdge> periodEdges, IReadOnlyList<IReadOnlyList<DependencySpan>> traces, int traceLimit, bool capped)
+    /// <summary>The report from the period's edges and the debt figures of its hours (in hour order).</summary>
+    public static DebtReport Analyse(DateTime from, DateTime to, IReadOnlyList<MapEdge> periodEdges, IReadOnlyList<DebtHour> hours)
     {
         var newEdges = periodEdges.Where(e => e.IsNew).OrderBy(e => e.FirstSeen).ThenBy(e => e.Source, StringComparer.Ordinal)
             .Select(e => new NewDependency(e.Source, e.Target, e.FirstSeen, e.Calls)).ToList();
@@ -57,30 +96,48 @@ public static class OrchestrationDebt
             .Select(g => new FanOut(g.Key, DependencyNodes.Label(g.Key), g.Select(e => e.Target).Distinct(StringComparer.Ordinal).Count()))
             .OrderByDescending(f => f.Children).ThenBy(f => f.Node, StringComparer.Ordinal).FirstOrDefault();
 
-        CallChain? longest = null;
-        var cascades = new List<CascadeExample>();
-        var agentCost = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var spans in traces)
+        // The earliest longest chain, the latest cascade examples.
+        var total = new DebtHour();
+        foreach (var hour in hours)
         {
-            var tree = new TraceTree(spans);
-            var chain = LongestChain(tree);
-            if (chain is not null && (longest is null || chain.Depth > longest.Depth))
+            total.Traces += hour.Traces;
+            if (hour.Longest is { } chain && (total.Longest is null || chain.Depth > total.Longest.Depth))
             {
-                longest = chain;
+                total.Longest = chain;
             }
 
-            if (Cascade(tree) is { } cascade)
+            total.Cascades += hour.Cascades;
+            foreach (var (agent, cost) in hour.AgentCosts)
             {
-                cascades.Add(cascade);
+                total.AgentCosts[agent] = total.AgentCosts.GetValueOrDefault(agent) + cost;
             }
-
-            AddAgentCost(tree, agentCost);
         }
 
-        return new DebtReport(from, to, newEdges, longest, fanOut,
-            new ErrorCascades(cascades.Count, [.. cascades.Take(MaxExamples)]),
-            [.. agentCost.Select(a => new AgentCost(a.Key, a.Value)).OrderByDescending(a => a.CostUsd).ThenBy(a => a.Agent, StringComparer.Ordinal)],
-            traces.Count, traceLimit, capped);
+        var examples = hours.Reverse().SelectMany(h => h.Examples).Take(MaxExamples).ToList();
+        return new DebtReport(from, to, newEdges, total.Longest, fanOut, new ErrorCascades(total.Cascades, examples),
+            [.. total.AgentCosts.Select(a => new AgentCost(a.Key, a.Value)).OrderByDescending(a => a.CostUsd).ThenBy(a => a.Agent, StringComparer.Ordinal)],
+            total.Traces);
+    }
+
+    /// <summary>The report over whole traces, as one hour: the same figures the rollup would store for them.</summary>
+    public static DebtReport Analyse(DateTime from, DateTime to, IReadOnlyList<MapEdge> periodEdges, IEnumerable<IReadOnlyList<DependencySpan>> traces)
+    {
+        var hour = new DebtHour { Hour = from };
+        foreach (var spans in traces)
+        {
+            hour.Add(Shape(spans));
+        }
+
+        return Analyse(from, to, periodEdges, [hour]);
+    }
+
+    /// <summary>One trace's chain, cascade and agent costs.</summary>
+    public static TraceShape Shape(IReadOnlyList<DependencySpan> spans)
+    {
+        var tree = new TraceTree(spans);
+        var agentCosts = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        AddAgentCost(tree, agentCosts);
+        return new TraceShape(LongestChain(tree), Cascade(tree), agentCosts);
     }
 
     private static CallChain? LongestChain(TraceTree tree)

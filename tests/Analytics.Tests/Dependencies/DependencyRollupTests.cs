@@ -73,7 +73,7 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
     }
 
     [Fact]
-    public async Task The_debt_report_examines_the_most_recent_traces_whether_they_fill_the_last_day_or_not()
+    public async Task The_debt_report_covers_every_trace_of_the_period_through_the_rollup()
     {
         var end = H10.AddDays(5);
         // Three days before the end: a trace whose error travels from a child up to its root.
@@ -81,18 +81,19 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
         oldRoot.StatusCode = 2;
         var oldChild = Span(Project, 1, 2, 1, "search", end.AddDays(-3).AddSeconds(1));
         oldChild.StatusCode = 2;
-        // In the last day: one trace more than the cap.
-        var recent = Enumerable.Range(0, DebtLoader.MaxTraces + 1).Select(i => Root(Project, 100 + i, 1, "gateway", end.AddHours(-12).AddSeconds(i)));
+        // In the last day: 2,001 more traces (more than a sample of the latest would have read).
+        var recent = Enumerable.Range(0, 2_001).Select(i => Root(Project, 100 + i, 1, "gateway", end.AddHours(-12).AddSeconds(i)));
         await Writer.WriteAsync([oldRoot, oldChild, .. recent]);
+        await new DependencyRollup(DataSource).RecomputeAsync(end.AddDays(-5), end, CancellationToken.None);
         var debt = new DebtLoader(DataSource, new DependencyMap(DataSource));
 
         var busy = await debt.LoadAsync(new InsightWindow(end.AddDays(-5), end, Project));
         var quiet = await debt.LoadAsync(new InsightWindow(end.AddDays(-5), end.AddDays(-1), Project));
 
-        // The 2,000 latest traces all started in the last day: the older cascade is not among them.
-        (busy.TracesExamined, busy.TracesCapped, busy.ErrorCascades.Count).ShouldBe((DebtLoader.MaxTraces, true, 0));
-        // Without the last day, the period holds only the cascade, found by reading the period whole.
-        (quiet.TracesExamined, quiet.TracesCapped, quiet.ErrorCascades.Count).ShouldBe((1, false, 1));
+        // Every trace counts, the older cascade among them.
+        (busy.TracesExamined, busy.ErrorCascades.Count).ShouldBe((2_002L, 1L));
+        busy.ErrorCascades.Examples.Select(e => (e.Origin, e.Depth)).ShouldBe([("search", 2)]);
+        (quiet.TracesExamined, quiet.ErrorCascades.Count).ShouldBe((1L, 1L));
     }
 
     [Fact]
@@ -107,11 +108,12 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
             return root;
         });
         await Writer.WriteAsync([.. flood, Root(Project, 8, 1, "gateway", end.AddHours(-3)), Span(Project, 8, 2, 1, "search", end.AddHours(-3).AddSeconds(1))]);
+        await new DependencyRollup(DataSource).RecomputeAsync(end.AddDays(-1), end, CancellationToken.None);
         var debt = new DebtLoader(DataSource, new DependencyMap(DataSource));
 
         var report = await debt.LoadAsync(new InsightWindow(end.AddDays(-1), end, Project));
 
-        (report.TracesExamined, report.TracesCapped).ShouldBe((2, false));
+        report.TracesExamined.ShouldBe(2);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class OrchestrationDebtTests
         // The root failed on its own: nothing travelled up.
         DependencySpan[] alone = [Span(1, null, Node("gateway"), 100, error: true, trace: "solo"), Span(2, 1, Node("search"), 10, trace: "solo")];
 
-        var report = OrchestrationDebt.Analyse(From, To, [], [cascade, contained, alone], 2000, capped: false);
+        var report = OrchestrationDebt.Analyse(From, To, [], [cascade, contained, alone]);
 
         report.ErrorCascades.Count.ShouldBe(1);
         report.ErrorCascades.Examples.ShouldBe([new CascadeExample("c1", "openai/gpt-4o", 3)]);
@@ -50,7 +50,7 @@ public sealed class OrchestrationDebtTests
             Span(6, 5, Node("agents", dbSystem: "postgresql"), 10),
         ];
 
-        var report = OrchestrationDebt.Analyse(From, To, edges, [trace], 2000, capped: false);
+        var report = OrchestrationDebt.Analyse(From, To, edges, [trace]);
 
         report.NewDependencies.ShouldBe([new NewDependency("service:gateway", "tool:search", From.AddHours(5), 2)]);
         report.WidestFanOut.ShouldBe(new FanOut("service:gateway", "gateway", 3));

@@ -1,3 +1,5 @@
+using Tollgate.Analytics.Metrics;
+
 namespace Tollgate.Analytics.Dependencies;
 
 /// <summary>An edge's figures: calls, errors, subtree cost, latency histogram of the child spans, first call.</summary>

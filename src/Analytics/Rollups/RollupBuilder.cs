@@ -1,5 +1,6 @@
 using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Time;
+using Tollgate.Analytics.Metrics;
 
 namespace Tollgate.Analytics.Rollups;
 

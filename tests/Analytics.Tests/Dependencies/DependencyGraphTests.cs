@@ -1,4 +1,5 @@
 using Tollgate.Analytics.Dependencies;
+using Tollgate.Analytics.Metrics;
 
 namespace Tollgate.Analytics.Tests.Dependencies;
 
@@ -91,17 +92,17 @@ public sealed class DependencyGraphTests
     }
 
     [Fact]
-    public void The_p95_comes_from_log_buckets_within_nine_percent()
+    public void An_edges_p95_is_the_upper_bound_of_its_log_bucket()
     {
         var counts = new long[LatencyHistogram.BucketCount];
         counts[LatencyHistogram.Bucket(10)] += 95;
         counts[LatencyHistogram.Bucket(1000)] += 5;
 
-        // 10 ms: log2(10)·4 = 13.29 → bucket 14 = [2^3.25, 2^3.5) ms, reported as 2^3.375 = 10.375 ms.
+        // 10 ms: log2(10)·4 = 13.29 → bucket 14 = [2^3.25, 2^3.5) ms, reported as 2^3.5 = 11.3 → 11 ms.
         LatencyHistogram.Bucket(10).ShouldBe(14);
-        LatencyHistogram.Percentile(counts, 0.95).ShouldBe(10.375);
-        // The 96th value is one of the 1000 ms calls: log2(1000)·4 = 39.86 → bucket 40, 2^9.875 = 512 · 1.834 = 939.012 ms.
-        LatencyHistogram.Percentile(counts, 0.96).ShouldBe(939.012);
+        LatencyHistogram.Percentile(counts, 0.95).ShouldBe(11);
+        // The 96th value is one of the 1000 ms calls: log2(1000)·4 = 39.86 → bucket 40, reported as 2^10 = 1024 ms.
+        LatencyHistogram.Percentile(counts, 0.96).ShouldBe(1024);
         LatencyHistogram.Bucket(0.3).ShouldBe(0);
         LatencyHistogram.Percentile(new long[LatencyHistogram.BucketCount], 0.95).ShouldBeNull();
     }

@@ -26,10 +26,11 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
         graph.Edges.Count.ShouldBe(2);
         var model = graph.Edges.Single(e => e.Target == "model:openai/gpt-4o");
         // Two calls in the window ($0.25 + $0.125), first seen in hour 10, before the window: not new.
-        // Both lasted 400 ms: log2(400)·4 = 34.58 → bucket 35, reported as 2^8.625 = 256 · 1.5422 = 394.806 ms.
-        model.ShouldBe(new MapEdge("service:gateway", "model:openai/gpt-4o", 2, 0, 0.375m, 394.806, H10.AddSeconds(2), false));
+        // Both lasted 400 ms: log2(400)·4 = 34.58 → bucket 35 = [2^8.5, 2^8.75) ms, reported as 2^8.75 = 430.5 → 431 ms.
+        model.ShouldBe(new MapEdge("service:gateway", "model:openai/gpt-4o", 2, 0, 0.375m, 431, H10.AddSeconds(2), false));
         var search = graph.Edges.Single(e => e.Target == "tool:search");
-        search.ShouldBe(new MapEdge("service:gateway", "tool:search", 1, 1, 0m, 98.701, H10.AddHours(1).AddSeconds(3), true));
+        // The tool call lasted 100 ms: bucket 27 = [2^6.5, 2^6.75) ms, reported as 2^6.75 = 107.6 → 108 ms.
+        search.ShouldBe(new MapEdge("service:gateway", "tool:search", 1, 1, 0m, 108, H10.AddHours(1).AddSeconds(3), true));
         graph.Nodes.Select(n => (n.Id, n.Kind, n.Label, n.CallsIn)).ShouldBe(
         [
             ("model:openai/gpt-4o", "model", "openai/gpt-4o", 2L),

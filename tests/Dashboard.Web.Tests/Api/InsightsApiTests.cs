@@ -66,8 +66,8 @@ public sealed class InsightsApiTests(InsightsAppFixture fixture) : IClassFixture
         var intoPlanner = edges[("service:gateway", "agent:planner")];
         (intoPlanner.GetProperty("calls").GetInt64(), intoPlanner.GetProperty("errors").GetInt64(), intoPlanner.GetProperty("costUsd").GetDecimal())
             .ShouldBe((1L, 0L, 0.02m));
-        // 800 ms: log2(800)·4 = 38.58 → bucket 39, reported as 2^9.625 = 512 · 1.5422 = 789.612 ms.
-        intoPlanner.GetProperty("p95Ms").GetDouble().ShouldBe(789.612);
+        // 800 ms: log2(800)·4 = 38.58 → bucket 39 = [2^9.5, 2^9.75) ms, reported as 2^9.75 = 861.1 → 861 ms.
+        intoPlanner.GetProperty("p95Ms").GetDouble().ShouldBe(861);
         intoPlanner.GetProperty("isNew").GetBoolean().ShouldBeTrue();
         edges[("agent:planner", "model:openai/gpt-4o")].GetProperty("costUsd").GetDecimal().ShouldBe(0.02m);
         edges[("service:gateway", "model:openai/gpt-4o")].GetProperty("calls").GetInt64().ShouldBe(1);

@@ -1,9 +1,10 @@
-namespace Tollgate.Analytics.Rollups;
+namespace Tollgate.Analytics.Metrics;
 
 /// <summary>
 /// Latency as a fixed log-bucket histogram: percentiles are not additive, but bucket counts are,
 /// so hourly histograms merge into daily ones and into any query window. Four buckets per
-/// doubling keep a percentile within 19% of the true value.
+/// doubling keep a percentile within 19% of the true value. The one layout of every latency
+/// histogram stored: span rollups (per model, feature, key) and dependency edges.
 /// </summary>
 public static class LatencyHistogram
 {
@@ -12,9 +13,10 @@ public static class LatencyHistogram
 
     private const int BucketsPerDoubling = 4;
 
-    public static int Bucket(long milliseconds)
+    public static int Bucket(double milliseconds)
     {
-        if (milliseconds < 1)
+        // Not "< 1": NaN lands in bucket 0 too.
+        if (!(milliseconds >= 1))
         {
             return 0;
         }
@@ -27,7 +29,7 @@ public static class LatencyHistogram
     public static double UpperBound(int bucket) =>
         Math.Pow(2, (bucket == BucketCount - 1 ? bucket - 1 : bucket) / (double)BucketsPerDoubling);
 
-    public static void Add(long[] histogram, long milliseconds) => histogram[Bucket(milliseconds)]++;
+    public static void Add(long[] histogram, double milliseconds) => histogram[Bucket(milliseconds)]++;
 
     public static void Merge(long[] into, IReadOnlyList<long> other)
     {

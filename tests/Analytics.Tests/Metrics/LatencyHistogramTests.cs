@@ -1,6 +1,6 @@
-using Tollgate.Analytics.Rollups;
+using Tollgate.Analytics.Metrics;
 
-namespace Tollgate.Analytics.Tests.Rollups;
+namespace Tollgate.Analytics.Tests.Metrics;
 
 public sealed class LatencyHistogramTests
 {

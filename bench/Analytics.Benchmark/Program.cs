@@ -98,7 +98,7 @@ try
     }
 
     // 3. Query latency over the last 30 days (a window with partial days at both edges, the worst case).
-    var window = MetricsWindow.Create(to.AddDays(-30).AddHours(5), to.AddHours(-3));
+    var window = QueryWindow.Create(to.AddDays(-30).AddHours(5), to.AddHours(-3));
     var summary = new SummaryQuery(dataSource);
     var spend = new SpendQuery(dataSource);
     var pnl = new FeaturePnlQuery(dataSource);
@@ -106,7 +106,7 @@ try
     var map = new DependencyMap(dataSource);
     var debt = new DebtLoader(dataSource, map);
     var figures = new OrganisationFiguresLoader(dataSource);
-    var insightWindow = new InsightWindow(window.From, window.To);
+    var insightWindow = new QueryWindow(window.From, window.To);
     Console.WriteLine($"Query latency over {window.From:yyyy-MM-dd HH:mm} to {window.To:yyyy-MM-dd HH:mm}, {runs} runs each (p50 / p95):");
     await Measure("reference: SELECT 1 round trip", () => Scalar(dataSource, "SELECT 1"));
     // The full-detail rollup (every dimension) read the way the queries read theirs: daily rows

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Storage;
@@ -52,7 +53,7 @@ try
     var rollup = await TimeAsync(() => new DependencyRollup(dataSource).RecomputeHoursAsync(null, hour, hour.AddHours(1)));
     var rollups = new RollupService(dataSource, new PriceStore(dataSource));
     var spanRollup = await TimeAsync(() => rollups.RecomputeAsync(hour, hour.AddHours(1)));
-    var window = new InsightWindow(hour, hour.AddHours(1));
+    var window = new QueryWindow(hour, hour.AddHours(1));
     var map = await TimeAsync(() => new DependencyMap(dataSource).LoadAsync(window));
     var figures = await TimeAsync(() => new OrganisationFiguresLoader(dataSource).LoadAsync(window));
 

@@ -99,7 +99,7 @@ public sealed class WeeklyDigest(
 
         var budget = tracker.Budgets.All.FirstOrDefault(b => b.Scope == BudgetScopes.Team && b.ScopeKey == team && b.Period == BudgetPeriods.Weekly);
         var (anomalies, anomaliesNote) = await AnomaliesAsync(connection, team, start, end, movers.Where(m => m.Dimension == "feature").Select(m => m.Key).ToArray(), cancellationToken);
-        var savings = await orchestration.GetSavingsAsync(MetricsWindow.Create(start, end), projectId: null, team, cancellationToken);
+        var savings = await orchestration.GetSavingsAsync(QueryWindow.Create(start, end), projectId: null, team, cancellationToken);
         var (routingSavings, cacheSavings) = (BudgetStore.Trim(Math.Round(savings.Routing.SavingsUsd, 6)), BudgetStore.Trim(Math.Round(savings.EstimatedCacheSavingsUsd, 6)));
         return new Digest(team, start, end, spent, lastWeek,
             lastWeek == 0m ? null : Math.Round((spent - lastWeek) / lastWeek * 100m, 2),

@@ -1,5 +1,5 @@
 using Npgsql;
-using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Dependencies;
@@ -10,7 +10,7 @@ namespace Tollgate.Analytics.Dependencies;
 /// </summary>
 public sealed class DebtLoader(NpgsqlDataSource dataSource, DependencyMap map)
 {
-    public async Task<DebtReport> LoadAsync(InsightWindow window, CancellationToken cancellationToken = default)
+    public async Task<DebtReport> LoadAsync(QueryWindow window, CancellationToken cancellationToken = default)
     {
         var graph = await map.LoadAsync(window, cancellationToken);
         var hours = await DebtHourStore.LoadAsync(dataSource, window.ProjectId, UtcHour.Floor(window.From), UtcHour.Ceiling(window.To), cancellationToken);

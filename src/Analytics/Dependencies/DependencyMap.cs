@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Time;
 
@@ -27,7 +26,7 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
     /// <summary>The busiest edges shown; more than a few thousand edges cannot be drawn or read.</summary>
     public const int MaxEdges = 2_000;
 
-    public async Task<DependencyGraph> LoadAsync(InsightWindow window, CancellationToken cancellationToken = default)
+    public async Task<DependencyGraph> LoadAsync(QueryWindow window, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var edges = new List<MapEdge>();
@@ -74,7 +73,7 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
             .OrderBy(n => n.Kind, StringComparer.Ordinal).ThenBy(n => n.Label, StringComparer.Ordinal),
     ];
 
-    private static async Task<Dictionary<(string, string), long[]>> LoadHistogramsAsync(NpgsqlConnection connection, InsightWindow window, CancellationToken ct)
+    private static async Task<Dictionary<(string, string), long[]>> LoadHistogramsAsync(NpgsqlConnection connection, QueryWindow window, CancellationToken ct)
     {
         await using var command = Command(connection, window, $"""
             SELECT h.source_node, h.target_node, b.i, sum(b.v)
@@ -115,11 +114,11 @@ public sealed class DependencyMap(NpgsqlDataSource dataSource)
          WHERE ((hour >= $3 AND hour < $4) OR (hour >= $5 AND hour < $1)) AND ($2::integer IS NULL OR project_id = $2))
         """;
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, InsightWindow window, string sql)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, QueryWindow window, string sql)
     {
         var firstHour = UtcHour.Floor(window.From);
         // With no whole day inside, both day bounds are the first hour and every hour comes from the hourly rows.
-        var (firstDay, endDay) = new MetricsWindow(firstHour, window.To.ToUniversalTime()).Days;
+        var (firstDay, endDay) = (window with { From = firstHour, To = window.To.ToUniversalTime() }).Days;
 
         var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new() { Value = window.To, NpgsqlDbType = NpgsqlDbType.TimestampTz });

@@ -1,3 +1,5 @@
+using Tollgate.Analytics.Metrics;
+
 namespace Tollgate.Analytics.Insights;
 
 /// <summary>Cost and calls of one feature on one model and tier (tier null when unknown).</summary>
@@ -15,7 +17,7 @@ public sealed record FeatureFigures(string? Feature, long Requests, long CacheHi
 /// </summary>
 public sealed record OrganisationFigures
 {
-    public required InsightWindow Window { get; init; }
+    public required QueryWindow Window { get; init; }
     public long Requests { get; init; }
     public long RoutedRequests { get; init; }
     public long CacheHitRequests { get; init; }

@@ -18,7 +18,7 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
 {
     private const string InProject = "(@project::integer IS NULL OR project_id = @project)";
 
-    public async Task<OrganisationFigures> LoadAsync(InsightWindow window, CancellationToken cancellationToken = default)
+    public async Task<OrganisationFigures> LoadAsync(QueryWindow window, CancellationToken cancellationToken = default)
     {
         if (window.Problem() is { } problem)
         {
@@ -39,7 +39,7 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
 
     /// <summary>Billing calls from rollup_features, requests from rollup_traces: three small grouped reads in one round trip.</summary>
     private static async Task<OrganisationFigures> LoadRollupsAsync(
-        NpgsqlConnection connection, InsightWindow window, Dictionary<string, decimal> revenue, CancellationToken ct)
+        NpgsqlConnection connection, QueryWindow window, Dictionary<string, decimal> revenue, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command(window, $"""
@@ -121,7 +121,7 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Revenue per feature, each period's amount prorated by its overlap with the window.</summary>
-    private static async Task<Dictionary<string, decimal>> LoadRevenueAsync(NpgsqlConnection connection, InsightWindow window, CancellationToken ct)
+    private static async Task<Dictionary<string, decimal>> LoadRevenueAsync(NpgsqlConnection connection, QueryWindow window, CancellationToken ct)
     {
         await using var command = Command(connection, window, """
             SELECT r.feature,
@@ -170,15 +170,15 @@ public sealed class OrganisationFiguresLoader(NpgsqlDataSource dataSource)
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static NpgsqlBatchCommand Command(InsightWindow window, string sql)
+    private static NpgsqlBatchCommand Command(QueryWindow window, string sql)
     {
         var command = new NpgsqlBatchCommand(sql);
-        RollupSource.AddWindow(command.Parameters, new MetricsWindow(window.From, window.To));
+        RollupSource.AddWindow(command.Parameters, window);
         RollupSource.Add(command.Parameters, "project", window.ProjectId, NpgsqlDbType.Integer);
         return command;
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, InsightWindow window, string sql)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, QueryWindow window, string sql)
     {
         var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new() { Value = window.From, NpgsqlDbType = NpgsqlDbType.TimestampTz });

@@ -32,7 +32,7 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
     /// <summary>At most this many features are listed: a P&amp;L table of more is not read.</summary>
     public const int MaxRows = 500;
 
-    public async Task<FeaturePnl> GetAsync(MetricsWindow window, int? projectId = null, CancellationToken cancellationToken = default)
+    public async Task<FeaturePnl> GetAsync(QueryWindow window, int? projectId = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var current = await ReadAsync(connection, window, projectId, cancellationToken);
@@ -62,7 +62,7 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
     }
 
     private static async Task<Dictionary<string, FeatureFigures>> ReadAsync(
-        NpgsqlConnection connection, MetricsWindow window, int? projectId, CancellationToken cancellationToken)
+        NpgsqlConnection connection, QueryWindow window, int? projectId, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command($"""
@@ -111,7 +111,7 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
         return figures;
     }
 
-    private static NpgsqlBatchCommand Command(string sql, MetricsWindow window, int? projectId)
+    private static NpgsqlBatchCommand Command(string sql, QueryWindow window, int? projectId)
     {
         var command = new NpgsqlBatchCommand(sql);
         RollupSource.AddWindow(command.Parameters, window);

@@ -54,7 +54,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
     /// <summary>At most this many chains and latency rows each: the most frequent ones.</summary>
     public const int MaxRows = 100;
 
-    public async Task<OrchestrationReport> GetAsync(MetricsWindow window, int? projectId = null, CancellationToken cancellationToken = default)
+    public async Task<OrchestrationReport> GetAsync(QueryWindow window, int? projectId = null, CancellationToken cancellationToken = default)
     {
         var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -131,7 +131,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
     /// Routing savings and estimated cache savings alone, optionally of one team's requests and
     /// calls (a weekly digest's "what routing and caching saved you").
     /// </summary>
-    public async Task<OrchestrationSavings> GetSavingsAsync(MetricsWindow window, int? projectId, string? team, CancellationToken cancellationToken = default)
+    public async Task<OrchestrationSavings> GetSavingsAsync(QueryWindow window, int? projectId, string? team, CancellationToken cancellationToken = default)
     {
         var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -145,7 +145,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
         return new OrchestrationSavings(Savings(usage, catalogue, time.GetUtcNow().UtcDateTime), requests.CacheHits, requests.CacheSavings);
     }
 
-    private static NpgsqlBatchCommand RequestsCommand(MetricsWindow window, int? projectId, string? team) => TeamCommand($"""
+    private static NpgsqlBatchCommand RequestsCommand(QueryWindow window, int? projectId, string? team) => TeamCommand($"""
         SELECT feature, sum(requests)::bigint, sum(routed_requests)::bigint, sum(cache_hit_requests)::bigint,
                sum(fallback_requests)::bigint, sum(retry_requests)::bigint, sum(cost_usd), sum(cache_hit_cost_usd)
         FROM {RollupSource.Of("traces")} r
@@ -153,7 +153,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
         GROUP BY feature
         """, window, projectId, team);
 
-    private static NpgsqlBatchCommand UsageCommand(MetricsWindow window, int? projectId, string? team) => TeamCommand($"""
+    private static NpgsqlBatchCommand UsageCommand(QueryWindow window, int? projectId, string? team) => TeamCommand($"""
         SELECT provider, model, sum(cost_usd), sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
                sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint
         FROM {RollupSource.Of("features")} r
@@ -227,7 +227,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
     private static List<LatencyRow> Top(List<LatencyRow> rows) =>
         [.. rows.OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal).Take(MaxRows)];
 
-    private static NpgsqlBatchCommand Command(string sql, MetricsWindow window, int? projectId)
+    private static NpgsqlBatchCommand Command(string sql, QueryWindow window, int? projectId)
     {
         var command = new NpgsqlBatchCommand(sql);
         RollupSource.AddWindow(command.Parameters, window);
@@ -235,7 +235,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
         return command;
     }
 
-    private static NpgsqlBatchCommand TeamCommand(string sql, MetricsWindow window, int? projectId, string? team)
+    private static NpgsqlBatchCommand TeamCommand(string sql, QueryWindow window, int? projectId, string? team)
     {
         var command = Command(sql, window, projectId);
         RollupSource.Add(command.Parameters, "team", team, NpgsqlDbType.Text);

@@ -31,7 +31,7 @@ internal static class RollupSource
              SELECT * FROM rollup_{table}_hourly WHERE (bucket >= @from AND bucket < @day_from) OR (bucket >= @day_to AND bucket < @to))
             """;
 
-    public static void AddWindow(NpgsqlParameterCollection parameters, MetricsWindow window)
+    public static void AddWindow(NpgsqlParameterCollection parameters, QueryWindow window)
     {
         var (dayFrom, dayTo) = window.Days;
         parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = window.From });

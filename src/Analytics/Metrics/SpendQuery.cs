@@ -28,7 +28,7 @@ public sealed class SpendQuery(NpgsqlDataSource dataSource)
 
     public static IReadOnlyList<string> GroupBys => RollupDimensions.Spend;
 
-    public async Task<SpendReport> GetAsync(MetricsWindow window, string groupBy, int? projectId = null, CancellationToken cancellationToken = default)
+    public async Task<SpendReport> GetAsync(QueryWindow window, string groupBy, int? projectId = null, CancellationToken cancellationToken = default)
     {
         if (!GroupBys.Contains(groupBy))
         {
@@ -76,7 +76,7 @@ public sealed class SpendQuery(NpgsqlDataSource dataSource)
     /// One team's cost grouped by feature, model or provider, most expensive first, from the
     /// feature-grain rollup (which keeps the team; the per-value rows of <see cref="GetAsync"/> do not).
     /// </summary>
-    public async Task<IReadOnlyList<KeyCost>> TeamCostsAsync(MetricsWindow window, string team, string groupBy, int? projectId = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<KeyCost>> TeamCostsAsync(QueryWindow window, string team, string groupBy, int? projectId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(team);
         if (!TeamGroupBys.Contains(groupBy))

@@ -28,7 +28,7 @@ public sealed record Summary(
 /// </summary>
 public sealed class SummaryQuery(NpgsqlDataSource dataSource)
 {
-    public async Task<Summary> GetAsync(MetricsWindow window, SummaryFilter filter, CancellationToken cancellationToken = default)
+    public async Task<Summary> GetAsync(QueryWindow window, SummaryFilter filter, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
@@ -77,7 +77,7 @@ public sealed class SummaryQuery(NpgsqlDataSource dataSource)
             tierMix);
     }
 
-    private static NpgsqlBatchCommand Command(string sql, MetricsWindow window, SummaryFilter filter)
+    private static NpgsqlBatchCommand Command(string sql, QueryWindow window, SummaryFilter filter)
     {
         var command = new NpgsqlBatchCommand(sql);
         RollupSource.AddWindow(command.Parameters, window);

@@ -41,9 +41,9 @@ public static class AnalyticsEndpoints
     }
 
     private static async Task<IResult> WithWindowAsync<T>(DateTime? from, DateTime? to, string? project, ProjectStore projects, TimeProvider time,
-        Func<MetricsWindow, int?, Task<T>> run, CancellationToken ct)
+        Func<QueryWindow, int?, Task<T>> run, CancellationToken ct)
     {
-        var window = MetricsWindow.TryCreate(from, to, time.GetUtcNow().UtcDateTime, out var error);
+        var window = QueryWindow.TryCreate(from, to, time.GetUtcNow().UtcDateTime, out var error);
         if (window is null)
         {
             return BadRequest("Invalid window", error!);

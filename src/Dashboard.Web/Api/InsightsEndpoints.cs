@@ -135,7 +135,7 @@ public static class InsightsEndpoints
     }
 
     /// <summary>The window (default: the last 30 days) and project (by name or id; all when absent), or the problem to answer.</summary>
-    private static async Task<(InsightWindow? Window, IResult? Problem)> WindowAsync(
+    private static async Task<(QueryWindow? Window, IResult? Problem)> WindowAsync(
         DateTime? from, DateTime? to, string? project, TollgateDbContext db, TimeProvider time, CancellationToken ct)
     {
         int? projectId = null;
@@ -157,7 +157,7 @@ public static class InsightsEndpoints
             return (null, Invalid("Invalid window", outOfRange));
         }
 
-        var window = InsightWindow.Resolve(from, to, projectId, time.GetUtcNow().UtcDateTime);
+        var window = QueryWindow.Resolve(from, to, projectId, time.GetUtcNow().UtcDateTime);
         return window.Problem() is { } problem ? (null, Invalid("Invalid window", problem)) : (window, null);
     }
 

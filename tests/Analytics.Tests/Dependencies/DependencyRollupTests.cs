@@ -1,5 +1,5 @@
 using Tollgate.Analytics.Dependencies;
-using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Tests.Insights;
 using static Tollgate.Testing.TestSpans;
 
@@ -17,7 +17,7 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
 
         var written = await rollup.RecomputeHoursAsync(Project, H10, H10.AddHours(3));
         var again = await rollup.RecomputeHoursAsync(Project, H10, H10.AddHours(3));
-        var graph = await new DependencyMap(DataSource).LoadAsync(new InsightWindow(H10.AddHours(1), H10.AddHours(3), Project));
+        var graph = await new DependencyMap(DataSource).LoadAsync(new QueryWindow(H10.AddHours(1), H10.AddHours(3), Project));
 
         // Hour 10: gateway → gpt-4o. Hour 11: gateway → gpt-4o, gateway → search. Hour 12: gateway → gpt-4o
         // (its call started at 12:00:01 under a root that started at 11:59:59).
@@ -48,8 +48,8 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
         var map = new DependencyMap(DataSource);
 
         // 1 Nov 05:00 to 3 Nov 05:00: 2 Nov is a whole day (daily rows), the rest are hours.
-        var days = await map.LoadAsync(new InsightWindow(H10.AddHours(-29), H10.AddHours(19), Project));
-        var hours = await map.LoadAsync(new InsightWindow(H10, H10.AddHours(3), Project));
+        var days = await map.LoadAsync(new QueryWindow(H10.AddHours(-29), H10.AddHours(19), Project));
+        var hours = await map.LoadAsync(new QueryWindow(H10, H10.AddHours(3), Project));
 
         (await Database.ScalarAsync<long>("SELECT count(*) FROM dependency_edges_daily WHERE day = '2026-11-02T00:00:00Z'")).ShouldBe(2);
         (await Database.ScalarAsync<long>("SELECT calls FROM dependency_edges_daily WHERE target_node = 'model:openai/gpt-4o'")).ShouldBe(3);
@@ -88,8 +88,8 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
         await new DependencyRollup(DataSource).RecomputeAsync(end.AddDays(-5), end, CancellationToken.None);
         var debt = new DebtLoader(DataSource, new DependencyMap(DataSource));
 
-        var busy = await debt.LoadAsync(new InsightWindow(end.AddDays(-5), end, Project));
-        var quiet = await debt.LoadAsync(new InsightWindow(end.AddDays(-5), end.AddDays(-1), Project));
+        var busy = await debt.LoadAsync(new QueryWindow(end.AddDays(-5), end, Project));
+        var quiet = await debt.LoadAsync(new QueryWindow(end.AddDays(-5), end.AddDays(-1), Project));
 
         // Every trace counts, the older cascade among them.
         (busy.TracesExamined, busy.ErrorCascades.Count).ShouldBe((2_002L, 1L));
@@ -112,7 +112,7 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
         await new DependencyRollup(DataSource).RecomputeAsync(end.AddDays(-1), end, CancellationToken.None);
         var debt = new DebtLoader(DataSource, new DependencyMap(DataSource));
 
-        var report = await debt.LoadAsync(new InsightWindow(end.AddDays(-1), end, Project));
+        var report = await debt.LoadAsync(new QueryWindow(end.AddDays(-1), end, Project));
 
         report.TracesExamined.ShouldBe(2);
     }

@@ -1,5 +1,6 @@
 using Tollgate.Analytics.Benchmarks;
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 
 namespace Tollgate.Analytics.Tests.Insights;
 
@@ -48,7 +49,7 @@ public sealed class BenchmarkBandTests
     {
         var figures = new OrganisationFigures
         {
-            Window = new InsightWindow(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc)),
+            Window = new QueryWindow(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc)),
             Requests = 100,
             RoutedRequests = 90,
             CostUsd = 3m,
@@ -78,7 +79,7 @@ public sealed class BenchmarkBandTests
     [Fact]
     public void Without_revenue_the_COGS_ratio_has_no_value_and_no_band()
     {
-        var figures = new OrganisationFigures { Window = new InsightWindow(DateTime.UnixEpoch, DateTime.UnixEpoch.AddDays(1)), Requests = 1, CostUsd = 1m };
+        var figures = new OrganisationFigures { Window = new QueryWindow(DateTime.UnixEpoch, DateTime.UnixEpoch.AddDays(1)), Requests = 1, CostUsd = 1m };
 
         var row = BenchmarkReport.Build(figures, [Cogs]).Single();
 

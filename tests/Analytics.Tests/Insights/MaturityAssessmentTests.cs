@@ -1,11 +1,12 @@
 using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Maturity;
+using Tollgate.Analytics.Metrics;
 
 namespace Tollgate.Analytics.Tests.Insights;
 
 public sealed class MaturityAssessmentTests
 {
-    private static readonly InsightWindow Window = new(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
+    private static readonly QueryWindow Window = new(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
 
     // Meets every criterion: 100 requests (90 routed, 20 from cache), 80 billing calls all priced,
     // frontier 10 calls $2 (0.2 per call) and small 70 calls $0.7; all cost attributed; a budget;

@@ -1,4 +1,5 @@
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Rollups;
 using static Tollgate.Testing.TestSpans;
@@ -8,7 +9,7 @@ namespace Tollgate.Analytics.Tests.Insights;
 public sealed class OrganisationFiguresLoaderTests : InsightsDatabaseTest
 {
     private static readonly DateTime Day1 = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly InsightWindow TwoDays = new(Day1, Day1.AddDays(2), Project);
+    private static readonly QueryWindow TwoDays = new(Day1, Day1.AddDays(2), Project);
 
     [Fact]
     public async Task Requests_cost_routing_cache_tiers_and_prorated_revenue_are_read_from_the_window()
@@ -45,7 +46,7 @@ public sealed class OrganisationFiguresLoaderTests : InsightsDatabaseTest
     public async Task A_window_inside_hours_is_widened_to_whole_hours_and_read_from_hourly_rows()
     {
         await SeedAsync();
-        var window = new InsightWindow(Day1.AddHours(2).AddMinutes(30), Day1.AddHours(3).AddMinutes(10), Project);
+        var window = new QueryWindow(Day1.AddHours(2).AddMinutes(30), Day1.AddHours(3).AddMinutes(10), Project);
 
         var figures = await new OrganisationFiguresLoader(DataSource).LoadAsync(window);
 

@@ -1,4 +1,5 @@
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Scenarios;
 
 namespace Tollgate.Analytics.Tests.Insights;
@@ -10,7 +11,7 @@ public sealed class ScenarioProjectionTests
     // Organisation cost per call: frontier 8/40 = 0.2, small (2+1)/(40+20) = 0.05, mid 4/10 = 0.4.
     private static readonly OrganisationFigures Baseline = new()
     {
-        Window = new InsightWindow(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc)),
+        Window = new QueryWindow(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc)),
         Features = [new("answers", 100, 20, 10m, 40m), new("triage", 50, 0, 5m, 0m)],
         Cells =
         [

@@ -32,6 +32,7 @@ public sealed class JobClusterTests
         var runs = await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job = 'rollups'");
         var fires = await database.ScalarAsync<long>("SELECT count(DISTINCT fire_id) FROM job_runs WHERE job = 'rollups'");
         var enqueued = await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.job WHERE arguments ->> 0 = '\"rollups\"'");
+        // Both instances served the job store while the fires ran (which of them ran a fire is up to them).
         servers.ShouldBe(2);
         runs.ShouldBe(fires);
         // One job per second of the schedule, plus one each instance asks for at start: two
@@ -43,7 +44,6 @@ public sealed class JobClusterTests
             SELECT count(*) FROM job_runs a JOIN job_runs b ON a.job = b.job AND a.id < b.id
             WHERE b.started_at < a.ended_at
             """)).ShouldBe(0);
-        (await database.ScalarAsync<string>("SELECT string_agg(DISTINCT instance, ',' ORDER BY instance) FROM job_runs")).ShouldBe("node-a,node-b");
     }
 
     private static async Task Until(Func<Task<bool>> condition)

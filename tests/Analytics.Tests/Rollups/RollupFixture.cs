@@ -52,7 +52,7 @@ internal sealed class RollupFixture : IAsyncDisposable
     public Price Small { get; private set; } = null!;
     public Price Big { get; private set; } = null!;
 
-    public static MetricsWindow TheHour => MetricsWindow.Create(Hour, Hour.AddHours(1));
+    public static QueryWindow TheHour => QueryWindow.Create(Hour, Hour.AddHours(1));
 
     public static async Task<RollupFixture> CreateAsync()
     {

@@ -144,7 +144,7 @@ public sealed class RollupTests : IAsyncLifetime
         await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: earlier)]);
         await _fixture.RollUpAsync();
 
-        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(MetricsWindow.Create(earlier, earlier.AddHours(1)), new SummaryFilter());
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(QueryWindow.Create(earlier, earlier.AddHours(1)), new SummaryFilter());
         // 1000 in × 10 per million = 0.01, one request without attribution.
         summary.CostUsd.ShouldBe(0.01m);
         summary.Requests.ShouldBe(1);
@@ -264,7 +264,7 @@ public sealed class RollupTests : IAsyncLifetime
         await _fixture.Writer.WriteAsync([Call(9, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 10, hour: Hour.AddHours(3))]);
         await _fixture.RollUpAsync();
 
-        var day = MetricsWindow.Create(Hour.Date, Hour.Date.AddDays(1));
+        var day = QueryWindow.Create(Hour.Date, Hour.Date.AddDays(1));
         var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(day, new SummaryFilter());
 
         // 0.012 at 10:00 + 0.01 at 13:00, read from the daily rows.
@@ -283,8 +283,8 @@ public sealed class RollupTests : IAsyncLifetime
 
         // Monday 2 Nov is the fixture's day: Sunday 05:00 to the next Tuesday 07:00 holds the whole
         // week of 2 Nov (weekly rows), Sunday and Monday 9 Nov (daily rows) and hours at both ends.
-        var wide = await spend.GetAsync(MetricsWindow.Create(Hour.Date.AddHours(-19), Hour.Date.AddDays(8).AddHours(7)), "model");
-        var thursday = await spend.GetAsync(MetricsWindow.Create(Hour.AddDays(3), Hour.AddDays(3).AddHours(1)), "model");
+        var wide = await spend.GetAsync(QueryWindow.Create(Hour.Date.AddHours(-19), Hour.Date.AddDays(8).AddHours(7)), "model");
+        var thursday = await spend.GetAsync(QueryWindow.Create(Hour.AddDays(3), Hour.AddDays(3).AddHours(1)), "model");
         var monday = await spend.GetAsync(TheHour, "model");
 
         (await _fixture.Database.ScalarAsync<long>("SELECT count(*) FROM rollup_keys_weekly WHERE bucket = '2026-11-02T00:00:00Z' AND dimension = 'model'")).ShouldBe(2);

@@ -79,8 +79,8 @@ public sealed class HomeViewModel(
         WeekStartUtc = WeeklyReview.ResolveWeek(week, now);
         IsCurrentWeek = WeekStartUtc == IsoWeek.Start(now);
         HasEarlierWeek = WeekStartUtc > IsoWeek.Start(now).AddDays(-7 * WeeklyReview.MaxWeeksBack);
-        var thisWeek = MetricsWindow.Create(WeekStartUtc, WeekStartUtc.AddDays(7));
-        var lastWeek = MetricsWindow.Create(LastWeekStartUtc, WeekStartUtc);
+        var thisWeek = QueryWindow.Create(WeekStartUtc, WeekStartUtc.AddDays(7));
+        var lastWeek = QueryWindow.Create(LastWeekStartUtc, WeekStartUtc);
 
         var byDimension = new Dictionary<string, IReadOnlyList<SpendChange>>();
         var beyond = new Dictionary<string, int>();
@@ -120,7 +120,7 @@ public sealed class HomeViewModel(
         for (var i = TrendWeeks - 1; i >= 0; i--)
         {
             var start = WeekStartUtc.AddDays(-7 * i);
-            var summary = await summaries.GetAsync(MetricsWindow.Create(start, start.AddDays(7)), new SummaryFilter(Team: Team), cancellationToken);
+            var summary = await summaries.GetAsync(QueryWindow.Create(start, start.AddDays(7)), new SummaryFilter(Team: Team), cancellationToken);
             trend.Add(new WeekPoint(start, summary.CostPerRequestUsd, summary.Requests));
             if (i == 1)
             {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Tollgate.Analytics.Dependencies;
-using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Dashboard.Web.Components.Display;
 
 namespace Tollgate.Dashboard.Web.Components.Pages.Dependencies;
@@ -66,7 +66,7 @@ public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, Ti
         Period = Periods.FirstOrDefault(p => p.Key == period) ?? Periods[1];
         Overlay = overlay == ErrorsOverlay ? ErrorsOverlay : CostOverlay;
         var now = time.GetUtcNow().UtcDateTime;
-        var window = new InsightWindow(now - Period.Length, now);
+        var window = new QueryWindow(now - Period.Length, now);
         Graph = await map.LoadAsync(window, cancellationToken);
         Debt = await debt.LoadAsync(window, cancellationToken);
         if (!string.IsNullOrEmpty(node))

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tollgate.Analytics.Benchmarks;
 using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Maturity;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Dashboard.Web.Components.Pages.Insights;
@@ -14,13 +15,13 @@ namespace Tollgate.Dashboard.Web.Components.Pages.Insights;
 public sealed class BenchmarksViewModel(TollgateDbContext db, OrganisationFiguresLoader figures, BenchmarkBandStore bands, TimeProvider time)
 {
     public bool HasSpans { get; private set; }
-    public InsightWindow Window { get; private set; } = null!;
+    public QueryWindow Window { get; private set; } = null!;
     public MaturityResult? Maturity { get; private set; }
     public IReadOnlyList<BenchmarkRow> Benchmarks { get; private set; } = [];
 
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        Window = InsightWindow.Resolve(null, null, null, time.GetUtcNow().UtcDateTime);
+        Window = QueryWindow.Resolve(null, null, null, time.GetUtcNow().UtcDateTime);
         HasSpans = await db.Spans.AnyAsync(cancellationToken);
         if (!HasSpans)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tollgate.Analytics.Insights;
+using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Scenarios;
 using Tollgate.Analytics.Storage;
 
@@ -35,7 +36,7 @@ public sealed class ScenariosViewModel(TollgateDbContext db, OrganisationFigures
             return;
         }
 
-        var window = InsightWindow.Resolve(null, null, null, time.GetUtcNow().UtcDateTime);
+        var window = QueryWindow.Resolve(null, null, null, time.GetUtcNow().UtcDateTime);
         Result = ScenarioProjection.Project(await figures.LoadAsync(window, cancellationToken), scenario);
     }
 

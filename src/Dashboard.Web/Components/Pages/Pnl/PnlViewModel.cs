@@ -35,7 +35,7 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
     public bool HasRevenue { get; private set; }
     public string Period { get; private set; } = DefaultPeriod;
     public string? PeriodError { get; private set; }
-    public MetricsWindow? Window { get; private set; }
+    public QueryWindow? Window { get; private set; }
     public IReadOnlyList<FeaturePnlRow> Rows { get; private set; } = [];
 
     public static bool MayUpload(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Pm);
@@ -63,13 +63,13 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
                 return;
             }
 
-            Window = MetricsWindow.TryCreate(start, end.Value.AddDays(1), now, out var error);
+            Window = QueryWindow.TryCreate(start, end.Value.AddDays(1), now, out var error);
             PeriodError = error;
         }
         else
         {
             var days = int.Parse(Period, CultureInfo.InvariantCulture);
-            Window = MetricsWindow.TryCreate(now.AddDays(-days), now, now, out var error);
+            Window = QueryWindow.TryCreate(now.AddDays(-days), now, now, out var error);
             PeriodError = error;
         }
 

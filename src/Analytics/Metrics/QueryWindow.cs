@@ -4,21 +4,44 @@ using Tollgate.Analytics.Time;
 namespace Tollgate.Analytics.Metrics;
 
 /// <summary>
-/// A query window [From, To) in whole UTC hours, the rollups' granularity: From is rounded
-/// down and To up to the hour. Bounded, so a query never reads more than a year of rollups.
+/// The window [From, To) in UTC, and optionally one project (null: every project the caller may
+/// see), of every analytics read. Metrics build it in whole UTC hours, the rollups' granularity
+/// (<see cref="TryCreate"/>: From rounded down, To up); insights resolve it as asked
+/// (<see cref="Resolve"/>) and read whole hours around it. Bounded, so a query never reads more
+/// than a year of rollups.
 /// </summary>
-public sealed record MetricsWindow(DateTime From, DateTime To)
+public sealed record QueryWindow(DateTime From, DateTime To, int? ProjectId = null)
 {
     /// <summary>A window longer than this is refused: spans are kept 400 days by default, and longer windows only cost time.</summary>
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(400);
 
-    /// <summary>When a caller gives no window: the last seven days, a week of seasonality.</summary>
+    /// <summary>When a caller of the metrics gives no window: the last seven days, a week of seasonality.</summary>
     public static readonly TimeSpan DefaultLength = TimeSpan.FromDays(7);
+
+    /// <summary>When a caller of the insights (map, debt, maturity, benchmarks, scenarios) gives no window: the last 30 days.</summary>
+    public static readonly TimeSpan DefaultInsightLength = TimeSpan.FromDays(30);
 
     public TimeSpan Length => To - From;
 
     /// <summary>The window of the same length just before this one, for trends.</summary>
-    public MetricsWindow Previous => new(From - Length, From);
+    public QueryWindow Previous => this with { From = From - Length, To = From };
+
+    /// <summary>Null when the window is usable, else a sentence saying what to fix.</summary>
+    public string? Problem() =>
+        To <= From ? "'to' must be after 'from'"
+        : To - From > MaxLength ? $"the window is limited to {MaxLength.TotalDays.ToString(CultureInfo.InvariantCulture)} days: narrow 'from' and 'to'"
+        : null;
+
+    /// <summary>The whole UTC hours covering this window (from rounded down, to rounded up).</summary>
+    public QueryWindow WholeHours() => this with { From = UtcHour.Floor(From), To = UtcHour.Ceiling(To) };
+
+    /// <summary>An insight's window: to defaults to now, from to <see cref="DefaultInsightLength"/> before to.</summary>
+    public static QueryWindow Resolve(DateTime? from, DateTime? to, int? projectId, DateTime now)
+    {
+        var end = to?.ToUniversalTime() ?? now;
+        var start = from?.ToUniversalTime() ?? end - DefaultInsightLength;
+        return new QueryWindow(start, end, projectId);
+    }
 
     /// <summary>Whole days inside the window (read from daily rollups); empty when there is none.</summary>
     internal (DateTime From, DateTime To) Days
@@ -49,7 +72,7 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
     }
 
     /// <summary>Builds a window from optional bounds; the error says what to fix.</summary>
-    public static MetricsWindow? TryCreate(DateTime? from, DateTime? to, DateTime nowUtc, out string? error)
+    public static QueryWindow? TryCreate(DateTime? from, DateTime? to, DateTime nowUtc, out string? error)
     {
         if (QueryTimes.Problem(from, to) is { } problem)
         {
@@ -72,10 +95,10 @@ public sealed record MetricsWindow(DateTime From, DateTime To)
         }
 
         error = null;
-        return new MetricsWindow(start, end);
+        return new QueryWindow(start, end);
     }
 
-    public static MetricsWindow Create(DateTime from, DateTime to) =>
+    public static QueryWindow Create(DateTime from, DateTime to) =>
         TryCreate(from, to, to, out var error) ?? throw new ArgumentException(error);
 
     private static DateTime Utc(DateTime value) => value.Kind switch

@@ -62,8 +62,23 @@ if (args.Contains("--tune"))
     return 0;
 }
 
+if (args.Contains("--explore"))
+{
+    var candidates = Candidates.Explore().ToList();
+    foreach (var candidate in candidates)
+    {
+        var clock = Stopwatch.StartNew();
+        var scores = files.Select(candidate.Run).ToList();
+        var results = NabProfile.All.Select(p => NabScorer.Score(files, scores, p)).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{candidate.Name,-50} {results[0].NormalisedScore,6:F1} {results[1].NormalisedScore,6:F1} {results[2].NormalisedScore,6:F1} thr {results[0].Threshold:F3} {clock.Elapsed.TotalSeconds,5:F1}s"));
+    }
+    return 0;
+}
+
 var detectors = new (string Name, Func<NabFile, double[]> Run)[]
 {
+    ("tollgate ensemble", f => EnsembleAnomalyDetector.ScoreSeries(f.Timestamps, f.Values).Select(s => s.Score).ToArray()),
     ("tollgate seasonal", f => SeasonalAnomalyDetector.ScoreSeries(f.Timestamps, f.Values).Select(s => s.Score).ToArray()),
     ("windowed gaussian", f => WindowedGaussianDetector.ScoreSeries(f.Values)),
     ("perfect (labels)", f => PerfectScores(f)),
@@ -95,6 +110,17 @@ foreach (var (name, run) in detectors)
 }
 Console.WriteLine();
 Console.WriteLine("References (NAB scoreboard, this subset): Numenta HTM 66.7, KNN CAD 58.5, Skyline 54.7, windowed Gaussian 38.4.");
+if (!args.Contains("--no-cv"))
+{
+    foreach (var withPattern in new[] { false, true })
+    {
+        Console.WriteLine();
+        Console.WriteLine(withPattern
+            ? "Leave-one-category-out cross-validation, ensemble WITH the ML.NET pattern detector (as shipped):"
+            : "Leave-one-category-out cross-validation, ensemble WITHOUT the ML.NET pattern detector:");
+        CrossValidation.Run(files, Candidates.Grid(withPattern));
+    }
+}
 return 0;
 
 static double[] PerfectScores(NabFile file)

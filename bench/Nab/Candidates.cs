@@ -16,7 +16,7 @@ internal static class Candidates
     public static IReadOnlyList<NabCandidate> Grid(bool withPattern)
     {
         var shipped = EnsembleSettings.Default;
-        var baseline = (withPattern ? shipped : shipped with { Pattern = null }) with { Context = null };
+        var baseline = withPattern ? shipped : shipped with { Pattern = null };
         var forecast = baseline.Forecast;
         var grid = new List<NabCandidate>
         {
@@ -29,49 +29,24 @@ internal static class Candidates
         };
         if (withPattern)
         {
-            grid.Add(Of("pattern exponent 0.25", baseline with { PatternExponent = 0.25 }));
-            grid.Add(Of("pattern exponent 1", baseline with { PatternExponent = 1 }));
+            grid.Add(Of("pattern width 1.5", baseline with { PatternWidth = 1.5 }));
+            grid.Add(Of("pattern width 3", baseline with { PatternWidth = 3 }));
+            grid.Add(Of("pattern rank 3", baseline with { Pattern = baseline.Pattern! with { Rank = 3 } }));
         }
         return grid;
     }
 
     public static IEnumerable<NabCandidate> Explore()
     {
-        var forecastOnly = EnsembleSettings.Default with { Context = null, Pattern = null };
+        var forecastOnly = EnsembleSettings.Default with { Pattern = null };
         yield return Of("forecast", forecastOnly);
-        foreach (var (e, lo, hi) in Array.Empty<(double, double, double)>())
+        foreach (var w in new[] { 1.25, 1.5, 1.75, 2.0, 2.5 })
         {
-            yield return Of($"forecast*context^{e} [{lo},{hi}]", forecastOnly with { Context = ContextSettings.Default, ContextExponent = e, MinFactor = lo, MaxFactor = hi });
+            yield return Of($"forecast|pattern w{w}", forecastOnly with { Pattern = PatternSettings.Default, PatternWidth = w });
         }
-        foreach (var e in Array.Empty<double>())
-        {
-            yield return Of($"forecast*pattern^{e}", forecastOnly with { Pattern = PatternSettings.Default, PatternExponent = e });
-        }
-        yield return Of("forecast*context*pattern", EnsembleSettings.Default);
-        foreach (var settings in new[] { ContextSettings.Default, ContextSettings.Default with { Length = 4 }, ContextSettings.Default with { Length = 16, References = 1000 } })
-        {
-            yield return new NabCandidate($"context alone L{settings.Length} M{settings.References}", f => { var d = new ContextAnomalyDetector(settings); return Damped(f.Values.Select(v => d.Observe(v)).ToList()); });
-        }
-    }
-
-    private static double[] Damped(IEnumerable<double?> novelty)
-    {
-        var scores = new List<double>();
-        var last = -1000;
-        foreach (var n in novelty)
-        {
-            var r = n ?? 0;
-            var s = r * r / (r * r + 4);
-            if (scores.Count - last <= 100)
-            {
-                s *= 0.5;
-            }
-            if (s >= 0.5)
-            {
-                last = scores.Count;
-            }
-            scores.Add(s);
-        }
-        return scores.ToArray();
+        yield return Of($"forecast|pattern w2 rank 2", forecastOnly with { Pattern = PatternSettings.Default with { Rank = 2 }, PatternWidth = 2 });
+        yield return Of($"forecast|pattern w2 rank 5", forecastOnly with { Pattern = PatternSettings.Default with { Rank = 5 }, PatternWidth = 2 });
+        yield return Of($"forecast|pattern w2 len 8", forecastOnly with { Pattern = PatternSettings.Default with { Length = 8 }, PatternWidth = 2 });
+        yield return Of($"forecast|pattern w2 len 32", forecastOnly with { Pattern = PatternSettings.Default with { Length = 32 }, PatternWidth = 2 });
     }
 }

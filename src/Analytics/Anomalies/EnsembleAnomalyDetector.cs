@@ -2,19 +2,18 @@ namespace Tollgate.Analytics.Anomalies;
 
 /// <summary>
 /// The anomaly detector every series runs: complementary online detectors fed the same points
-/// in one pass. The seasonal forecaster (with its level-shift test) gives the expected value, the
-/// band and the deviation from it; the context detector measures how new the recent shape is
-/// against the series' past, and the pattern detector (ML.NET PCA) how badly the shapes the
-/// series is made of reconstruct it. Novelty scales the forecaster's deviation up and
-/// familiarity scales it down: a burst the series has made many times before is less news than
-/// one it never made. A flagged point names the detector that decided it: the forecaster when
-/// its deviation alone leaves the band, else the novelty detector that pushed it out.
+/// in one pass. The seasonal forecaster gives the expected value and the band and flags values
+/// outside it; its level-shift test flags residuals that stay on one side; the pattern detector
+/// (ML.NET PCA over sliding windows) flags a recent shape the series' principal shapes cannot
+/// reconstruct, even while every value stays within the band. Each speaks on the same scale (a
+/// deviation of one band is the edge, score 0.5); a point takes the largest and names the
+/// detector that gave it. An incident is reported once: after a flagged point, scores are
+/// damped for a while, whichever detector flagged.
 /// </summary>
 public sealed class EnsembleAnomalyDetector
 {
     private readonly EnsembleSettings _settings;
     private readonly SeasonalAnomalyDetector _forecast;
-    private readonly ContextAnomalyDetector? _context;
     private readonly PatternAnomalyDetector? _pattern;
     private long _count;
     private long _lastFlag = long.MinValue / 2;
@@ -30,7 +29,6 @@ public sealed class EnsembleAnomalyDetector
         // Repeats are damped here, on the combined score: damping what the forecaster alone
         // would flag drifts out of step with what the ensemble flags.
         _forecast = new SeasonalAnomalyDetector(settings.Forecast with { RepeatFactor = 1 });
-        _context = settings.Context is null ? null : new ContextAnomalyDetector(settings.Context);
         _pattern = settings.Pattern is null ? null : new PatternAnomalyDetector(settings.Pattern);
     }
 
@@ -40,11 +38,13 @@ public sealed class EnsembleAnomalyDetector
     public AnomalyScore Observe(DateTime timestamp, double value)
     {
         var score = _forecast.Observe(timestamp, value);
-        var contextFactor = Factor(_context?.Observe(value), _settings.ContextExponent);
-        var patternFactor = Factor(_pattern?.Observe(value), _settings.PatternExponent);
-        // The score is z² / (z² + B²) of the deviation z in band units: back to z, scale, and forward.
         var band = SeasonalAnomalyDetector.BandWidth;
-        var deviation = band * Math.Sqrt(score.Score / Math.Max(1 - score.Score, 1e-12)) * contextFactor * patternFactor;
+        // The forecaster's score is z² / (z² + B²) of its deviation z: back to z to compare.
+        var forecastDeviation = band * Math.Sqrt(score.Score / Math.Max(1 - score.Score, 1e-12));
+        var patternDeviation = band * (_pattern?.Observe(value) ?? 0) / _settings.PatternWidth;
+        var (deviation, detector) = patternDeviation > forecastDeviation
+            ? (patternDeviation, AnomalyDetectors.Pattern)
+            : (forecastDeviation, score.Detector);
         var combined = deviation * deviation / (deviation * deviation + band * band);
         _count++;
         var repeat = _count - _lastFlag <= _settings.Forecast.RepeatPoints;
@@ -56,14 +56,8 @@ public sealed class EnsembleAnomalyDetector
         {
             combined *= _settings.Forecast.RepeatFactor;
         }
-        var detector = score.Score >= CostAnomalyFinder.FlagScore ? score.Detector
-            : contextFactor >= patternFactor ? AnomalyDetectors.Context
-            : AnomalyDetectors.Pattern;
         return score with { Score = combined, Detector = detector };
     }
-
-    private double Factor(double? novelty, double exponent) =>
-        novelty is { } n && exponent > 0 ? Math.Clamp(Math.Pow(Math.Max(n, 1e-9), exponent), _settings.MinFactor, _settings.MaxFactor) : 1;
 
     public static AnomalyScore[] ScoreSeries(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values) =>
         ScoreSeries(timestamps, values, EnsembleSettings.Default);
@@ -86,26 +80,18 @@ public sealed class EnsembleAnomalyDetector
     }
 }
 
-/// <summary>The ensemble's one configuration, used for every series; null turns a detector off.</summary>
+/// <summary>The ensemble's one configuration, used for every series; a null detector is off.</summary>
 internal sealed record EnsembleSettings
 {
     public static readonly EnsembleSettings Default = new();
 
     public DetectorSettings Forecast { get; init; } = DetectorSettings.Default;
 
-    public ContextSettings? Context { get; init; } = ContextSettings.Default;
-
     public PatternSettings? Pattern { get; init; } = PatternSettings.Default;
 
     /// <summary>
-    /// How strongly novelty scales the forecaster's deviation: the factor is novelty to this
-    /// power (1 is "usually high", so a usual shape changes little), within [<see cref="MinFactor"/>, <see cref="MaxFactor"/>].
+    /// Pattern novelty (reconstruction error over the usual high error) that reaches the band's
+    /// edge: a shape must be far beyond the usual to be news on its own.
     /// </summary>
-    public double ContextExponent { get; init; } = 0.5;
-
-    public double PatternExponent { get; init; } = 0.5;
-
-    public double MinFactor { get; init; } = 0.5;
-
-    public double MaxFactor { get; init; } = 2.0;
+    public double PatternWidth { get; init; } = 2.0;
 }

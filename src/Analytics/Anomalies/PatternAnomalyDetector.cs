@@ -140,7 +140,7 @@ internal sealed record PatternSettings
     public int Length { get; init; } = 16;
 
     /// <summary>Principal components kept: the shapes considered normal.</summary>
-    public int Rank { get; init; } = 3;
+    public int Rank { get; init; } = 2;
 
     /// <summary>Points of history a fit sees (the newest ones).</summary>
     public int TrainPoints { get; init; } = 2000;

@@ -1,0 +1,220 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Tollgate.Analytics.Anomalies;
+
+/// <summary>
+/// Finds mix anomalies: hours whose total may look normal while the composition of spend moved,
+/// such as the frontier model's share jumping or one customer taking most of the cost. Each hour
+/// of a project is a vector of cost shares (the largest keys of team, feature, model and customer,
+/// the rest as one "other" key per breakdown). ML.NET's randomized PCA learns the usual
+/// compositions from the history before the reported hours; an hour whose vector the principal
+/// components cannot reconstruct is flagged, with the key whose share moved most (in its own
+/// usual deviations) as the explanation. Within the reported hours a key is reported once per
+/// run of flagged hours, so a lasting shift is one anomaly, not one an hour.
+/// </summary>
+public static class MixAnomalyFinder
+{
+    /// <summary>Keys per breakdown in the vector; the rest are one "other" share, so a long tail does not dilute the vector.</summary>
+    public const int KeysPerDimension = 8;
+
+    /// <summary>Hours of history with spend before a project's mix is judged: a week, as for cost anomalies.</summary>
+    public const int MinTrainingHours = 168;
+
+    /// <summary>
+    /// Hours below this share of the usual (median) hourly total are not judged: the shares of a
+    /// quiet night hour rest on a handful of requests and swing without meaning anything.
+    /// </summary>
+    public const double MinVolumeShare = 0.25;
+
+    /// <summary>Principal compositions kept: a project's mix usually moves along a few axes (time of day, weekday).</summary>
+    public const int Rank = 3;
+
+    /// <summary>An hour is flagged when its error exceeds this many times the 99th percentile of the training hours' errors.</summary>
+    public const double Width = 2.0;
+
+    /// <summary>Shares are compared in units of their usual hourly deviation, floored at one percentage point so a constant share does not turn rounding into news.</summary>
+    public const double MinShareDeviation = 0.01;
+
+    public const string OtherKey = "(other)";
+
+    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
+    {
+        ArgumentNullException.ThrowIfNull(costs);
+        var found = new List<CostAnomaly>();
+        foreach (var project in costs.GroupBy(c => c.ProjectId))
+        {
+            found.AddRange(FindInProject(project.Key, project.ToList(), fromHour, untilHour, reportFromHour));
+        }
+        return found.OrderBy(a => a.Hour).ThenBy(a => a.ProjectId).ThenBy(a => a.Dimension, StringComparer.Ordinal).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private static IEnumerable<CostAnomaly> FindInProject(int projectId, List<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
+    {
+        var hours = (int)(untilHour - fromHour).TotalHours;
+        var reportFrom = Math.Clamp((int)(reportFromHour - fromHour).TotalHours, 0, hours);
+        var features = Features(costs, fromHour, reportFrom);
+        if (features.Count == 0)
+        {
+            yield break;
+        }
+        var index = features.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => x.i);
+        var totals = new double[hours];
+        var cost = new double[hours, features.Count];
+        foreach (var c in costs)
+        {
+            var h = (int)(c.Hour - fromHour).TotalHours;
+            if (h < 0 || h >= hours)
+            {
+                continue;
+            }
+            if (c.Dimension == AnomalyDimensions.Total)
+            {
+                totals[h] += c.CostUsd;
+            }
+            else
+            {
+                cost[h, index.GetValueOrDefault((c.Dimension, c.Key), index[(c.Dimension, OtherKey)])] += c.CostUsd;
+            }
+        }
+        var shares = new double[hours][];
+        for (var h = 0; h < hours; h++)
+        {
+            if (totals[h] > 0)
+            {
+                shares[h] = Enumerable.Range(0, features.Count).Select(f => cost[h, f] / totals[h]).ToArray();
+            }
+        }
+
+        var training = Enumerable.Range(0, reportFrom).Where(h => shares[h] is not null).ToList();
+        if (training.Count < MinTrainingHours)
+        {
+            yield break;
+        }
+        var medianTotal = Median(training.Select(h => totals[h]));
+        training = training.Where(h => totals[h] >= MinVolumeShare * medianTotal).ToList();
+        var mean = Enumerable.Range(0, features.Count).Select(f => training.Average(h => shares[h][f])).ToArray();
+        var deviation = Enumerable.Range(0, features.Count)
+            .Select(f => Math.Max(Math.Sqrt(training.Average(h => Math.Pow(shares[h][f] - mean[f], 2))), MinShareDeviation))
+            .ToArray();
+        double[] Standardised(int h) => Enumerable.Range(0, features.Count).Select(f => (shares[h][f] - mean[f]) / deviation[f]).ToArray();
+
+        var model = SharePca.Fit(training.Select(Standardised).ToList());
+        var trainingErrors = training.Select(h => model.Error(Standardised(h))).Order().ToArray();
+        // Floored at one usual deviation: a composition that never varied must still move by
+        // a meaningful amount before it is news.
+        var usualHigh = Math.Max(trainingErrors[(int)(0.99 * (trainingErrors.Length - 1))], 1.0);
+
+        var lastFlagged = new Dictionary<(string, string), int>();
+        for (var h = reportFrom; h < hours; h++)
+        {
+            if (shares[h] is null || totals[h] < MinVolumeShare * medianTotal)
+            {
+                continue;
+            }
+            var z = Standardised(h);
+            var ratio = model.Error(z) / usualHigh;
+            if (ratio <= Width)
+            {
+                continue;
+            }
+            // The share that moved most, in its own deviations: the dimension and key to look at.
+            var moved = Enumerable.Range(0, features.Count).MaxBy(f => Math.Abs(z[f]));
+            var (dimension, key) = features[moved];
+            var run = lastFlagged.TryGetValue((dimension, key), out var last) && last == h - 1;
+            lastFlagged[(dimension, key)] = h;
+            if (run)
+            {
+                continue;
+            }
+            var score = ratio * ratio / (ratio * ratio + Width * Width);
+            var band = 3 * deviation[moved];
+            var explanation = string.Create(CultureInfo.InvariantCulture,
+                $"Mix shift: {dimension} '{key}' took {shares[h][moved]:P0} of the hour's ${totals[h]:0.00} (usually {mean[moved]:P0}, range {Math.Max(mean[moved] - band, 0):P0} to {Math.Min(mean[moved] + band, 1):P0}).");
+            yield return new CostAnomaly(projectId, dimension, key, fromHour.AddHours(h),
+                cost[h, moved], mean[moved] * totals[h], Math.Max(mean[moved] - band, 0) * totals[h], Math.Min(mean[moved] + band, 1) * totals[h], score,
+                null, AnomalyKinds.Mix, AnomalyDetectors.Mix, explanation);
+        }
+    }
+
+    /// <summary>The vector's coordinates: the costliest keys of each breakdown before the reported hours, then its "other".</summary>
+    private static List<(string Dimension, string Key)> Features(List<HourlyCost> costs, DateTime fromHour, int reportFrom)
+    {
+        var features = new List<(string, string)>();
+        foreach (var dimension in AnomalyDimensions.Breakdowns)
+        {
+            var keys = costs
+                .Where(c => c.Dimension == dimension && (c.Hour - fromHour).TotalHours < reportFrom)
+                .GroupBy(c => c.Key, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Sum(c => c.CostUsd)).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(KeysPerDimension)
+                .Select(g => (dimension, g.Key))
+                .ToList();
+            // A breakdown with a single key always takes the whole spend: it has no mix.
+            if (keys.Count < 2)
+            {
+                continue;
+            }
+            features.AddRange(keys);
+            features.Add((dimension, OtherKey));
+        }
+        return features;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+
+    /// <summary>Principal components of the standardised share vectors, fitted by ML.NET.</summary>
+    private sealed class SharePca(float[] mean, float[][] components)
+    {
+        public static SharePca Fit(List<double[]> rows)
+        {
+            var dimensions = rows[0].Length;
+            // A composition that never varied has no principal axes (the fit would return NaN):
+            // its error is then the distance from the usual mix itself.
+            if (rows.All(r => r.All(v => Math.Abs(v) < 1e-9)))
+            {
+                return new SharePca(new float[dimensions], []);
+            }
+            var context = new MLContext(seed: 1);
+            var schema = SchemaDefinition.Create(typeof(Row));
+            schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimensions);
+            var data = context.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = r.Select(v => (float)v).ToArray() }), schema);
+            var rank = Math.Min(Rank, dimensions - 1);
+            var model = context.AnomalyDetection.Trainers
+                .RandomizedPca(nameof(Row.Features), rank: Math.Max(rank, 1), oversampling: 10, ensureZeroMean: true, seed: 1)
+                .Fit(data).Model;
+            VBuffer<float> center = default;
+            model.GetMean(ref center);
+            VBuffer<float>[] vectors = [];
+            model.GetEigenVectors(ref vectors, out var fitted);
+            return new SharePca(center.DenseValues().ToArray(), vectors.Take(fitted).Select(v => v.DenseValues().ToArray()).ToArray());
+        }
+
+        /// <summary>Distance from the vector to the plane of the principal compositions.</summary>
+        public double Error(double[] vector)
+        {
+            var centred = vector.Select((v, i) => v - mean[i]).ToArray();
+            var squares = centred.Sum(v => v * v);
+            foreach (var component in components)
+            {
+                var projection = 0.0;
+                for (var i = 0; i < centred.Length; i++)
+                {
+                    projection += component[i] * centred[i];
+                }
+                squares -= projection * projection;
+            }
+            return Math.Sqrt(Math.Max(squares, 0));
+        }
+    }
+
+    private sealed class Row
+    {
+        public float[] Features { get; set; } = [];
+    }
+}

@@ -5,6 +5,17 @@ using Tollgate.Nab;
 
 // Scores Tollgate's anomaly detector on the Numenta Anomaly Benchmark, beside baselines and the
 // scorer's sanity checks measured in the same run. Usage: Nab [nab-folder] [--files]
+if (args.Contains("--mix"))
+{
+    var width = args.SkipWhile(a => a != "--width").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(MixAnomalyFinder.Width);
+    MixBenchmark.Run(projects: 200, width);
+    return 0;
+}
+if (args.Contains("--cost"))
+{
+    CostBenchmark.Run(series: args.Contains("--quick") ? 1_000 : 10_000);
+    return 0;
+}
 var folder = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? DefaultFolder();
 var perFile = args.Contains("--files");
 if (!Directory.Exists(folder))

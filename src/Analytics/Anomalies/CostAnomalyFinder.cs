@@ -22,7 +22,10 @@ public static class CostAnomalyFinder
     /// </summary>
     public static readonly TimeSpan Probation = TimeSpan.FromDays(7);
 
-    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
+    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour) =>
+        Find(costs, fromHour, untilHour, reportFromHour, EnsembleSettings.Default);
+
+    internal static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour, EnsembleSettings settings)
     {
         ArgumentNullException.ThrowIfNull(costs);
         var hours = (int)(untilHour - fromHour).TotalHours;
@@ -33,7 +36,7 @@ public static class CostAnomalyFinder
                 .GroupBy(c => (c.Dimension, c.Key))
                 .GroupBy(g => g.Key.Dimension)
                 .SelectMany(d => d.OrderByDescending(g => g.Sum(c => c.CostUsd)).ThenBy(g => g.Key.Key, StringComparer.Ordinal).Take(MaxKeysPerDimension))
-                .ToDictionary(g => g.Key, g => Score(g, fromHour, hours));
+                .ToDictionary(g => g.Key, g => Score(g, fromHour, hours, settings));
             foreach (var ((dimension, key), (actual, scores, reportedFrom)) in series)
             {
                 for (var h = reportedFrom; h < hours; h++)
@@ -69,7 +72,7 @@ public static class CostAnomalyFinder
         };
     }
 
-    private static (double[] Actual, AnomalyScore?[] Scores, int ReportedFrom) Score(IEnumerable<HourlyCost> points, DateTime fromHour, int hours)
+    private static (double[] Actual, AnomalyScore?[] Scores, int ReportedFrom) Score(IEnumerable<HourlyCost> points, DateTime fromHour, int hours, EnsembleSettings settings)
     {
         var actual = new double[hours];
         var first = hours;
@@ -83,7 +86,7 @@ public static class CostAnomalyFinder
             }
         }
         var scores = new AnomalyScore?[hours];
-        var detector = new EnsembleAnomalyDetector();
+        var detector = new EnsembleAnomalyDetector(settings);
         for (var h = first; h < hours; h++)
         {
             scores[h] = detector.Observe(fromHour.AddHours(h), actual[h]);

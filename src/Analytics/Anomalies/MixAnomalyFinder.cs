@@ -32,25 +32,28 @@ public static class MixAnomalyFinder
     public const int Rank = 3;
 
     /// <summary>An hour is flagged when its error exceeds this many times the 99th percentile of the training hours' errors.</summary>
-    public const double Width = 2.0;
+    public const double Width = 1.5;
 
     /// <summary>Shares are compared in units of their usual hourly deviation, floored at one percentage point so a constant share does not turn rounding into news.</summary>
     public const double MinShareDeviation = 0.01;
 
     public const string OtherKey = "(other)";
 
-    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
+    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour) =>
+        Find(costs, fromHour, untilHour, reportFromHour, Width);
+
+    internal static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour, double width)
     {
         ArgumentNullException.ThrowIfNull(costs);
         var found = new List<CostAnomaly>();
         foreach (var project in costs.GroupBy(c => c.ProjectId))
         {
-            found.AddRange(FindInProject(project.Key, project.ToList(), fromHour, untilHour, reportFromHour));
+            found.AddRange(FindInProject(project.Key, project.ToList(), fromHour, untilHour, reportFromHour, width));
         }
         return found.OrderBy(a => a.Hour).ThenBy(a => a.ProjectId).ThenBy(a => a.Dimension, StringComparer.Ordinal).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
     }
 
-    private static IEnumerable<CostAnomaly> FindInProject(int projectId, List<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
+    private static IEnumerable<CostAnomaly> FindInProject(int projectId, List<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour, double width)
     {
         var hours = (int)(untilHour - fromHour).TotalHours;
         var reportFrom = Math.Clamp((int)(reportFromHour - fromHour).TotalHours, 0, hours);
@@ -115,7 +118,7 @@ public static class MixAnomalyFinder
             }
             var z = Standardised(h);
             var ratio = model.Error(z) / usualHigh;
-            if (ratio <= Width)
+            if (ratio <= width)
             {
                 continue;
             }
@@ -128,7 +131,7 @@ public static class MixAnomalyFinder
             {
                 continue;
             }
-            var score = ratio * ratio / (ratio * ratio + Width * Width);
+            var score = ratio * ratio / (ratio * ratio + width * width);
             var band = 3 * deviation[moved];
             var explanation = string.Create(CultureInfo.InvariantCulture,
                 $"Mix shift: {dimension} '{key}' took {shares[h][moved]:P0} of the hour's ${totals[h]:0.00} (usually {mean[moved]:P0}, range {Math.Max(mean[moved] - band, 0):P0} to {Math.Min(mean[moved] + band, 1):P0}).");

@@ -76,9 +76,9 @@ public static class MixAnomalyFinder
             {
                 totals[h] += c.CostUsd;
             }
-            else
+            else if (index.TryGetValue((c.Dimension, c.Key), out var f) || index.TryGetValue((c.Dimension, OtherKey), out f))
             {
-                cost[h, index.GetValueOrDefault((c.Dimension, c.Key), index[(c.Dimension, OtherKey)])] += c.CostUsd;
+                cost[h, f] += c.CostUsd;
             }
         }
         var shares = new double[hours][];
@@ -134,7 +134,7 @@ public static class MixAnomalyFinder
             var score = ratio * ratio / (ratio * ratio + width * width);
             var band = 3 * deviation[moved];
             var explanation = string.Create(CultureInfo.InvariantCulture,
-                $"Mix shift: {dimension} '{key}' took {shares[h][moved]:P0} of the hour's ${totals[h]:0.00} (usually {mean[moved]:P0}, range {Math.Max(mean[moved] - band, 0):P0} to {Math.Min(mean[moved] + band, 1):P0}).");
+                $"Mix shift: {dimension} '{key}' took {100 * shares[h][moved]:0}% of the hour's ${totals[h]:0.00} (usually {100 * mean[moved]:0}%, range {100 * Math.Max(mean[moved] - band, 0):0}% to {100 * Math.Min(mean[moved] + band, 1):0}%).");
             yield return new CostAnomaly(projectId, dimension, key, fromHour.AddHours(h),
                 cost[h, moved], mean[moved] * totals[h], Math.Max(mean[moved] - band, 0) * totals[h], Math.Min(mean[moved] + band, 1) * totals[h], score,
                 null, AnomalyKinds.Mix, AnomalyDetectors.Mix, explanation);
@@ -171,9 +171,33 @@ public static class MixAnomalyFinder
         return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
     }
 
-    /// <summary>Principal components of the standardised share vectors, fitted by ML.NET.</summary>
-    private sealed class SharePca(float[] mean, float[][] components)
+    /// <summary>
+    /// Principal components of the standardised share vectors, fitted by ML.NET. A vector's error
+    /// is its distance from the plane of the usual compositions, plus how far it runs along the
+    /// plane beyond the farthest training hour: a share moving far along a usual axis (the daily
+    /// swing, ten times over) is news too.
+    /// </summary>
+    private sealed class SharePca
     {
+        private readonly float[] _mean;
+        private readonly float[][] _components;
+        private readonly double[] _limits;
+
+        private SharePca(float[] mean, float[][] components, List<double[]> rows)
+        {
+            _mean = mean;
+            _components = components;
+            _limits = new double[components.Length];
+            foreach (var row in rows)
+            {
+                var projections = Project(row, out _);
+                for (var c = 0; c < components.Length; c++)
+                {
+                    _limits[c] = Math.Max(_limits[c], Math.Abs(projections[c]));
+                }
+            }
+        }
+
         public static SharePca Fit(List<double[]> rows)
         {
             var dimensions = rows[0].Length;
@@ -181,38 +205,49 @@ public static class MixAnomalyFinder
             // its error is then the distance from the usual mix itself.
             if (rows.All(r => r.All(v => Math.Abs(v) < 1e-9)))
             {
-                return new SharePca(new float[dimensions], []);
+                return new SharePca(new float[dimensions], [], rows);
             }
             var context = new MLContext(seed: 1);
             var schema = SchemaDefinition.Create(typeof(Row));
             schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimensions);
             var data = context.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = r.Select(v => (float)v).ToArray() }), schema);
-            var rank = Math.Min(Rank, dimensions - 1);
             var model = context.AnomalyDetection.Trainers
-                .RandomizedPca(nameof(Row.Features), rank: Math.Max(rank, 1), oversampling: 10, ensureZeroMean: true, seed: 1)
+                .RandomizedPca(nameof(Row.Features), rank: Math.Clamp(Rank, 1, dimensions), oversampling: 10, ensureZeroMean: true, seed: 1)
                 .Fit(data).Model;
             VBuffer<float> center = default;
             model.GetMean(ref center);
             VBuffer<float>[] vectors = [];
             model.GetEigenVectors(ref vectors, out var fitted);
-            return new SharePca(center.DenseValues().ToArray(), vectors.Take(fitted).Select(v => v.DenseValues().ToArray()).ToArray());
+            return new SharePca(center.DenseValues().ToArray(), vectors.Take(fitted).Select(v => v.DenseValues().ToArray()).ToArray(), rows);
         }
 
-        /// <summary>Distance from the vector to the plane of the principal compositions.</summary>
         public double Error(double[] vector)
         {
-            var centred = vector.Select((v, i) => v - mean[i]).ToArray();
-            var squares = centred.Sum(v => v * v);
-            foreach (var component in components)
+            var projections = Project(vector, out var residual);
+            var squares = residual;
+            for (var c = 0; c < projections.Length; c++)
             {
-                var projection = 0.0;
+                var beyond = Math.Max(Math.Abs(projections[c]) - _limits[c], 0);
+                squares += beyond * beyond;
+            }
+            return Math.Sqrt(squares);
+        }
+
+        private double[] Project(double[] vector, out double residualSquares)
+        {
+            var centred = vector.Select((v, i) => v - _mean[i]).ToArray();
+            residualSquares = centred.Sum(v => v * v);
+            var projections = new double[_components.Length];
+            for (var c = 0; c < _components.Length; c++)
+            {
                 for (var i = 0; i < centred.Length; i++)
                 {
-                    projection += component[i] * centred[i];
+                    projections[c] += _components[c][i] * centred[i];
                 }
-                squares -= projection * projection;
+                residualSquares -= projections[c] * projections[c];
             }
-            return Math.Sqrt(Math.Max(squares, 0));
+            residualSquares = Math.Max(residualSquares, 0);
+            return projections;
         }
     }
 

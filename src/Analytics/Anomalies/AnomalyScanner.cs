@@ -28,8 +28,12 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
         var until = new DateTime(untilHour.ToUniversalTime().Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, DateTimeKind.Utc);
         var from = until - History;
         var costs = await reader.ReadAsync(projectId, from, until, cancellationToken);
-        var anomalies = CostAnomalyFinder.Find(costs, from, until, until - ReportWindow)
-            .Concat(MixAnomalyFinder.Find(costs, from, until, until - ReportWindow))
+        var cost = CostAnomalyFinder.Find(costs, from, until, until - ReportWindow);
+        // When the project's total is itself anomalous, its contributors already say which keys
+        // moved: a mix anomaly in the same hour would announce one incident twice.
+        var totals = cost.Where(a => a.Dimension == AnomalyDimensions.Total).Select(a => (a.ProjectId, a.Hour)).ToHashSet();
+        var anomalies = cost
+            .Concat(MixAnomalyFinder.Find(costs, from, until, until - ReportWindow).Where(a => !totals.Contains((a.ProjectId, a.Hour))))
             .ToList();
         await StoreAsync(anomalies, cancellationToken);
         var series = costs.Select(c => (c.ProjectId, c.Dimension, c.Key)).Distinct().Count();

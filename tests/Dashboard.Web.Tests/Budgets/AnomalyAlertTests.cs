@@ -54,4 +54,16 @@ public sealed class AnomalyAlertTests
         // The spike hour costs the wave's value plus $5, so at least $5.
         body.GetProperty("actualUsd").GetDouble().ShouldBeGreaterThan(5);
     }
+
+    [Fact]
+    public void A_mix_alert_names_the_key_whose_share_moved_and_says_why()
+    {
+        var body = new AnomalyAlertBody("anomaly", "shop", "model", "frontier", new DateTime(2026, 10, 25, 10, 0, 0, DateTimeKind.Utc), 4.0, 1.6, 1.9, 0.8,
+            null, "http://tollgate.example/", AnomalyKinds.Mix, AnomalyDetectors.Mix, "Mix shift: model 'frontier' took 50% of the hour's $8.00 (usually 20%, range 17% to 23%).");
+
+        var message = AnomalyNotifier.Message(body);
+
+        message.Subject.ShouldBe("Spend mix anomaly: model 'frontier' in project 'shop' took $4.00 in the hour from 2026-10-25 10:00 UTC (expected $1.60 of that hour's spend)");
+        message.Text.ShouldContain("took 50% of the hour's $8.00 (usually 20%");
+    }
 }

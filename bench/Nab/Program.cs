@@ -36,6 +36,11 @@ catch (FileNotFoundException error)
 var points = files.Sum(f => f.Values.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"NAB folder {Path.GetFullPath(folder)}: {files.Count} files, {points} points, {files.Sum(f => f.Windows.Count)} windows"));
 
+if (args.Contains("--cv-search"))
+{
+    CrossValidation.RunWithSearch(files);
+    return 0;
+}
 if (args.Contains("--holdout"))
 {
     CoordinateSearch.Holdout(files);

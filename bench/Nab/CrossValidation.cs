@@ -61,7 +61,7 @@ public static class CrossValidation
     /// training categories only, then the held-out category is scored, with and without the
     /// ML.NET pattern detector, at thresholds chosen on the training categories.
     /// </summary>
-    public static void RunWithSearch(IReadOnlyList<NabFile> files)
+    public static void RunWithSearch(IReadOnlyList<NabFile> files, bool balanced)
     {
         var categories = files.Select(Category).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToList();
         var results = new Dictionary<(bool, string), List<double>>();
@@ -69,7 +69,7 @@ public static class CrossValidation
         {
             var train = Indices(files, f => Category(f) != category);
             var test = Indices(files, f => Category(f) == category);
-            var tuned = CoordinateSearch.Run(Pick(files, train), CoordinateSearch.HandSet, rounds: 1, quiet: true);
+            var tuned = CoordinateSearch.Run(Pick(files, train), CoordinateSearch.HandSet, rounds: 1, quiet: true, balanced);
             foreach (var withPattern in new[] { false, true })
             {
                 var settings = Tollgate.Analytics.Anomalies.EnsembleSettings.Default with { Forecast = tuned, Pattern = withPattern ? Tollgate.Analytics.Anomalies.PatternSettings.Default : null };

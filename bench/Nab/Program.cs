@@ -36,9 +36,19 @@ catch (FileNotFoundException error)
 var points = files.Sum(f => f.Values.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"NAB folder {Path.GetFullPath(folder)}: {files.Count} files, {points} points, {files.Sum(f => f.Windows.Count)} windows"));
 
+if (args.Contains("--cv-fixed"))
+{
+    // Threshold-only cross-validation of single configurations: nothing but the threshold is chosen on the other categories.
+    foreach (var (name, settings) in new[] { ("hand-set start", EnsembleSettings.Default with { Forecast = CoordinateSearch.HandSet, Pattern = null }), ("hand-set start + ML.NET", EnsembleSettings.Default with { Forecast = CoordinateSearch.HandSet }) })
+    {
+        Console.WriteLine(name);
+        CrossValidation.Run(files, [Candidates.Of(name, settings)]);
+    }
+    return 0;
+}
 if (args.Contains("--cv-search"))
 {
-    CrossValidation.RunWithSearch(files);
+    CrossValidation.RunWithSearch(files, balanced: args.Contains("--balanced"));
     return 0;
 }
 if (args.Contains("--holdout"))

@@ -11,7 +11,8 @@ namespace Tollgate.Analytics.Anomalies;
 /// the rest as one "other" key per breakdown). ML.NET's randomized PCA learns the usual
 /// compositions from the history before the reported hours; an hour whose vector the principal
 /// components cannot reconstruct is flagged, with the key whose share moved most (in its own
-/// usual deviations) as the explanation. Within the reported hours a key is reported once per
+/// usual deviations) as the explanation; so is an hour that ends a few hours whose mean vector
+/// is unusual (a modest shift that lasts). Within the reported hours a key is reported once per
 /// run of flagged hours, so a lasting shift is one anomaly, not one an hour.
 /// </summary>
 public static class MixAnomalyFinder
@@ -36,6 +37,9 @@ public static class MixAnomalyFinder
 
     /// <summary>Shares are compared in units of their usual hourly deviation, floored at one percentage point so a constant share does not turn rounding into news.</summary>
     public const double MinShareDeviation = 0.01;
+
+    /// <summary>Hours whose mean vector is also judged, so a modest lasting shift is found within a few hours.</summary>
+    public const int SustainedHours = 3;
 
     public const string OtherKey = "(other)";
 
@@ -109,15 +113,52 @@ public static class MixAnomalyFinder
         // a meaningful amount before it is news.
         var usualHigh = Math.Max(trainingErrors[(int)(0.99 * (trainingErrors.Length - 1))], 1.0);
 
+        // The mean of the last few hours' vectors has less noise than one hour's: a modest shift
+        // that lasts shows there before it would in any single hour. It is judged against the
+        // same means over the training hours.
+        var judged = new bool[hours];
+        foreach (var h in training)
+        {
+            judged[h] = true;
+        }
+        double[]? Sustained(int h)
+        {
+            if (h < SustainedHours - 1 || Enumerable.Range(h - SustainedHours + 1, SustainedHours).Any(i => !judged[i]))
+            {
+                return null;
+            }
+            var sum = new double[features.Count];
+            for (var i = h - SustainedHours + 1; i <= h; i++)
+            {
+                var z = Standardised(i);
+                for (var f = 0; f < sum.Length; f++)
+                {
+                    sum[f] += z[f] / SustainedHours;
+                }
+            }
+            return sum;
+        }
+        var sustainedErrors = training.Select(Sustained).OfType<double[]>().Select(model.Error).Order().ToArray();
+        var usualHighSustained = sustainedErrors.Length == 0 ? double.PositiveInfinity
+            : Math.Max(sustainedErrors[(int)(0.99 * (sustainedErrors.Length - 1))], 1.0 / Math.Sqrt(SustainedHours));
+        for (var h = reportFrom; h < hours; h++)
+        {
+            judged[h] = shares[h] is not null && totals[h] >= MinVolumeShare * medianTotal;
+        }
+
         var lastFlagged = new Dictionary<(string, string), int>();
         for (var h = reportFrom; h < hours; h++)
         {
-            if (shares[h] is null || totals[h] < MinVolumeShare * medianTotal)
+            if (!judged[h])
             {
                 continue;
             }
             var z = Standardised(h);
             var ratio = model.Error(z) / usualHigh;
+            if (Sustained(h) is { } mean3 && model.Error(mean3) / usualHighSustained > ratio)
+            {
+                (z, ratio) = (mean3, model.Error(mean3) / usualHighSustained);
+            }
             if (ratio <= width)
             {
                 continue;

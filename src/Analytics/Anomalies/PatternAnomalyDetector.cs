@@ -40,7 +40,7 @@ internal sealed class PatternAnomalyDetector
     {
         _history[_count % _history.Length] = value;
         _count++;
-        double? novelty = _components is null ? null : Error() / _errorQuantile;
+        double? novelty = _components is null ? null : Error(_count) / _errorQuantile;
         if (_count >= _settings.MinPoints && _count - _lastFit >= _settings.RefitPoints)
         {
             Fit();
@@ -48,15 +48,15 @@ internal sealed class PatternAnomalyDetector
         return novelty;
     }
 
-    /// <summary>Reconstruction error of the window ending at the newest point.</summary>
-    private double Error()
+    /// <summary>Reconstruction error of the window whose last point is point number <paramref name="end"/> (1-based).</summary>
+    private double Error(long end)
     {
         var length = _settings.Length;
         Span<double> centred = stackalloc double[length];
         var squares = 0.0;
         for (var i = 0; i < length; i++)
         {
-            centred[i] = At(_count - length + i) - _mean![i];
+            centred[i] = At(end - length + i) - _mean![i];
             squares += centred[i] * centred[i];
         }
         foreach (var component in _components!)
@@ -113,13 +113,10 @@ internal sealed class PatternAnomalyDetector
         // The usual high error, on the windows just fitted; a floor keeps an exactly
         // reconstructible series (a pure line or square wave) from dividing by zero.
         var errors = new double[windows.Count];
-        var saved = _count;
         for (var w = 0; w < windows.Count; w++)
         {
-            _count = first + length + w;
-            errors[w] = Error();
+            errors[w] = Error(first + length + w);
         }
-        _count = saved;
         Array.Sort(errors);
         var magnitude = _mean.Average(m => Math.Abs(m));
         _errorQuantile = Math.Max(errors[(int)(_settings.Quantile * (errors.Length - 1))], Math.Max(_settings.MagnitudeFloor * magnitude, 1e-12));
@@ -151,7 +148,9 @@ internal sealed record PatternSettings
     /// <summary>Points between fits: a fit costs milliseconds, so it is not redone at every point.</summary>
     public int RefitPoints { get; init; } = 500;
 
+    /// <summary>The quantile of the fitted windows' errors that is "usually high".</summary>
     public double Quantile { get; init; } = 0.99;
 
+    /// <summary>The usual high error never drops below this share of the series' magnitude: rounding is not a new shape.</summary>
     public double MagnitudeFloor { get; init; } = 0.001;
 }

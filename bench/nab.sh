@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# NAB evaluation of the anomaly detector: builds bench/Nab and scores the detector and baselines.
-# Usage: bench/nab.sh [nab-folder] [--files]   (default folder: ../shared/nab from the repository root)
+# NAB evaluation of the anomaly detector: builds bench/Nab and scores the detector and baselines,
+# in-sample and by leave-one-category-out cross-validation, with and without the ML.NET pattern detector.
+# Usage: bench/nab.sh [nab-folder] [--files] [--no-cv]   (default folder: ../shared/nab from the repository root)
+#        bench/nab.sh [nab-folder] --cv-search [--balanced]   settings searched afresh within each fold
+#        bench/nab.sh [nab-folder] --cv-fixed | --holdout | --search | --tune | --explore
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dotnet build "$root/bench/Nab" -c Release -nologo -v quiet -clp:ErrorsOnly

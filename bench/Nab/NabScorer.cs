@@ -89,6 +89,32 @@ public static class NabScorer
     }
 
     /// <summary>
+    /// The corpus total at a threshold chosen elsewhere (on other files), normalised like
+    /// <see cref="Score"/>; NaN when the files hold no window, since null and perfect then coincide.
+    /// </summary>
+    public static NabResult ScoreAt(IReadOnlyList<NabFile> files, IReadOnlyList<double[]> scores, double threshold, NabProfile profile)
+    {
+        var raw = 0.0;
+        var (nullScore, perfectScore) = (0.0, 0.0);
+        for (var f = 0; f < files.Count; f++)
+        {
+            raw += FileScore(files[f], scores[f], threshold, profile);
+            var (weights, windowOf) = PointWeights(files[f].Values.Length, files[f].Windows, profile);
+            nullScore -= profile.FalseNegative * files[f].Windows.Count;
+            for (var w = 0; w < files[f].Windows.Count; w++)
+            {
+                perfectScore += Enumerable.Range(0, weights.Length)
+                    .Where(i => windowOf[i] == w && !double.IsNaN(weights[i]))
+                    .Select(i => weights[i])
+                    .DefaultIfEmpty(-profile.FalseNegative)
+                    .Max();
+            }
+        }
+        var normalised = perfectScore > nullScore ? 100.0 * (raw - nullScore) / (perfectScore - nullScore) : double.NaN;
+        return new NabResult(profile, threshold, raw, normalised, nullScore, perfectScore);
+    }
+
+    /// <summary>
     /// The threshold maximising the corpus total, found exactly by sweeping every distinct score
     /// from the highest down and adding each point's change to its file's score.
     /// </summary>

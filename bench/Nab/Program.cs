@@ -5,6 +5,17 @@ using Tollgate.Nab;
 
 // Scores Tollgate's anomaly detector on the Numenta Anomaly Benchmark, beside baselines and the
 // scorer's sanity checks measured in the same run. Usage: Nab [nab-folder] [--files]
+if (args.Contains("--mix"))
+{
+    var width = args.SkipWhile(a => a != "--width").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(MixAnomalyFinder.Width);
+    MixBenchmark.Run(projects: 200, width);
+    return 0;
+}
+if (args.Contains("--cost"))
+{
+    CostBenchmark.Run(series: args.Contains("--quick") ? 1_000 : 10_000);
+    return 0;
+}
 var folder = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? DefaultFolder();
 var perFile = args.Contains("--files");
 if (!Directory.Exists(folder))
@@ -25,6 +36,21 @@ catch (FileNotFoundException error)
 var points = files.Sum(f => f.Values.Length);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"NAB folder {Path.GetFullPath(folder)}: {files.Count} files, {points} points, {files.Sum(f => f.Windows.Count)} windows"));
 
+if (args.Contains("--cv-fixed"))
+{
+    // Threshold-only cross-validation of single configurations: nothing but the threshold is chosen on the other categories.
+    foreach (var (name, settings) in new[] { ("hand-set start", EnsembleSettings.Default with { Forecast = CoordinateSearch.HandSet, Pattern = null }), ("hand-set start + ML.NET", EnsembleSettings.Default with { Forecast = CoordinateSearch.HandSet }) })
+    {
+        Console.WriteLine(name);
+        CrossValidation.Run(files, [Candidates.Of(name, settings)]);
+    }
+    return 0;
+}
+if (args.Contains("--cv-search"))
+{
+    CrossValidation.RunWithSearch(files, balanced: args.Contains("--balanced"));
+    return 0;
+}
 if (args.Contains("--holdout"))
 {
     CoordinateSearch.Holdout(files);
@@ -62,8 +88,23 @@ if (args.Contains("--tune"))
     return 0;
 }
 
+if (args.Contains("--explore"))
+{
+    var candidates = Candidates.Explore().ToList();
+    foreach (var candidate in candidates)
+    {
+        var clock = Stopwatch.StartNew();
+        var scores = files.Select(candidate.Run).ToList();
+        var results = NabProfile.All.Select(p => NabScorer.Score(files, scores, p)).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{candidate.Name,-50} {results[0].NormalisedScore,6:F1} {results[1].NormalisedScore,6:F1} {results[2].NormalisedScore,6:F1} thr {results[0].Threshold:F3} {clock.Elapsed.TotalSeconds,5:F1}s"));
+    }
+    return 0;
+}
+
 var detectors = new (string Name, Func<NabFile, double[]> Run)[]
 {
+    ("tollgate ensemble", f => EnsembleAnomalyDetector.ScoreSeries(f.Timestamps, f.Values).Select(s => s.Score).ToArray()),
     ("tollgate seasonal", f => SeasonalAnomalyDetector.ScoreSeries(f.Timestamps, f.Values).Select(s => s.Score).ToArray()),
     ("windowed gaussian", f => WindowedGaussianDetector.ScoreSeries(f.Values)),
     ("perfect (labels)", f => PerfectScores(f)),
@@ -95,6 +136,17 @@ foreach (var (name, run) in detectors)
 }
 Console.WriteLine();
 Console.WriteLine("References (NAB scoreboard, this subset): Numenta HTM 66.7, KNN CAD 58.5, Skyline 54.7, windowed Gaussian 38.4.");
+if (!args.Contains("--no-cv"))
+{
+    foreach (var withPattern in new[] { false, true })
+    {
+        Console.WriteLine();
+        Console.WriteLine(withPattern
+            ? "Leave-one-category-out cross-validation, ensemble WITH the ML.NET pattern detector (as shipped):"
+            : "Leave-one-category-out cross-validation, ensemble WITHOUT the ML.NET pattern detector:");
+        CrossValidation.Run(files, Candidates.Grid(withPattern));
+    }
+}
 return 0;
 
 static double[] PerfectScores(NabFile file)

@@ -64,10 +64,11 @@ internal static class CoordinateSearch
         }
     }
 
-    public static DetectorSettings Run(IReadOnlyList<NabFile> files, DetectorSettings start, int rounds, bool quiet = false)
+    public static DetectorSettings Run(IReadOnlyList<NabFile> files, DetectorSettings start, int rounds, bool quiet = false, bool balanced = false)
     {
+        Func<IReadOnlyList<NabFile>, DetectorSettings, double> evaluate = balanced ? EvaluateBalanced : Evaluate;
         var best = start;
-        var bestScore = Evaluate(files, best);
+        var bestScore = evaluate(files, best);
         if (!quiet)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"start {bestScore:F2}"));
@@ -79,7 +80,7 @@ internal static class CoordinateSearch
                 foreach (var value in values)
                 {
                     var candidate = set(best, value);
-                    var score = Evaluate(files, candidate);
+                    var score = evaluate(files, candidate);
                     if (score > bestScore + 0.05)
                     {
                         best = candidate;
@@ -97,6 +98,21 @@ internal static class CoordinateSearch
             Console.WriteLine(best);
         }
         return best;
+    }
+
+    /// <summary>
+    /// The mean over categories of each category's normalised score at the one threshold that is
+    /// best for all files together: a setting must help across categories, not in the largest one.
+    /// </summary>
+    public static double EvaluateBalanced(IReadOnlyList<NabFile> files, DetectorSettings settings)
+    {
+        var scores = files.Select(f => SeasonalAnomalyDetector.ScoreSeries(f.Timestamps, f.Values, settings).Select(s => s.Score).ToArray()).ToList();
+        var threshold = NabScorer.Score(files, scores, NabProfile.Standard).Threshold;
+        return files.Select((f, i) => (Category: CrossValidation.Category(f), Index: i))
+            .GroupBy(x => x.Category, StringComparer.Ordinal)
+            .Select(g => NabScorer.ScoreAt(g.Select(x => files[x.Index]).ToList(), g.Select(x => scores[x.Index]).ToList(), threshold, NabProfile.Standard).NormalisedScore)
+            .Where(v => !double.IsNaN(v))
+            .Average();
     }
 
     public static double Evaluate(IReadOnlyList<NabFile> files, DetectorSettings settings)

@@ -16,7 +16,7 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
 
     /// <summary>The anomalies of [from, to) in time order.</summary>
     public Task<IReadOnlyList<CostAnomaly>> ListAsync(int? projectId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
-        ReadAsync(projectId, from, to, "hour, dimension, key", MaxRows, team: null, cancellationToken);
+        ReadAsync(projectId, from, to, "hour, kind, dimension, key", MaxRows, team: null, cancellationToken);
 
     /// <summary>
     /// The strongest anomalies of [from, to), across projects when none is given; with a team,
@@ -29,7 +29,7 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
         int? projectId, DateTime from, DateTime to, string order, int limit, string? team, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors::text
+            SELECT project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors::text, kind, detector, explanation
             FROM anomalies
             WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3) AND ($5::text IS NULL OR (dimension = 'team' AND key = $5))
             ORDER BY {order}
@@ -46,7 +46,8 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
         {
             var contributors = reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<List<Contributor>>(reader.GetString(9), _json);
             rows.Add(new CostAnomaly(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
-                reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), contributors));
+                reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), contributors,
+                reader.GetString(10), reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12)));
         }
 
         return rows;

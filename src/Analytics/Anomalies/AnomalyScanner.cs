@@ -9,7 +9,7 @@ public sealed record AnomalyScanResult(int Series, int Anomalies);
 
 /// <summary>
 /// The hourly cost anomaly scan: reads five weeks of hourly cost, runs the detector over every
-/// series and stores the anomalies of the last day. Scanning again stores the same rows again
+/// series and the mix detector over every project, and stores the anomalies of the last day. Scanning again stores the same rows again
 /// (updated in place), so a scheduler may call it as often as it likes.
 /// </summary>
 public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dataSource)
@@ -28,25 +28,33 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
         var until = new DateTime(untilHour.ToUniversalTime().Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, DateTimeKind.Utc);
         var from = until - History;
         var costs = await reader.ReadAsync(projectId, from, until, cancellationToken);
-        var anomalies = CostAnomalyFinder.Find(costs, from, until, until - ReportWindow);
+        var cost = CostAnomalyFinder.Find(costs, from, until, until - ReportWindow);
+        // When the project's total is itself anomalous, its contributors already say which keys
+        // moved: a mix anomaly in the same hour would announce one incident twice.
+        var totals = cost.Where(a => a.Dimension == AnomalyDimensions.Total).Select(a => (a.ProjectId, a.Hour)).ToHashSet();
+        var anomalies = cost
+            .Concat(MixAnomalyFinder.Find(costs, from, until, until - ReportWindow).Where(a => !totals.Contains((a.ProjectId, a.Hour))))
+            .ToList();
         await StoreAsync(anomalies, cancellationToken);
         var series = costs.Select(c => (c.ProjectId, c.Dimension, c.Key)).Distinct().Count();
         return new AnomalyScanResult(series, anomalies.Count);
     }
 
-    private async Task StoreAsync(IReadOnlyList<CostAnomaly> anomalies, CancellationToken cancellationToken)
+    private async Task StoreAsync(List<CostAnomaly> anomalies, CancellationToken cancellationToken)
     {
         if (anomalies.Count == 0)
         {
             return;
         }
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors)
+            INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors, kind, detector, explanation)
             SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::timestamptz[], $5::double precision[],
-                                 $6::double precision[], $7::double precision[], $8::double precision[], $9::double precision[], $10::jsonb[])
-            ON CONFLICT (project_id, dimension, key, hour) DO UPDATE SET
+                                 $6::double precision[], $7::double precision[], $8::double precision[], $9::double precision[], $10::jsonb[],
+                                 $11::text[], $12::text[], $13::text[])
+            ON CONFLICT (project_id, kind, dimension, key, hour) DO UPDATE SET
                 actual_usd = EXCLUDED.actual_usd, expected_usd = EXCLUDED.expected_usd, lower_usd = EXCLUDED.lower_usd,
-                upper_usd = EXCLUDED.upper_usd, score = EXCLUDED.score, contributors = EXCLUDED.contributors
+                upper_usd = EXCLUDED.upper_usd, score = EXCLUDED.score, contributors = EXCLUDED.contributors,
+                detector = EXCLUDED.detector, explanation = EXCLUDED.explanation
             """);
         command.Parameters.Add(new() { Value = anomalies.Select(a => a.ProjectId).ToArray() });
         command.Parameters.Add(new() { Value = anomalies.Select(a => a.Dimension).ToArray() });
@@ -62,6 +70,9 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
             Value = anomalies.Select(a => a.Contributors is null ? null : JsonSerializer.Serialize(a.Contributors, _json)).ToArray(),
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Kind).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Detector).ToArray() });
+        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Explanation).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

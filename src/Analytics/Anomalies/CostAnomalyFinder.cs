@@ -1,7 +1,7 @@
 namespace Tollgate.Analytics.Anomalies;
 
 /// <summary>
-/// Turns hourly costs into anomalies: one detector per series (total and every key of every
+/// Turns hourly costs into cost anomalies: one ensemble detector per series (total and every key of every
 /// breakdown), fed hour by hour with zeros for hours without spend, from the series' first spend
 /// on. A series is reported only after its <see cref="Probation"/>. Total anomalies carry the
 /// keys that explain them.
@@ -22,7 +22,10 @@ public static class CostAnomalyFinder
     /// </summary>
     public static readonly TimeSpan Probation = TimeSpan.FromDays(7);
 
-    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour)
+    public static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour) =>
+        Find(costs, fromHour, untilHour, reportFromHour, EnsembleSettings.Default);
+
+    internal static IReadOnlyList<CostAnomaly> Find(IReadOnlyList<HourlyCost> costs, DateTime fromHour, DateTime untilHour, DateTime reportFromHour, EnsembleSettings settings)
     {
         ArgumentNullException.ThrowIfNull(costs);
         var hours = (int)(untilHour - fromHour).TotalHours;
@@ -33,7 +36,7 @@ public static class CostAnomalyFinder
                 .GroupBy(c => (c.Dimension, c.Key))
                 .GroupBy(g => g.Key.Dimension)
                 .SelectMany(d => d.OrderByDescending(g => g.Sum(c => c.CostUsd)).ThenBy(g => g.Key.Key, StringComparer.Ordinal).Take(MaxKeysPerDimension))
-                .ToDictionary(g => g.Key, g => Score(g, fromHour, hours));
+                .ToDictionary(g => g.Key, g => Score(g, fromHour, hours, settings));
             foreach (var ((dimension, key), (actual, scores, reportedFrom)) in series)
             {
                 for (var h = reportedFrom; h < hours; h++)
@@ -48,14 +51,28 @@ public static class CostAnomalyFinder
                             .Where(s => s.Key.Dimension != AnomalyDimensions.Total)
                             .Select(s => new ContributorInput(s.Key.Dimension, s.Key.Key, s.Value.Actual[h], s.Value.Scores[h]?.Expected ?? 0)))
                         : null;
-                    found.Add(new CostAnomaly(project.Key, dimension, key, hour, actual[h], score.Expected, score.Lower, score.Upper, score.Score, contributors));
+                    found.Add(new CostAnomaly(project.Key, dimension, key, hour, actual[h], score.Expected, score.Lower, score.Upper, score.Score, contributors,
+                        AnomalyKinds.Cost, score.Detector, Explain(score, actual[h])));
                 }
             }
         }
         return found.OrderBy(a => a.Hour).ThenBy(a => a.ProjectId).ThenBy(a => a.Dimension, StringComparer.Ordinal).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
     }
 
-    private static (double[] Actual, AnomalyScore?[] Scores, int ReportedFrom) Score(IEnumerable<HourlyCost> points, DateTime fromHour, int hours)
+    /// <summary>The flagged hour in words: which detector saw what.</summary>
+    public static string Explain(AnomalyScore score, double actual)
+    {
+        var figures = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"${actual:0.00} against ${score.Expected:0.00} expected (usual range ${Math.Max(score.Lower, 0):0.00} to ${score.Upper:0.00})");
+        return score.Detector switch
+        {
+            AnomalyDetectors.LevelShift => $"Level shift: cost has stayed on one side of the forecast for several hours; {figures}.",
+            AnomalyDetectors.Pattern => $"Unusual pattern: the last hours' shape does not fit the shapes this series is made of (PCA model); {figures}.",
+            _ => $"Outside the forecast band: {figures}.",
+        };
+    }
+
+    private static (double[] Actual, AnomalyScore?[] Scores, int ReportedFrom) Score(IEnumerable<HourlyCost> points, DateTime fromHour, int hours, EnsembleSettings settings)
     {
         var actual = new double[hours];
         var first = hours;
@@ -69,7 +86,7 @@ public static class CostAnomalyFinder
             }
         }
         var scores = new AnomalyScore?[hours];
-        var detector = new SeasonalAnomalyDetector();
+        var detector = new EnsembleAnomalyDetector(settings);
         for (var h = first; h < hours; h++)
         {
             scores[h] = detector.Observe(fromHour.AddHours(h), actual[h]);

@@ -74,6 +74,7 @@ public sealed class SeasonalAnomalyDetector
         var z = Math.Abs(residual) / sigma;
         var width = sigma * Math.Max(1, _tail / _settings.NormalTail);
         var adjusted = Math.Abs(residual) / width;
+        var detector = AnomalyDetectors.Forecast;
         if (_settings.SustainGain > 0)
         {
             var gain = _settings.SustainGain;
@@ -82,7 +83,11 @@ public sealed class SeasonalAnomalyDetector
             var driftZ = Math.Abs(_drift) / Math.Sqrt(gain / (2 - gain));
             var driftAdjusted = driftZ / Math.Max(1, _driftTail / _settings.NormalTail);
             _driftTail *= Math.Exp(_settings.TailGain * ((driftZ > _driftTail ? 1 : 0) - (1 - _settings.TailQuantile)));
-            adjusted = Math.Max(adjusted, _settings.SustainWeight * driftAdjusted);
+            if (_settings.SustainWeight * driftAdjusted > adjusted)
+            {
+                adjusted = _settings.SustainWeight * driftAdjusted;
+                detector = AnomalyDetectors.LevelShift;
+            }
         }
         var score = adjusted * adjusted / (adjusted * adjusted + BandWidth * BandWidth);
         var repeat = _count - _lastOutside <= _settings.RepeatPoints;
@@ -94,7 +99,7 @@ public sealed class SeasonalAnomalyDetector
         {
             score *= _settings.RepeatFactor;
         }
-        var result = new AnomalyScore(score, expected, expected - BandWidth * width, expected + BandWidth * width);
+        var result = new AnomalyScore(score, expected, expected - BandWidth * width, expected + BandWidth * width, detector);
 
         _tail *= Math.Exp(_settings.TailGain * ((z > _tail ? 1 : 0) - (1 - _settings.TailQuantile)));
         _dispersion += _settings.DispersionGain * (Math.Abs(residual) - _dispersion);

@@ -10,15 +10,19 @@ namespace Tollgate.Analytics.Budgets;
 /// <c>project</c>, <c>dimension</c> (total or team), <c>key</c>, <c>hour</c> (start, UTC),
 /// <c>actualUsd</c>, <c>expectedUsd</c>, <c>upperUsd</c> (the top of the expected band),
 /// <c>score</c> (0..1), <c>contributors</c> (for the total: the teams, features, models and
-/// customers that explain the excess), <c>link</c>.
+/// customers that explain the excess), <c>link</c>, <c>anomalyKind</c> ("cost", or "mix" when
+/// the key's share of the project's spend moved), <c>detector</c> (which detector flagged it) and
+/// <c>explanation</c> (why, in words).
 /// </summary>
 public sealed record AnomalyAlertBody(
     string Kind, string Project, string Dimension, string Key, DateTime Hour, double ActualUsd, double ExpectedUsd, double UpperUsd, double Score,
-    JsonElement? Contributors, string Link);
+    JsonElement? Contributors, string Link, string AnomalyKind = "cost", string Detector = "forecast", string? Explanation = null);
 
 /// <summary>
 /// Announces new cost anomalies through the channels of the budgets that cover them: the
 /// project's total anomalies through its total budgets, a team's through that team's budgets.
+/// A mix anomaly is about the project's spend as a whole, so it goes through the total budgets
+/// (and, when a team's share moved, that team's budgets too).
 /// Deliveries are queued in alert_deliveries (retried and logged like budget alerts), and each
 /// anomaly is announced at most once, however often the scan finds it again.
 /// </summary>
@@ -37,9 +41,10 @@ public sealed class AnomalyNotifier(NpgsqlDataSource dataSource, SpendTracker tr
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var anomalies = new List<(long Id, int ProjectId, AnomalyAlertBody Body)>();
         await using (var select = new NpgsqlCommand($"""
-            SELECT a.id, a.project_id, p.name, a.dimension, a.key, a.hour, a.actual_usd, a.expected_usd, a.upper_usd, a.score, a.contributors::text
+            SELECT a.id, a.project_id, p.name, a.dimension, a.key, a.hour, a.actual_usd, a.expected_usd, a.upper_usd, a.score, a.contributors::text,
+                   a.kind, a.detector, a.explanation
             FROM anomalies a JOIN projects p ON p.id = a.project_id
-            WHERE a.notified_at IS NULL AND a.dimension IN ('total', 'team') AND a.hour >= now() - $1
+            WHERE a.notified_at IS NULL AND (a.dimension IN ('total', 'team') OR a.kind = 'mix') AND a.hour >= now() - $1
             ORDER BY a.hour
             LIMIT {BatchSize}
             FOR UPDATE OF a SKIP LOCKED
@@ -53,7 +58,7 @@ public sealed class AnomalyNotifier(NpgsqlDataSource dataSource, SpendTracker tr
                 var link = $"{options.PublicUrl.TrimEnd('/')}/";
                 anomalies.Add((reader.GetInt64(0), reader.GetInt32(1), new AnomalyAlertBody("anomaly", reader.GetString(2), reader.GetString(3),
                     reader.GetString(4), reader.GetDateTime(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetDouble(9),
-                    contributors, link)));
+                    contributors, link, reader.GetString(11), reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13))));
             }
         }
 
@@ -66,7 +71,7 @@ public sealed class AnomalyNotifier(NpgsqlDataSource dataSource, SpendTracker tr
         foreach (var (id, projectId, body) in anomalies)
         {
             var message = JsonSerializer.Serialize(Message(body), JsonSerializerOptions.Web);
-            foreach (var (channel, target) in Channels(projectId, body.Dimension, body.Key))
+            foreach (var (channel, target) in Channels(projectId, body.AnomalyKind, body.Dimension, body.Key))
             {
                 await using var insert = new NpgsqlCommand(
                     "INSERT INTO alert_deliveries (anomaly_id, channel, target, message) VALUES ($1, $2, $3, $4::jsonb)", connection, transaction);
@@ -96,6 +101,13 @@ public sealed class AnomalyNotifier(NpgsqlDataSource dataSource, SpendTracker tr
     /// <summary>The words of an anomaly alert: what spiked, by how much against what was expected, and what explains it.</summary>
     public static OutgoingMessage Message(AnomalyAlertBody body)
     {
+        if (body.AnomalyKind == "mix")
+        {
+            var mixSubject = string.Create(CultureInfo.InvariantCulture,
+                $"Spend mix anomaly: {body.Dimension} '{body.Key}' in project '{body.Project}' took ${body.ActualUsd:0.00} in the hour from {body.Hour:yyyy-MM-dd HH:mm} UTC (expected ${body.ExpectedUsd:0.00} of that hour's spend)");
+            var mixText = mixSubject + ". " + (body.Explanation ?? "") + " Look at the traces of that hour to see which requests moved.";
+            return new OutgoingMessage(mixSubject, mixText, body);
+        }
         var who = body.Dimension == "total" ? $"Project '{body.Project}'" : $"Team '{body.Key}' ({body.Project})";
         var subject = string.Create(CultureInfo.InvariantCulture,
             $"Cost anomaly: {who} spent ${body.ActualUsd:0.00} in the hour from {body.Hour:yyyy-MM-dd HH:mm} UTC (expected ${body.ExpectedUsd:0.00})");
@@ -107,14 +119,18 @@ public sealed class AnomalyNotifier(NpgsqlDataSource dataSource, SpendTracker tr
             text += " Explained by: " + string.Join(", ", parts) + ".";
         }
 
+        if (body.Explanation is not null)
+        {
+            text += " " + body.Explanation;
+        }
         text += " Look at the traces of that hour to see which requests grew.";
         return new OutgoingMessage(subject, text, body);
     }
 
-    private IEnumerable<(string Channel, string Target)> Channels(int projectId, string dimension, string key) =>
+    private IEnumerable<(string Channel, string Target)> Channels(int projectId, string kind, string dimension, string key) =>
         tracker.Budgets.All
             .Where(b => b.ProjectId == projectId
-                && ((dimension == "total" && b.Scope == BudgetScopes.Total) || (dimension == "team" && b.Scope == BudgetScopes.Team && b.ScopeKey == key)))
+                && (((dimension == "total" || kind == "mix") && b.Scope == BudgetScopes.Total) || (dimension == "team" && b.Scope == BudgetScopes.Team && b.ScopeKey == key)))
             .SelectMany(AlertChannels.Of)
             .Distinct();
 }

@@ -10,7 +10,8 @@ namespace Tollgate.Analytics.Budgets;
 
 public sealed record DigestMover(string Dimension, string Key, decimal ThisWeekUsd, decimal LastWeekUsd, decimal ChangeUsd);
 
-public sealed record DigestAnomaly(string Dimension, string Key, DateTime Timestamp, decimal ActualUsd, decimal ExpectedUsd, double Score);
+public sealed record DigestAnomaly(string Dimension, string Key, DateTime Timestamp, decimal ActualUsd, decimal ExpectedUsd, double Score,
+    string Kind = "cost", string? Explanation = null);
 
 /// <summary>
 /// One team's week: spend against the week before and against its weekly budget, the features and
@@ -192,7 +193,7 @@ public sealed class WeeklyDigest(
         }
 
         text.Append(digest.Anomalies.Count > 0
-            ? $"Anomalies: {string.Join("; ", digest.Anomalies.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Dimension} {a.Key} at {a.Timestamp:yyyy-MM-dd HH:mm} ({AlertMessage.Usd(a.ActualUsd)} against {AlertMessage.Usd(a.ExpectedUsd)} expected)")))}.\n"
+            ? $"Anomalies: {string.Join("; ", digest.Anomalies.Select(a => string.Create(CultureInfo.InvariantCulture, $"{(a.Kind == "mix" ? "mix shift of " : "")}{a.Dimension} {a.Key} at {a.Timestamp:yyyy-MM-dd HH:mm} ({AlertMessage.Usd(a.ActualUsd)} against {AlertMessage.Usd(a.ExpectedUsd)} expected)")))}.\n"
             : $"{digest.AnomaliesNote}\n");
         text.Append(CultureInfo.InvariantCulture, $"{digest.Savings}\n{digest.Link}");
         return new OutgoingMessage(subject, text.ToString(), digest);
@@ -230,7 +231,7 @@ public sealed class WeeklyDigest(
         NpgsqlConnection connection, string team, DateTime start, DateTime end, string[] features, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
-            SELECT dimension, key, hour, actual_usd, expected_usd, score FROM anomalies
+            SELECT dimension, key, hour, actual_usd, expected_usd, score, kind, explanation FROM anomalies
             WHERE hour >= $1 AND hour < $2
               AND ((dimension = 'team' AND key = $3) OR (dimension = 'feature' AND key = ANY($4)))
             ORDER BY score DESC, hour LIMIT {MaxAnomalies}
@@ -244,7 +245,8 @@ public sealed class WeeklyDigest(
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new DigestAnomaly(reader.GetString(0), reader.GetString(1), reader.GetDateTime(2),
-                Math.Round((decimal)reader.GetDouble(3), 6), Math.Round((decimal)reader.GetDouble(4), 6), reader.GetDouble(5)));
+                Math.Round((decimal)reader.GetDouble(3), 6), Math.Round((decimal)reader.GetDouble(4), 6), reader.GetDouble(5),
+                reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         return (rows, rows.Count == 0 ? "No anomalies flagged this week." : "");

@@ -4,14 +4,20 @@ using Tollgate.Analytics.Projects;
 
 namespace Tollgate.Dashboard.Web.Api;
 
+/// <summary>
+/// One stored anomaly. <c>Kind</c> is "cost" (the series' cost left its forecast) or "mix" (the
+/// key's share of the project's spend moved); <c>Detector</c> names the detector that flagged it
+/// ("forecast", "level_shift", "pattern", "mix") and <c>Explanation</c> says why in words.
+/// </summary>
 public sealed record AnomalyRowDto(string Dimension, string Key, DateTime Timestamp, double ActualUsd, double ExpectedUsd, double LowerUsd, double UpperUsd,
-    double Score, IReadOnlyList<Contributor>? Contributors);
+    double Score, IReadOnlyList<Contributor>? Contributors, string Kind, string Detector, string? Explanation);
 
 public sealed record AnomalyListDto(IReadOnlyList<AnomalyRowDto> Rows);
 
 public sealed record DetectInput(List<DateTime>? Timestamps, List<double>? Values);
 
-public sealed record DetectOutput(double[] Scores, double[] Expected, double[] Lower, double[] Upper);
+/// <summary>Per point: the score, the expected value and band, and the detector that gave the score.</summary>
+public sealed record DetectOutput(double[] Scores, double[] Expected, double[] Lower, double[] Upper, string[] Detectors);
 
 /// <summary>
 /// Stored cost anomalies, and the detector itself for any series a caller sends (the same
@@ -54,7 +60,8 @@ public static class AnomaliesEndpoints
             }
             var rows = await query.ListAsync(projectId, start, end, ct);
             return TypedResults.Ok(new AnomalyListDto(rows
-                .Select(a => new AnomalyRowDto(a.Dimension, a.Key, a.Hour, a.ActualUsd, a.ExpectedUsd, a.LowerUsd, a.UpperUsd, a.Score, a.Contributors))
+                .Select(a => new AnomalyRowDto(a.Dimension, a.Key, a.Hour, a.ActualUsd, a.ExpectedUsd, a.LowerUsd, a.UpperUsd, a.Score, a.Contributors,
+                    a.Kind, a.Detector, a.Explanation))
                 .ToList()));
         });
 
@@ -80,12 +87,13 @@ public static class AnomaliesEndpoints
                 }
             }
             var times = input.Timestamps.Select(t => t.ToUniversalTime()).ToList();
-            var scores = SeasonalAnomalyDetector.ScoreSeries(times, input.Values);
+            var scores = EnsembleAnomalyDetector.ScoreSeries(times, input.Values);
             return TypedResults.Ok(new DetectOutput(
                 scores.Select(s => s.Score).ToArray(),
                 scores.Select(s => s.Expected).ToArray(),
                 scores.Select(s => s.Lower).ToArray(),
-                scores.Select(s => s.Upper).ToArray()));
+                scores.Select(s => s.Upper).ToArray(),
+                scores.Select(s => s.Detector).ToArray()));
         });
     }
 

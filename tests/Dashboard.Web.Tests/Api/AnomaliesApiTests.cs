@@ -20,7 +20,7 @@ public sealed class AnomaliesApiTests
     };
 
     [Fact]
-    public async Task Detect_scores_every_point_with_the_cost_detector_and_flags_a_spike()
+    public async Task Detect_scores_every_point_with_the_cost_detector_and_flags_a_spike_naming_the_detector()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         using var client = app.CreateClient(withAdminKey: true);
@@ -38,7 +38,8 @@ public sealed class AnomaliesApiTests
         body.GetProperty("upper").GetArrayLength().ShouldBe(400);
         scores[300].ShouldBeGreaterThan(0.5);
         scores.Where((_, h) => h is > 100 and < 300).ShouldAllBe(s => s < 0.5);
-        var direct = SeasonalAnomalyDetector.ScoreSeries(Enumerable.Range(0, 400).Select(h => _start.AddHours(h)).ToArray(), Enumerable.Range(0, 400).Select(Value).ToArray());
+        body.GetProperty("detectors")[300].GetString().ShouldBe(AnomalyDetectors.Forecast);
+        var direct = EnsembleAnomalyDetector.ScoreSeries(Enumerable.Range(0, 400).Select(h => _start.AddHours(h)).ToArray(), Enumerable.Range(0, 400).Select(Value).ToArray());
         scores.ShouldBe(direct.Select(s => s.Score).ToArray());
     }
 
@@ -100,6 +101,44 @@ public sealed class AnomaliesApiTests
         teams[0].GetProperty("key").GetString().ShouldBe("search");
         // Nearly all of the excess is search's: its share is close to 1.
         teams[0].GetProperty("share").GetDouble().ShouldBeInRange(0.9, 1.1);
+    }
+
+    [Fact]
+    public async Task A_scan_stores_a_shift_in_the_model_mix_under_a_steady_total_and_the_list_explains_it()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using var client = app.CreateClient(withAdminKey: true);
+        const int hours = 21 * 24;
+        const int shift = (20 * 24) + 10; // the last day, 10:00
+        await app.App.Services.GetRequiredService<SpanPartitions>().EnsureAsync(_start, _start.AddHours(hours));
+        // One team whose hourly spend (a daily wave) goes 50/30/20 to three models with a small
+        // deterministic wobble; from the shift on, 'frontier' takes 50% of the same total.
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO spans (project_id, trace_id, span_id, name, kind, start_time, end_time, status_code, billing, team, feature, model, computed_cost_usd)
+            SELECT (SELECT min(id) FROM projects), decode(md5(h::text || m), 'hex'), substr(decode(md5(m || h::text), 'hex'), 1, 8), 'chat', 3,
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '5 minutes',
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '6 minutes', 0, true, 'search', 'answers', m,
+                   10 * (1 + 0.4 * sin(2 * pi() * h / 24))
+                      * CASE WHEN h >= {shift} THEN (CASE WHEN m = 'frontier' THEN 0.5 ELSE share * 0.5 / 0.8 END) ELSE share END
+                      * (1 + 0.02 * ((h * 7919 + length(m) * 104729) % 11 - 5) / 5.0)
+            FROM generate_series(0, {hours - 1}) AS h, (VALUES ('small', 0.5), ('medium', 0.3), ('frontier', 0.2)) AS models(m, share)
+            """);
+        var scanner = app.App.Services.GetRequiredService<AnomalyScanner>();
+
+        await scanner.ScanAsync(null, _start.AddHours(hours), CancellationToken.None);
+
+        var listed = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/anomalies?from=2026-10-25T00:00:00Z&to=2026-10-26T00:00:00Z", UriKind.Relative)));
+        var mix = listed.RootElement.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "mix").ToList();
+        var row = mix.ShouldHaveSingleItem();
+        row.GetProperty("timestamp").GetDateTime().ShouldBe(_start.AddHours(shift));
+        row.GetProperty("dimension").GetString().ShouldBe("model");
+        row.GetProperty("key").GetString().ShouldBe("frontier");
+        row.GetProperty("detector").GetString().ShouldBe("mix");
+        // 50% give or take the wobble, against the usual 20%.
+        row.GetProperty("explanation").GetString()!.ShouldMatch(@"model 'frontier' took (49|50|51)% of the hour's \$[0-9.]+ \(usually 20%");
+        // The cost rows of the same scan say which detector flagged them, and why.
+        listed.RootElement.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "cost")
+            .ShouldAllBe(r => r.GetProperty("detector").GetString()!.Length > 0 && r.GetProperty("explanation").GetString()!.Length > 0);
     }
 
     [Fact]

@@ -54,4 +54,52 @@ public sealed class AnomalyAlertTests
         // The spike hour costs the wave's value plus $5, so at least $5.
         body.GetProperty("actualUsd").GetDouble().ShouldBeGreaterThan(5);
     }
+
+    [Fact]
+    public async Task A_mix_anomaly_of_a_model_goes_out_once_through_the_projects_total_budget_with_its_kind_and_explanation()
+    {
+        await using var receiver = new WebhookReceiver();
+        await using var teamReceiver = new WebhookReceiver();
+        await using var app = await BudgetKit.StartAsync(new Dictionary<string, string> { ["Tollgate:Jobs:Enabled"] = "false" });
+        using var admin = app.CreateClient(withAdminKey: true);
+        await BudgetKit.CreateBudgetAsync(admin, new { name = "Project monthly", scope = "total", period = "monthly", amountUsd = 100000, webhookUrl = receiver.Url });
+        await BudgetKit.CreateBudgetAsync(admin, new { name = "Search monthly", scope = "team", scopeKey = "search", period = "monthly", amountUsd = 100000, webhookUrl = teamReceiver.Url });
+        await BudgetKit.RefreshAsync(app);
+        var now = DateTime.UtcNow;
+        var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc).AddHours(-2);
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, kind, detector, explanation)
+            VALUES ((SELECT min(id) FROM projects), 'model', 'frontier', '{hour:yyyy-MM-dd HH:mm:ss}+00', 4.0, 1.6, 1.4, 1.9, 0.8, 'mix', 'mix',
+                    'Mix shift: model ''frontier'' took 50% of the hour''s $8.00 (usually 20%, range 17% to 23%).')
+            """);
+        var notifier = app.App.Services.GetRequiredService<AnomalyNotifier>();
+
+        var queued = await notifier.RunAsync();
+        var queuedAgain = await notifier.RunAsync();
+        await BudgetKit.EventuallyAsync(async () =>
+            await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries WHERE anomaly_id IS NOT NULL") == "delivered");
+
+        queued.ShouldBe(1);
+        queuedAgain.ShouldBe(0);
+        receiver.Requests.ShouldBe(1);
+        teamReceiver.Requests.ShouldBe(0);
+        var body = JsonDocument.Parse(receiver.Bodies[0]).RootElement;
+        body.GetProperty("anomalyKind").GetString().ShouldBe("mix");
+        body.GetProperty("detector").GetString().ShouldBe("mix");
+        body.GetProperty("dimension").GetString().ShouldBe("model");
+        body.GetProperty("key").GetString().ShouldBe("frontier");
+        body.GetProperty("explanation").GetString()!.ShouldContain("took 50% of the hour's $8.00");
+    }
+
+    [Fact]
+    public void A_mix_alert_names_the_key_whose_share_moved_and_says_why()
+    {
+        var body = new AnomalyAlertBody("anomaly", "shop", "model", "frontier", new DateTime(2026, 10, 25, 10, 0, 0, DateTimeKind.Utc), 4.0, 1.6, 1.9, 0.8,
+            null, "http://tollgate.example/", AnomalyKinds.Mix, AnomalyDetectors.Mix, "Mix shift: model 'frontier' took 50% of the hour's $8.00 (usually 20%, range 17% to 23%).");
+
+        var message = AnomalyNotifier.Message(body);
+
+        message.Subject.ShouldBe("Spend mix anomaly: model 'frontier' in project 'shop' took $4.00 in the hour from 2026-10-25 10:00 UTC (expected $1.60 of that hour's spend)");
+        message.Text.ShouldContain("took 50% of the hour's $8.00 (usually 20%");
+    }
 }

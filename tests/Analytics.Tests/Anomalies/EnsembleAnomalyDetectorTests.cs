@@ -1,0 +1,120 @@
+using Tollgate.Analytics.Anomalies;
+
+namespace Tollgate.Analytics.Tests.Anomalies;
+
+public class EnsembleAnomalyDetectorTests
+{
+    private static readonly DateTime _start = new(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc); // a Monday
+
+    private static DateTime[] Hours(int count) => Enumerable.Range(0, count).Select(h => _start.AddHours(h)).ToArray();
+
+    private static double Noise(Random random, double deviation) =>
+        deviation * Math.Sqrt(-2 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Fact]
+    public void A_spike_is_flagged_by_the_forecaster_with_the_expected_value_and_a_band_that_excludes_it()
+    {
+        var random = new Random(1);
+        const int spike = 600;
+        var values = Enumerable.Range(0, 700).Select(h => 50 + (10 * Math.Sin(2 * Math.PI * h / 24)) + Noise(random, 1) + (h == spike ? 40 : 0)).ToArray();
+
+        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values);
+
+        scores[spike].Score.ShouldBeGreaterThan(CostAnomalyFinder.FlagScore);
+        scores[spike].Detector.ShouldBe(AnomalyDetectors.Forecast);
+        scores[spike].Expected.ShouldBe(50 + (10 * Math.Sin(2 * Math.PI * spike / 24)), tolerance: 3);
+        scores[spike].IsOutsideBand(values[spike]).ShouldBeTrue();
+        scores.Skip(200).Take(spike - 200).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+    }
+
+    [Fact]
+    public void A_change_of_rhythm_that_stays_within_the_band_is_flagged_by_the_pattern_detector()
+    {
+        // A five-hour oscillation the daily and weekly profiles cannot hold (five hours divide
+        // neither period, so the forecaster treats it as wide noise), which suddenly runs at
+        // twice the pace with the same amplitude.
+        var random = new Random(2);
+        const int change = 1200;
+        var values = Enumerable.Range(0, 1400)
+            .Select(h => 100 + (20 * Math.Sin(2 * Math.PI * h / (h < change ? 5.0 : 2.5))) + Noise(random, 0.5))
+            .ToArray();
+
+        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values);
+
+        var flagged = Enumerable.Range(change, 48).First(h => scores[h].Score >= CostAnomalyFinder.FlagScore);
+        scores[flagged].Detector.ShouldBe(AnomalyDetectors.Pattern);
+        scores[flagged].IsOutsideBand(values[flagged]).ShouldBeFalse();
+        scores.Skip(500).Take(change - 500).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+    }
+
+    [Fact]
+    public void Without_the_pattern_detector_the_same_change_of_rhythm_goes_unnoticed()
+    {
+        var random = new Random(2);
+        const int change = 1200;
+        var values = Enumerable.Range(0, 1400)
+            .Select(h => 100 + (20 * Math.Sin(2 * Math.PI * h / (h < change ? 5.0 : 2.5))) + Noise(random, 0.5))
+            .ToArray();
+
+        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values, EnsembleSettings.Default with { Pattern = null });
+
+        scores.Skip(change).Take(48).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+    }
+
+    [Fact]
+    public void A_small_lasting_step_is_reported_as_a_level_shift()
+    {
+        var random = new Random(3);
+        const int step = 600;
+        var values = Enumerable.Range(0, 700).Select(h => 50 + Noise(random, 2) + (h >= step ? 5 : 0)).ToArray();
+
+        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values);
+
+        var flagged = Enumerable.Range(step, 48).First(h => scores[h].Score >= CostAnomalyFinder.FlagScore);
+        scores[flagged].Detector.ShouldBe(AnomalyDetectors.LevelShift);
+    }
+
+    [Fact]
+    public void The_pattern_model_is_fitted_by_ml_net_once_there_is_history_and_refitted_as_it_grows()
+    {
+        var detector = new EnsembleAnomalyDetector();
+        var hours = Hours(1000);
+
+        for (var h = 0; h < 300; h++)
+        {
+            detector.Observe(hours[h], 10 + Math.Sin(h));
+        }
+        var early = detector.PatternFits;
+        for (var h = 300; h < 1000; h++)
+        {
+            detector.Observe(hours[h], 10 + Math.Sin(h));
+        }
+
+        early.ShouldBe(0);
+        detector.PatternFits.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_flat_series_is_never_flagged_and_needs_no_pattern_model()
+    {
+        var detector = new EnsembleAnomalyDetector();
+
+        var scores = Hours(1000).Select(t => detector.Observe(t, 3.0)).ToList();
+
+        scores.ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+        detector.PatternFits.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Scoring_is_online_a_prefix_scores_as_it_does_inside_the_whole_series()
+    {
+        var random = new Random(4);
+        var values = Enumerable.Range(0, 1200).Select(h => 30 + (5 * Math.Sin(2 * Math.PI * h / 24)) + Noise(random, 1)).ToArray();
+        var times = Hours(values.Length);
+
+        var whole = EnsembleAnomalyDetector.ScoreSeries(times, values);
+        var prefix = EnsembleAnomalyDetector.ScoreSeries(times[..900], values[..900]);
+
+        prefix.ShouldBe(whole[..900]);
+    }
+}

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Anomalies;
 
@@ -25,7 +26,7 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
     /// <summary>Scans the hours before <paramref name="untilHour"/> (rounded down to the hour) of one project, or of all.</summary>
     public async Task<AnomalyScanResult> ScanAsync(int? projectId, DateTime untilHour, CancellationToken cancellationToken)
     {
-        var until = new DateTime(untilHour.ToUniversalTime().Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, DateTimeKind.Utc);
+        var until = UtcHour.Floor(untilHour);
         var from = until - History;
         var costs = await reader.ReadAsync(projectId, from, until, cancellationToken);
         var cost = CostAnomalyFinder.Find(costs, from, until, until - ReportWindow);

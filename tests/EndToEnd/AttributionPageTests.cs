@@ -12,6 +12,7 @@ public sealed class AttributionPageTests(BrowserFixture fixture)
         try
         {
             await page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync("**/admin/attribution");
             await BudgetPagesTests.AssertEveryFieldHasANameAsync(page, "main");
 
             // A key with a space is refused beside the field.

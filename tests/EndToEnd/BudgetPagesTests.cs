@@ -21,6 +21,7 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
         try
         {
             await page.GetByRole(AriaRole.Link, new() { Name = "Budgets", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync("**/admin/budgets");
             (await page.Locator("h1").TextContentAsync()).ShouldBe("Budgets");
             await AssertEveryFieldHasANameAsync(page, "#budget-form");
 

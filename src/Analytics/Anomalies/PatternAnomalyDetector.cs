@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 
 namespace Tollgate.Analytics.Anomalies;
 
@@ -99,9 +100,21 @@ internal sealed class PatternAnomalyDetector
         var schema = SchemaDefinition.Create(typeof(Window));
         schema[nameof(Window.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
         var data = context.Data.LoadFromEnumerable(windows, schema);
-        var model = context.AnomalyDetection.Trainers
-            .RandomizedPca(nameof(Window.Features), rank: _settings.Rank, oversampling: 10, ensureZeroMean: true, seed: 1)
-            .Fit(data).Model;
+        PcaModelParameters model;
+        try
+        {
+            model = context.AnomalyDetection.Trainers
+                .RandomizedPca(nameof(Window.Features), rank: _settings.Rank, oversampling: 10, ensureZeroMean: true, seed: 1)
+                .Fit(data).Model;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // ML.NET refuses windows whose variation is too small or too degenerate for the rank
+            // ("eigenvectors contained NaN"), which the check above cannot always foresee. Keep
+            // the model there is (or none) until the next refit: the forecaster still judges every point.
+            return;
+        }
+
         Fits++;
         VBuffer<float> mean = default;
         model.GetMean(ref mean);

@@ -11,6 +11,22 @@ public class EnsembleAnomalyDetectorTests
     private static double Noise(Random random, double deviation) =>
         deviation * Math.Sqrt(-2 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    [InlineData(200)]
+    public void A_series_of_rare_spends_on_zero_hours_is_scored_without_failing(int every)
+    {
+        // The shape of a new team's spend: nothing most hours, a few cents now and then. The
+        // pattern model's windows are then nearly all zeros, which ML.NET may refuse to fit.
+        var values = Enumerable.Range(0, 1_200).Select(i => i % every == 0 ? 0.03 : 0.0).ToArray();
+
+        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values);
+
+        scores.Length.ShouldBe(values.Length);
+        scores.ShouldAllBe(s => s.Score >= 0 && s.Score <= 1);
+    }
+
     [Fact]
     public void A_spike_is_flagged_by_the_forecaster_with_the_expected_value_and_a_band_that_excludes_it()
     {

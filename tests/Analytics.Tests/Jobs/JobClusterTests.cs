@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tollgate.Analytics.Configuration;
-using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Storage;
 using Tollgate.Testing;
 
@@ -20,10 +16,11 @@ public sealed class JobClusterTests
         }
 
         var started = await database.ScalarAsync<DateTime>("SELECT now()");
-        using var first = await StartAsync(database, "node-a");
-        using var second = await StartAsync(database, "node-b");
+        using var first = await JobHost.StartAsync(database.ConnectionString, "node-a");
+        using var second = await JobHost.StartAsync(database.ConnectionString, "node-b");
         // A one-second rollup interval: fires every second while both instances compete for them.
-        await Until(async () => await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job = 'rollups' AND outcome = 'succeeded'") >= 8);
+        await JobHost.UntilAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job = 'rollups' AND outcome = 'succeeded'") >= 8,
+            "eight successful rollup runs");
         var servers = await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.server");
         await first.StopAsync();
         await second.StopAsync();
@@ -44,31 +41,5 @@ public sealed class JobClusterTests
             SELECT count(*) FROM job_runs a JOIN job_runs b ON a.job = b.job AND a.id < b.id
             WHERE b.started_at < a.ended_at
             """)).ShouldBe(0);
-    }
-
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!await condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the jobs did not run in time");
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task<IHost> StartAsync(TestDatabase database, string instanceId)
-    {
-        var options = new TollgateOptions
-        {
-            ConnectionString = database.ConnectionString,
-            Jobs = new JobsOptions { InstanceId = instanceId, RollupIntervalSeconds = 1 },
-        };
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTollgateAnalytics(options);
-        builder.Services.AddTollgateJobs(options);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }

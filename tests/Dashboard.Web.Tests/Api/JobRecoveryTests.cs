@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Tollgate.Analytics;
-using Tollgate.Analytics.Configuration;
-using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Spans;
@@ -49,8 +44,9 @@ public sealed class JobRecoveryTests
             }
 
             using var doomed = await StartProcessAsync(database.ConnectionString, "doomed");
-            await Until(async () => await database.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%rollup_spans_daily%'") > 0);
+            await JobHost.UntilAsync(async () => await database.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%rollup_spans_daily%'") > 0,
+                "the dashboard's rollup pass waiting before its commit");
             doomed.Kill();
             await doomed.WaitForExitAsync();
             await hold.RollbackAsync();
@@ -60,10 +56,11 @@ public sealed class JobRecoveryTests
         (await HourAsync(database, hour)).ShouldBe(before);
         (await database.ScalarAsync<long>("SELECT count(*) FROM rollup_state WHERE name = 'rollups'")).ShouldBe(0);
 
-        using (var survivor = await StartHostAsync(database.ConnectionString, "survivor"))
+        using (var survivor = await JobHost.StartAsync(database.ConnectionString, "survivor"))
         {
-            await Until(async () => await database.ScalarAsync<long>(
-                "SELECT count(*) FROM job_runs WHERE job = 'rollups' AND instance = 'survivor' AND outcome = 'succeeded'") > 0);
+            await JobHost.UntilAsync(async () => await database.ScalarAsync<long>(
+                "SELECT count(*) FROM job_runs WHERE job = 'rollups' AND instance = 'survivor' AND outcome = 'succeeded'") > 0,
+                "a successful rollup run on the other instance");
             await survivor.StopAsync();
         }
 
@@ -82,15 +79,6 @@ public sealed class JobRecoveryTests
         FROM rollup_spans_hourly WHERE bucket = '{hour:O}'
         """);
 
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!await condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the condition did not come true in time");
-            await Task.Delay(100);
-        }
-    }
 
     /// <summary>The dashboard in a process of its own, as deployed, running the jobs every second.</summary>
     private static async Task<Process> StartProcessAsync(string connectionString, string instance)
@@ -114,7 +102,7 @@ public sealed class JobRecoveryTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Until(async () =>
+        await JobHost.UntilAsync(async () =>
         {
             process.HasExited.ShouldBeFalse("the dashboard process exited at start");
             try
@@ -125,23 +113,7 @@ public sealed class JobRecoveryTests
             {
                 return false;
             }
-        });
+        }, "the dashboard process answering ready");
         return process;
-    }
-
-    private static async Task<IHost> StartHostAsync(string connectionString, string instance)
-    {
-        var options = new TollgateOptions
-        {
-            ConnectionString = connectionString,
-            Jobs = new JobsOptions { InstanceId = instance, RollupIntervalSeconds = 1 },
-        };
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTollgateAnalytics(options);
-        builder.Services.AddTollgateJobs(options);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tollgate.Analytics;
+using Tollgate.Analytics.Budgets;
+using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Jobs;
+
+namespace Tollgate.Testing;
+
+/// <summary>A process's job server alone (no web app): Tollgate's analytics, budgets and Hangfire server on a database, as the dashboard registers them, rollups every second.</summary>
+public static class JobHost
+{
+    public static async Task<IHost> StartAsync(string connectionString, string instanceId)
+    {
+        var options = new TollgateOptions
+        {
+            ConnectionString = connectionString,
+            Jobs = new JobsOptions { InstanceId = instanceId, RollupIntervalSeconds = 1 },
+        };
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddTollgateAnalytics(options);
+        builder.Services.AddTollgateBudgets(options);
+        builder.Services.AddTollgateJobs(options);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, looking every 100 ms, and fails after two minutes.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!await condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{what} did not happen within two minutes");
+            await Task.Delay(100);
+        }
+    }
+}

@@ -20,7 +20,7 @@ public sealed class JobRunner(NpgsqlDataSource dataSource, JobRunLog log, JobIns
     public async Task<bool> RunOnceAsync(
         string name, string? fireId, DateTime? scheduledFor, Func<CancellationToken, Task<long>> work, CancellationToken cancellationToken)
     {
-        // The lock belongs to this session: if the process dies, the connection closes and the lock goes with it.
+        // A session-level advisory lock on this connection: if the process dies, the connection closes and the lock goes with it.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (!await LockAsync(connection, "pg_try_advisory_lock", name, cancellationToken))
         {

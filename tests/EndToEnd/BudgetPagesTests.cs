@@ -63,11 +63,11 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
             chat.Team = Team;
             await Seed.WriteAsync(fixture.App, [root, chat]);
             await row.GetByRole(AriaRole.Link, new() { Name = "E2E monthly", Exact = true }).ClickAsync();
-            await Seed.EventuallyAsync(async () =>
+            await Eventually.TrueAsync(async () =>
             {
                 await page.ReloadAsync();
                 return await page.Locator("[data-testid=delivery] [data-field=delivery-status]", new() { HasText = "delivered" }).CountAsync() > 0;
-            }, TimeSpan.FromSeconds(40));
+            }, TimeSpan.FromSeconds(40), "The delivery shown as delivered");
             var alertRows = page.Locator("[data-testid=alert-table] tbody tr");
             (await alertRows.CountAsync()).ShouldBe(1);
             (await alertRows.First.Locator("td").Nth(1).TextContentAsync()).ShouldBe("50 %");

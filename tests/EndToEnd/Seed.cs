@@ -37,19 +37,4 @@ internal static class Seed
         await app.Database.ExecuteAsync("DELETE FROM spans");
         await app.Database.ExecuteAsync("DELETE FROM dependency_edges_hourly");
     }
-
-    /// <summary>Polls until the condition holds, for what the app's background workers do.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(250);
-        }
-    }
 }

@@ -26,15 +26,4 @@ public static class JobHost
         await host.StartAsync();
         return host;
     }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, looking every 100 ms, and fails after two minutes.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!await condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"{what} did not happen within two minutes");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -19,8 +19,8 @@ public sealed class JobClusterTests
         using var first = await JobHost.StartAsync(database.ConnectionString, "node-a");
         using var second = await JobHost.StartAsync(database.ConnectionString, "node-b");
         // A one-second rollup interval: fires every second while both instances compete for them.
-        await JobHost.UntilAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job = 'rollups' AND outcome = 'succeeded'") >= 8,
-            "eight successful rollup runs");
+        await Eventually.TrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job = 'rollups' AND outcome = 'succeeded'") >= 8,
+            TimeSpan.FromMinutes(2), "Eight successful rollup runs");
         var servers = await database.ScalarAsync<long>("SELECT count(*) FROM hangfire.server");
         await first.StopAsync();
         await second.StopAsync();

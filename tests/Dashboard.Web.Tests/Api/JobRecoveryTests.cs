@@ -44,9 +44,9 @@ public sealed class JobRecoveryTests
             }
 
             using var doomed = await StartProcessAsync(database.ConnectionString, "doomed");
-            await JobHost.UntilAsync(async () => await database.ScalarAsync<long>(
+            await Eventually.TrueAsync(async () => await database.ScalarAsync<long>(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%rollup_spans_daily%'") > 0,
-                "the dashboard's rollup pass waiting before its commit");
+                TimeSpan.FromMinutes(2), "The dashboard's rollup pass waiting before its commit");
             doomed.Kill();
             await doomed.WaitForExitAsync();
             await hold.RollbackAsync();
@@ -58,9 +58,9 @@ public sealed class JobRecoveryTests
 
         using (var survivor = await JobHost.StartAsync(database.ConnectionString, "survivor"))
         {
-            await JobHost.UntilAsync(async () => await database.ScalarAsync<long>(
+            await Eventually.TrueAsync(async () => await database.ScalarAsync<long>(
                 "SELECT count(*) FROM job_runs WHERE job = 'rollups' AND instance = 'survivor' AND outcome = 'succeeded'") > 0,
-                "a successful rollup run on the other instance");
+                TimeSpan.FromMinutes(2), "A successful rollup run on the other instance");
             await survivor.StopAsync();
         }
 
@@ -102,7 +102,7 @@ public sealed class JobRecoveryTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await JobHost.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             process.HasExited.ShouldBeFalse("the dashboard process exited at start");
             try
@@ -113,7 +113,7 @@ public sealed class JobRecoveryTests
             {
                 return false;
             }
-        }, "the dashboard process answering ready");
+        }, TimeSpan.FromMinutes(2), "The dashboard process answering ready");
         return process;
     }
 }

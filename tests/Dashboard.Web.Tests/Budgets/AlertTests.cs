@@ -25,7 +25,7 @@ public sealed class AlertTests
         await BudgetKit.RefreshAsync(app);
 
         await app.App.Services.GetRequiredService<BudgetEvaluator>().RunAsync();
-        await BudgetKit.EventuallyAsync(async () => await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries") == "delivered");
+        await Eventually.TrueAsync(async () => await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries") == "delivered", TimeSpan.FromSeconds(20), "The delivery");
 
         receiver.Requests.ShouldBe(3);
         (await app.Database.ScalarAsync<string>("SELECT string_agg(attempt || ':' || succeeded || ':' || status_code, ',' ORDER BY attempt) FROM alert_delivery_attempts"))
@@ -72,8 +72,8 @@ public sealed class AlertTests
         await BudgetKit.RefreshAsync(app);
 
         await app.App.Services.GetRequiredService<BudgetEvaluator>().RunAsync();
-        await BudgetKit.EventuallyAsync(() => Task.FromResult(sink.Messages.Count > 0));
-        await BudgetKit.EventuallyAsync(async () => await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries") == "delivered");
+        await Eventually.TrueAsync(() => Task.FromResult(sink.Messages.Count > 0), TimeSpan.FromSeconds(20), "The mail");
+        await Eventually.TrueAsync(async () => await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries") == "delivered", TimeSpan.FromSeconds(20), "The delivery");
 
         var (from, to, data) = sink.Messages.Single();
         from.ShouldContain("tollgate@example.com");
@@ -118,7 +118,7 @@ public sealed class AlertTests
             await BudgetKit.AddSpanAsync(app, "checkout", providedCost: 6m);
             await BudgetKit.RefreshAsync(app);
             await app.App.Services.GetRequiredService<BudgetEvaluator>().RunAsync();
-            await BudgetKit.EventuallyAsync(async () => await app.Database.ScalarAsync<int>("SELECT attempts FROM alert_deliveries") >= 1);
+            await Eventually.TrueAsync(async () => await app.Database.ScalarAsync<int>("SELECT attempts FROM alert_deliveries") >= 1, TimeSpan.FromSeconds(20), "The first attempt");
         }
 
         await app.App.StopAsync();
@@ -127,7 +127,7 @@ public sealed class AlertTests
         // The same address now answers: the restarted process finds the pending row and delivers it.
         await using var receiver = new WebhookReceiverAt(unreachable);
         await using var restarted = await BudgetKit.StartAsync(database: database);
-        await BudgetKit.EventuallyAsync(async () => await restarted.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries") == "delivered");
+        await Eventually.TrueAsync(async () => await restarted.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries") == "delivered", TimeSpan.FromSeconds(20), "The delivery");
         (await restarted.Database.ScalarAsync<long>("SELECT count(*) FROM alert_delivery_attempts WHERE succeeded")).ShouldBe(1);
         (await restarted.Database.ScalarAsync<long>("SELECT count(*) FROM alert_delivery_attempts WHERE NOT succeeded")).ShouldBeGreaterThanOrEqualTo(1);
     }

@@ -39,8 +39,8 @@ public sealed class AnomalyAlertTests
         await app.App.Services.GetRequiredService<AnomalyScanner>().ScanAsync(null, end, CancellationToken.None);
         var queuedAgain = await notifier.RunAsync();
         // The receiver has the body before the sender reads its answer and records the delivery.
-        await BudgetKit.EventuallyAsync(async () =>
-            await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries WHERE anomaly_id IS NOT NULL") == "delivered");
+        await Eventually.TrueAsync(async () =>
+            await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries WHERE anomaly_id IS NOT NULL") == "delivered", TimeSpan.FromSeconds(20), "The delivery");
 
         queued.ShouldBe(1);
         queuedAgain.ShouldBe(0);
@@ -76,8 +76,8 @@ public sealed class AnomalyAlertTests
 
         var queued = await notifier.RunAsync();
         var queuedAgain = await notifier.RunAsync();
-        await BudgetKit.EventuallyAsync(async () =>
-            await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries WHERE anomaly_id IS NOT NULL") == "delivered");
+        await Eventually.TrueAsync(async () =>
+            await app.Database.ScalarAsync<string>("SELECT status FROM alert_deliveries WHERE anomaly_id IS NOT NULL") == "delivered", TimeSpan.FromSeconds(20), "The delivery");
 
         queued.ShouldBe(1);
         queuedAgain.ShouldBe(0);

@@ -45,11 +45,7 @@ public sealed class DebtHour
     public void Add(TraceShape shape)
     {
         Traces++;
-        if (shape.Chain is { } chain && (Longest is null || chain.Depth > Longest.Depth))
-        {
-            Longest = chain;
-        }
-
+        KeepLongest(shape.Chain);
         if (shape.Cascade is { } cascade)
         {
             Cascades++;
@@ -59,7 +55,30 @@ public sealed class DebtHour
             }
         }
 
-        foreach (var (agent, cost) in shape.AgentCosts)
+        AddAgentCosts(shape.AgentCosts);
+    }
+
+    /// <summary>Adds another hour's traces, longest chain, cascade count and agent costs; not its examples, which a report picks from the latest hours.</summary>
+    public void AddTotals(DebtHour other)
+    {
+        Traces += other.Traces;
+        KeepLongest(other.Longest);
+        Cascades += other.Cascades;
+        AddAgentCosts(other.AgentCosts);
+    }
+
+    // On ties the chain seen first stays.
+    private void KeepLongest(CallChain? chain)
+    {
+        if (chain is not null && (Longest is null || chain.Depth > Longest.Depth))
+        {
+            Longest = chain;
+        }
+    }
+
+    private void AddAgentCosts(IReadOnlyDictionary<string, decimal> costs)
+    {
+        foreach (var (agent, cost) in costs)
         {
             AgentCosts[agent] = AgentCosts.GetValueOrDefault(agent) + cost;
         }
@@ -100,17 +119,7 @@ public static class OrchestrationDebt
         var total = new DebtHour();
         foreach (var hour in hours)
         {
-            total.Traces += hour.Traces;
-            if (hour.Longest is { } chain && (total.Longest is null || chain.Depth > total.Longest.Depth))
-            {
-                total.Longest = chain;
-            }
-
-            total.Cascades += hour.Cascades;
-            foreach (var (agent, cost) in hour.AgentCosts)
-            {
-                total.AgentCosts[agent] = total.AgentCosts.GetValueOrDefault(agent) + cost;
-            }
+            total.AddTotals(hour);
         }
 
         var examples = hours.Reverse().SelectMany(h => h.Examples).Take(MaxExamples).ToList();

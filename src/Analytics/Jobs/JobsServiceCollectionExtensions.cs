@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tollgate.Analytics.Configuration;
 
 namespace Tollgate.Analytics.Jobs;
@@ -57,10 +58,11 @@ public static class JobsServiceCollectionExtensions
         // static (JobStorage.Current), so that two apps in one process (tests, an embedding host)
         // would share the last one configured.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(options.ConnectionString, storageOptions), storageOptions));
-        services.AddHangfire(config => config
+        services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>())));
         if (!options.Jobs.Enabled)
         {
             return services;

@@ -32,6 +32,14 @@ public static class JobsServiceCollectionExtensions
     public const int WorkerCount = 6;
 
     /// <summary>
+    /// A lock in the job store older than this is taken to be left by a dead instance and removed.
+    /// Hangfire holds its locks for milliseconds (scheduling a fire, registering a schedule), so a
+    /// minute is far beyond any live holder, and an instance killed while holding one delays the
+    /// others by a minute rather than the storage's default ten.
+    /// </summary>
+    public static readonly TimeSpan DistributedLockTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The job store, always (the API lists runs and the dashboard shows jobs in any instance),
     /// and the server with the recurring jobs when <see cref="JobsOptions.Enabled"/>.
     /// </summary>
@@ -53,6 +61,7 @@ public static class JobsServiceCollectionExtensions
             QueuePollInterval = QueuePollInterval,
             InvisibilityTimeout = InvisibilityTimeout,
             UseSlidingInvisibilityTimeout = true,
+            DistributedLockTimeout = DistributedLockTimeout,
         };
         // The storage is this app's own singleton. Hangfire's configuration API would keep it in a
         // static (JobStorage.Current), so that two apps in one process (tests, an embedding host)
@@ -82,7 +91,7 @@ public static class JobsServiceCollectionExtensions
             o.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Min(options.Jobs.RollupIntervalSeconds, 15));
         });
         services.AddHostedService(sp => new RecurringJobRegistrar(
-            sp.GetRequiredService<IRecurringJobManager>(), recurring));
+            sp.GetRequiredService<IRecurringJobManager>(), recurring, sp.GetRequiredService<ILogger<RecurringJobRegistrar>>()));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Spans;
@@ -60,7 +61,8 @@ public sealed class JobRecoveryTests
         {
             await Eventually.TrueAsync(async () => await database.ScalarAsync<long>(
                 "SELECT count(*) FROM job_runs WHERE job = 'rollups' AND instance = 'survivor' AND outcome = 'succeeded'") > 0,
-                TimeSpan.FromMinutes(2), "A successful rollup run on the other instance");
+                // A lock the killed process held in the job store delays this by up to its timeout.
+                JobsServiceCollectionExtensions.DistributedLockTimeout + TimeSpan.FromMinutes(2), "A successful rollup run on the other instance");
             await survivor.StopAsync();
         }
 
@@ -72,6 +74,33 @@ public sealed class JobRecoveryTests
         (await HourAsync(database, hour)).ShouldBe("2 calls, $0.7500");
         (await database.ScalarAsync<string>("SELECT string_agg(instance || ':' || outcome, ' ' ORDER BY id) FROM job_runs WHERE job = 'rollups'"))
             .ShouldStartWith("doomed:abandoned survivor:succeeded");
+    }
+
+    [Fact]
+    public async Task An_instance_starts_while_a_killed_instance_still_holds_a_schedule_lock_and_registers_that_job_once_the_lock_goes()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var dataSource = database.CreateDataSource();
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        // What a process killed while writing the dependencies job's schedule leaves behind.
+        await database.ExecuteAsync($"""
+            INSERT INTO {JobStorageSchema.Name}.lock (resource, updatecount, acquired)
+            VALUES ('hangfire:lock:recurring-job:{RecurringJobs.Dependencies}', 0, now() AT TIME ZONE 'UTC')
+            """);
+
+        using var host = await JobHost.StartAsync(database.ConnectionString, "after-crash");
+        // The other jobs are registered and run at once; the locked one waits for its lock.
+        await Eventually.TrueAsync(async () => await database.ScalarAsync<long>(
+            "SELECT count(*) FROM job_runs WHERE job = 'rollups' AND outcome = 'succeeded'") > 0,
+            TimeSpan.FromMinutes(2), "A rollup run while the dependencies schedule is locked");
+        (await database.ScalarAsync<long>($"SELECT count(*) FROM job_runs WHERE job = '{RecurringJobs.Dependencies}'")).ShouldBe(0);
+
+        // The lock expires (here: is removed, as the storage does once it is older than its timeout).
+        await database.ExecuteAsync($"DELETE FROM {JobStorageSchema.Name}.lock WHERE resource LIKE '%recurring-job:{RecurringJobs.Dependencies}'");
+        await Eventually.TrueAsync(async () => await database.ScalarAsync<long>(
+            $"SELECT count(*) FROM job_runs WHERE job = '{RecurringJobs.Dependencies}' AND outcome = 'succeeded'") > 0,
+            TimeSpan.FromMinutes(2), "The dependencies job registered and run after its lock went");
+        await host.StopAsync();
     }
 
     private static Task<string?> HourAsync(TestDatabase database, DateTime hour) => database.ScalarAsync<string>($"""

@@ -34,6 +34,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<RepricingService>();
         services.AddScoped<SpanQuery>();
         services.AddSingleton<Revenue.RevenueStore>();
+        services.AddSingleton<Revenue.RevenueImports>();
         services.AddSingleton<AttributionRules.AttributionRuleStore>();
         services.AddSingleton<Rollups.IngestWatermark>();
         services.AddSingleton<Rollups.RollupService>();

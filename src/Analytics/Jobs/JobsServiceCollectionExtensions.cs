@@ -53,6 +53,8 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobRunner>();
         services.AddSingleton<RepricingJobs>();
         services.AddTransient<RepricingJob>();
+        services.AddSingleton<RevenueImportJobs>();
+        services.AddTransient<RevenueImportJob>();
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = JobStorageSchema.Name,

@@ -12,7 +12,17 @@ public sealed class RepricingJobs(RepricingService repricing, IBackgroundJobClie
     public async Task<int> QueueAsync(DateTime fromUtc, DateTime toUtc, string actor, CancellationToken cancellationToken = default)
     {
         var runId = await repricing.CreateRunAsync(fromUtc, toUtc, actor, cancellationToken);
-        jobs.Enqueue<RepricingJob>(job => job.RunAsync(runId, CancellationToken.None));
+        try
+        {
+            jobs.Enqueue<RepricingJob>(job => job.RunAsync(runId, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            // Else the run would stay queued with nothing to carry it out.
+            await repricing.FailQueuedAsync(runId, "The run could not be queued; add the price again or re-price the period.");
+            throw new InvalidOperationException($"Re-pricing run {runId} could not be queued.", e);
+        }
+
         return runId;
     }
 }

@@ -61,6 +61,16 @@ public sealed class RepricingService(NpgsqlDataSource dataSource, PriceStore pri
     public async Task<int> CreateRunAsync(DateTime fromUtc, DateTime toUtc, string actor, CancellationToken cancellationToken = default) =>
         (await InsertRunAsync(fromUtc, toUtc, actor, Queued, cancellationToken)).Id;
 
+    /// <summary>Ends a queued run that no job will carry out (queuing its job failed).</summary>
+    public async Task FailQueuedAsync(int runId, string reason)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"UPDATE repricing_runs SET status = '{Failed}', error = $2, finished_at = now() WHERE id = $1 AND status = '{Queued}'");
+        command.Parameters.Add(new() { Value = runId });
+        command.Parameters.Add(new() { Value = reason });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
     /// <summary>Carries out a run at once on the caller's thread; cancelling it marks the run failed.</summary>
     public async Task<RepricingResult> RunAsync(
         DateTime fromUtc,

@@ -9,14 +9,17 @@ namespace Tollgate.Analytics.Revenue;
 /// </summary>
 public static class RevenueCsv
 {
-    /// <summary>A file with more lines than this is refused: split it.</summary>
+    /// <summary>A file uploaded and stored at once with more lines than this is refused: split it or import it in the background.</summary>
     public const int MaxLines = 100_000;
 
     private static readonly string[] Columns = ["feature", "customer", "periodstart", "periodend", "amountusd"];
 
-    public static (List<RevenueLine> Lines, List<string> Errors) Parse(TextReader text)
+    /// <param name="text">The file.</param>
+    /// <param name="maxLines">Lines beyond this many are refused.</param>
+    public static (List<RevenueLine> Lines, List<string> Errors) Parse(TextReader text, int maxLines = MaxLines)
     {
         var lines = new List<RevenueLine>();
+        var lineNumbers = new List<int>();
         var errors = new List<string>();
         Dictionary<string, int>? columns = null;
         try
@@ -37,9 +40,9 @@ public static class RevenueCsv
                     continue;
                 }
 
-                if (lines.Count + errors.Count >= MaxLines)
+                if (lines.Count + errors.Count >= maxLines)
                 {
-                    errors.Add($"line {line}: the file has more than {MaxLines} lines; split it");
+                    errors.Add($"line {line}: the file has more than {maxLines} lines; split it");
                     break;
                 }
 
@@ -67,6 +70,7 @@ public static class RevenueCsv
                 else
                 {
                     lines.Add(entry);
+                    lineNumbers.Add(line);
                 }
             }
         }
@@ -75,6 +79,8 @@ public static class RevenueCsv
             errors.Add(ex.Message);
         }
 
+        errors.AddRange(RevenueLine.Repeats(lines).Select(r =>
+            $"line {lineNumbers[r.Index]}: repeats the feature, customer and period of line {lineNumbers[r.FirstIndex]}; keep one"));
         if (columns is null)
         {
             errors.Add("line 1: the file is empty; the first line must name the columns feature, customer, periodStart, periodEnd, amountUsd");

@@ -47,6 +47,27 @@ public sealed record RevenueLine(string? Feature, string? Customer, DateTime? Pe
         };
     }
 
+    /// <summary>
+    /// Lines that repeat an earlier line's feature, customer and period (which would otherwise
+    /// overwrite each other in one set): each with its index and the index of the line it repeats.
+    /// </summary>
+    public static IEnumerable<(int Index, int FirstIndex)> Repeats(IReadOnlyList<RevenueLine> lines)
+    {
+        var seen = new Dictionary<(string, string, DateTime?, DateTime?), int>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var key = (lines[i].Feature?.Trim() ?? "", lines[i].Customer?.Trim() ?? "", lines[i].PeriodStart?.ToUniversalTime(), lines[i].PeriodEnd?.ToUniversalTime());
+            if (seen.TryGetValue(key, out var first))
+            {
+                yield return (i, first);
+            }
+            else
+            {
+                seen[key] = i;
+            }
+        }
+    }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Feature}/{Customer ?? "*"} {PeriodStart:yyyy-MM-dd}..{PeriodEnd:yyyy-MM-dd} {AmountUsd}");
 }

@@ -46,6 +46,23 @@ public sealed class RevenueCsvTests
     }
 
     [Fact]
+    public void A_line_repeating_an_earlier_ones_feature_customer_and_period_is_refused_with_both_line_numbers()
+    {
+        var (_, errors) = Parse("""
+            feature,customer,periodStart,periodEnd,amountUsd
+            answers,acme,2026-11-01,2026-12-01,100
+            answers,,2026-11-01,2026-12-01,100
+            answers, acme ,2026-11-01T00:00:00Z,2026-12-01,150
+            answers,,2026-11-01,2026-12-01,7
+            """);
+
+        errors.ShouldBe([
+            "line 4: repeats the feature, customer and period of line 2; keep one",
+            "line 5: repeats the feature, customer and period of line 3; keep one",
+        ]);
+    }
+
+    [Fact]
     public void A_missing_column_or_an_empty_file_says_what_the_header_must_name()
     {
         Parse("feature,amountUsd\nanswers,1\n").Errors.ShouldHaveSingleItem().ShouldStartWith("line 1: missing column(s) periodstart, periodend");

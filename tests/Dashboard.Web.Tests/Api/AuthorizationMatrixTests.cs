@@ -35,6 +35,7 @@ public sealed partial class AuthorizationMatrixTests(ITestOutputHelper output)
     {
         ["POST /api/v1/revenue"] = [Roles.Pm],
         ["POST /api/v1/revenue/csv"] = [Roles.Pm],
+        ["POST /api/v1/revenue/imports"] = [Roles.Pm],
     };
 
     [GeneratedRegex(@"\{([^}:]+)(:[^}]+)?\}")]

@@ -120,7 +120,7 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
             return new(0, [$"There is no project '{name}' to store the revenue in."]);
         }
 
-        var summary = await revenue.StoreAsync(project.Id, lines, user.Identity?.Name ?? "unknown", cancellationToken);
+        var summary = await revenue.StoreAsync(project.Id, lines, user.Identity?.Name ?? "unknown", cancellationToken: cancellationToken);
         return new(summary.Inserted + summary.Replaced, []);
     }
 

@@ -17,7 +17,8 @@ using Tollgate.Analytics.Storage;
 // last 30 days next to reference queries measured in the same run.
 // Usage: dotnet run -c Release --project bench/Analytics.Benchmark -- <admin connection string>
 // (bench/analytics.sh starts a throwaway PostgreSQL and passes it.)
-// Settings: BENCH_SPANS (10000000), BENCH_DAYS (90), BENCH_RUNS (50), BENCH_KEEP_DB (0).
+// Settings: BENCH_SPANS (10000000), BENCH_DAYS (90), BENCH_RUNS (50), BENCH_KEEP_DB (0), and
+// BENCH_REUSE_DB (a database an earlier run kept: measure its queries again, nothing else).
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/analytics.sh does");
 var spanTarget = long.Parse(Environment.GetEnvironmentVariable("BENCH_SPANS") ?? "10000000", CultureInfo.InvariantCulture);
@@ -27,9 +28,11 @@ const int CopyGroup = 200_000;
 // A slow query stops after five runs or this long, whichever is later.
 var measureBudget = TimeSpan.FromSeconds(30);
 
-var name = $"tollgate_bench_analytics_{Environment.ProcessId}";
-await using (var connection = new NpgsqlConnection(admin))
+var reuse = Environment.GetEnvironmentVariable("BENCH_REUSE_DB");
+var name = reuse ?? $"tollgate_bench_analytics_{Environment.ProcessId}";
+if (reuse is null)
 {
+    await using var connection = new NpgsqlConnection(admin);
     await connection.OpenAsync();
     await new NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
 }
@@ -39,10 +42,19 @@ try
 {
     await using var dataSource = NpgsqlDataSource.Create(connectionString);
     await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-    await Execute(dataSource, "INSERT INTO projects (name) VALUES ('default')");
     var prices = new PriceStore(dataSource);
+    if (reuse is not null)
+    {
+        // The run that wrote the data noted where it ends on the database.
+        var end = await Scalar(dataSource, "SELECT shobj_description(oid, 'pg_database')::bigint FROM pg_database WHERE datname = current_database()");
+        await MeasureQueriesAsync(dataSource, DateTime.UnixEpoch.AddSeconds(end));
+        return;
+    }
+
+    await Execute(dataSource, "INSERT INTO projects (name) VALUES ('default')");
     await prices.SeedAsync();
     var to = DateTime.UtcNow.Date;
+    await Execute(dataSource, $"COMMENT ON DATABASE {name} IS '{(long)(to - DateTime.UnixEpoch).TotalSeconds}'");
     var from = to.AddDays(-days);
     await new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance).EnsureAsync(from, to);
 
@@ -97,7 +109,23 @@ try
         Console.WriteLine($"  {table}: {await Scalar(dataSource, $"SELECT count(*) FROM {table}"):N0} rows");
     }
 
-    // 3. Query latency over the last 30 days (a window with partial days at both edges, the worst case).
+    await MeasureQueriesAsync(dataSource, to);
+}
+finally
+{
+    if (reuse is null && Environment.GetEnvironmentVariable("BENCH_KEEP_DB") != "1")
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection).ExecuteNonQueryAsync();
+    }
+}
+
+// 3. Query latency over the last 30 days before to (a window with partial days at both edges, the worst case).
+async Task MeasureQueriesAsync(NpgsqlDataSource dataSource, DateTime to)
+{
+    var prices = new PriceStore(dataSource);
     var window = QueryWindow.Create(to.AddDays(-30).AddHours(5), to.AddHours(-3));
     var summary = new SummaryQuery(dataSource);
     var spend = new SpendQuery(dataSource);
@@ -126,16 +154,6 @@ try
     await Measure("GET /api/v1/maturity, /benchmarks (OrganisationFiguresLoader)", () => figures.LoadAsync(insightWindow));
     var check = await summary.GetAsync(window, new SummaryFilter());
     Console.WriteLine($"  (30-day summary: {check.Requests:N0} requests, {check.CostUsd:N2} USD)");
-}
-finally
-{
-    if (Environment.GetEnvironmentVariable("BENCH_KEEP_DB") != "1")
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection).ExecuteNonQueryAsync();
-    }
 }
 
 async Task Measure<T>(string label, Func<Task<T>> query)

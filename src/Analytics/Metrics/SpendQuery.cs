@@ -35,7 +35,17 @@ public sealed class SpendQuery(NpgsqlDataSource dataSource)
             throw new ArgumentException($"groupBy must be one of {string.Join(", ", GroupBys)}.", nameof(groupBy));
         }
 
-        await using var command = dataSource.CreateCommand($"""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One group per value (3,000 users make 3,000 groups from about 40,000 rows in 30 days): a
+        // parallel plan's partial aggregates barely shrink that, and combining their numeric sums
+        // costs more than the scan it shares out (measured: about 110 ms in parallel, 65 ms serially).
+        await using (var serial = new NpgsqlCommand("SET LOCAL max_parallel_workers_per_gather = 0", connection, transaction))
+        {
+            await serial.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand($"""
             SELECT key, sum(cost_usd), sum(requests)::bigint, sum(calls)::bigint, sum(input_tokens)::bigint, sum(output_tokens)::bigint,
                    sum(cache_read_tokens)::bigint, sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint,
                    sum(sum(cost_usd)) OVER ()
@@ -44,7 +54,7 @@ public sealed class SpendQuery(NpgsqlDataSource dataSource)
             GROUP BY key
             ORDER BY sum(cost_usd) DESC, key NULLS LAST
             LIMIT {MaxRows}
-            """);
+            """, connection, transaction);
         RollupSource.AddWindow(command.Parameters, window);
         RollupSource.Add(command.Parameters, "dimension", groupBy, NpgsqlDbType.Text);
         RollupSource.Add(command.Parameters, "project", projectId, NpgsqlDbType.Integer);

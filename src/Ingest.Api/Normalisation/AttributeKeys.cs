@@ -29,7 +29,9 @@ internal static class AttributeKeys
 
         Add(Field.Provider, "gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system");
         Add(Field.Model, "gen_ai.response.model", "gen_ai.request.model", "llm.response.model_name", "llm.request.model_name",
-            "llm.model_name", "langfuse.observation.model.name", "ai.model.id");
+            "llm.model_name", "langfuse.observation.model.name", "ai.model.id",
+            // OpenInference names an embedding's model only here.
+            "embedding.model_name");
         // llm.request.type is OpenLLMetry's name for the operation of its LLM spans.
         Add(Field.Operation, "gen_ai.operation.name", "openinference.span.kind", "traceloop.span.kind", "llm.request.type");
         Add(Field.InputTokens, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt");

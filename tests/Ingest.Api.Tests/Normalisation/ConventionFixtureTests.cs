@@ -81,6 +81,16 @@ public sealed class ConventionFixtureTests
     }
 
     [Fact]
+    public void An_OpenInference_embedding_span_names_its_model_and_is_a_model_call()
+    {
+        var span = NormaliseOne(
+            ("openinference.span.kind", "EMBEDDING"), ("embedding.model_name", "text-embedding-3-small"), ("llm.token_count.prompt", 1200),
+            ("embedding.embeddings.0.embedding.text", "a document"));
+
+        (span.Operation, span.IsInference, span.Model, span.InputTokens).ShouldBe(("EMBEDDING", true, "text-embedding-3-small", 1200L));
+    }
+
+    [Fact]
     public void OpenLLMetry_names_normalise_with_association_properties()
     {
         var span = NormaliseOne(

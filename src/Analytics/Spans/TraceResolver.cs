@@ -6,9 +6,10 @@ namespace Tollgate.Analytics.Spans;
 /// <list type="bullet">
 /// <item>Attribution: a span's team, feature and customer are its own, else its nearest
 /// ancestor's, else the trace's (the value set nearest the root anywhere in the trace).</item>
-/// <item>Billing: an inference span always bills; another span with usage bills only when none
-/// of its descendants has usage (so an agent span repeating its children's usage is shown but
-/// never added again).</item>
+/// <item>Billing: an inference span bills, unless it has usage and so does an inference span
+/// below it (an instrumentation library's span around the provider SDK's own span of the same
+/// call: the innermost bills); another span with usage bills only when none of its descendants
+/// has usage (so an agent span repeating its children's usage is shown but never added again).</item>
 /// </list>
 /// Pure: the writer feeds it stored and new spans of the same trace and stores what changed.
 /// </summary>
@@ -25,14 +26,18 @@ public static class TraceResolver
         var traceTeam = TraceLevel(trace, byId, Attribution.Team, n => n.OwnTeam);
         var traceFeature = TraceLevel(trace, byId, Attribution.Feature, n => n.OwnFeature);
         var traceCustomer = TraceLevel(trace, byId, Attribution.Customer, n => n.OwnCustomer);
-        var hasUsageBelow = DescendantsWithUsage(trace, byId);
+        var hasUsageBelow = AncestorsOf(trace.Where(n => n.HasUsage), byId);
+        var hasInferenceUsageBelow = AncestorsOf(trace.Where(n => n.HasUsage && n.IsInference), byId);
 
         foreach (var node in trace)
         {
             node.Team = Inherit(node, byId, Attribution.Team, n => n.OwnTeam) ?? traceTeam;
             node.Feature = Inherit(node, byId, Attribution.Feature, n => n.OwnFeature) ?? traceFeature;
             node.Customer = Inherit(node, byId, Attribution.Customer, n => n.OwnCustomer) ?? traceCustomer;
-            node.Billing = node.IsInference || (node.HasUsage && !hasUsageBelow.Contains(new SpanKey(node.SpanId)));
+            var key = new SpanKey(node.SpanId);
+            node.Billing = node.IsInference
+                ? !(node.HasUsage && hasInferenceUsageBelow.Contains(key))
+                : node.HasUsage && !hasUsageBelow.Contains(key);
         }
     }
 
@@ -93,10 +98,11 @@ public static class TraceResolver
         return depth;
     }
 
-    private static HashSet<SpanKey> DescendantsWithUsage(IReadOnlyList<TraceNode> trace, Dictionary<SpanKey, TraceNode> byId)
+    /// <summary>Every span above one of <paramref name="nodes"/>.</summary>
+    private static HashSet<SpanKey> AncestorsOf(IEnumerable<TraceNode> nodes, Dictionary<SpanKey, TraceNode> byId)
     {
         var result = new HashSet<SpanKey>();
-        foreach (var node in trace.Where(n => n.HasUsage))
+        foreach (var node in nodes)
         {
             var current = node;
             for (var depth = 0; depth < byId.Count && current.ParentSpanId is { } parent; depth++)

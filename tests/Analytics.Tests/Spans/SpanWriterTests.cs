@@ -98,6 +98,21 @@ public sealed class SpanWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_library_inference_span_around_the_SDKs_own_span_of_the_same_call_bills_once_whichever_arrives_first()
+    {
+        var early = Ids.Trace(8);
+        await _writer.WriteAsync([Chat(early, 1, parent: null, cost: 2m)]);
+        await _writer.WriteAsync([Chat(early, 2, parent: 1, cost: 2m)]);
+        var late = Ids.Trace(9);
+        await _writer.WriteAsync([Chat(late, 2, parent: 1, cost: 2m)]);
+        await _writer.WriteAsync([Chat(late, 1, parent: null, cost: 2m)]);
+
+        (await _database.ScalarAsync<string>($"SELECT string_agg(billing::text, ',' ORDER BY trace_id, span_id) FROM spans WHERE trace_id IN ('\\x{Convert.ToHexString(early)}', '\\x{Convert.ToHexString(late)}')"))
+            .ShouldBe("false,true,false,true", "the outer span of each trace is shown, not billed");
+        (await _database.ScalarAsync<decimal>("SELECT sum(provided_cost_usd) FROM spans WHERE billing")).ShouldBe(4m);
+    }
+
+    [Fact]
     public async Task A_span_with_usage_and_no_usage_below_it_bills_even_without_an_inference_operation()
     {
         var trace = Ids.Trace(7);

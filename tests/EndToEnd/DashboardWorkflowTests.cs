@@ -142,7 +142,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         var day = DateTime.UtcNow.Date.AddDays(-2);
-        // 0.20 + 0.40 over two requests: 0.30 per request, in the low band (above 0.10).
+        // 0.20 + 0.40 over two requests: 0.30 per request, in the low band (above 0.05).
         await Seed.WriteAsync(app,
             new(day.AddHours(10), "search", "answer", "gpt-4o", 0.20m),
             new(day.AddHours(11), "support", "triage", "gpt-4o", 0.40m));

@@ -10,17 +10,17 @@ public static class BenchmarkMetrics
 }
 
 /// <summary>
-/// Industry bands for one metric. For a lower-is-better metric (COGS / revenue, cost per
-/// request) the published bands read "low: above LowBound", "median: MedianFrom to MedianTo",
-/// "elite: below EliteBound"; for a higher-is-better metric they mirror ("low: below",
-/// "elite: above").
-/// <para>Placement: a value is in the best band whose threshold it reaches. Elite needs strictly
-/// better than EliteBound; median needs MedianTo or better (lower-is-better) / MedianFrom or
-/// better (higher-is-better), bounds included; everything else is low. So a value in a gap
-/// between published bands is placed in the worse neighbour: a COGS ratio of 12% (between
-/// median's 15–25% and elite's below 10%) is median, 30% (between median and low's above 40%)
-/// is low. A value better than the median range but not elite (COGS 12%) is still median.
-/// No value (e.g. no revenue to divide by) has no band.</para>
+/// Industry bands for one metric, as published. For a lower-is-better metric (COGS / revenue,
+/// cost per request) they read "low: above LowBound", "median: MedianFrom to MedianTo", "elite:
+/// below EliteBound"; for a higher-is-better metric they mirror ("low: below", "elite: above").
+/// <para>Published bands leave gaps (cost per request: elite below $0.005, median $0.01 to $0.05,
+/// low above $0.10), so values are placed in <see cref="Ranges"/>, which cover the whole scale: a
+/// value is in the best band whose threshold it reaches. Elite needs strictly better than
+/// EliteBound; median needs MedianTo or better (lower-is-better) / MedianFrom or better
+/// (higher-is-better); everything else is low. The median range thus reaches to the elite bound
+/// (a COGS ratio of 12%, better than the published median but not elite, is median) and low begins
+/// where median ends (30%, between the published median and low, is low). No value (e.g. no
+/// revenue to divide by) has no band.</para>
 /// </summary>
 public sealed record BenchmarkBand(
     string Metric, string Label, string Unit, bool HigherIsBetter, decimal LowBound, decimal MedianFrom, decimal MedianTo, decimal EliteBound)
@@ -28,6 +28,11 @@ public sealed record BenchmarkBand(
     public const string Low = "low";
     public const string Median = "median";
     public const string Elite = "elite";
+
+    /// <summary>The bands values are placed in, without gaps or overlaps.</summary>
+    public BandRanges Ranges => HigherIsBetter
+        ? new(Low: new(Below: MedianFrom), Median: new(From: MedianFrom, To: EliteBound), Elite: new(Above: EliteBound))
+        : new(Low: new(Above: MedianTo), Median: new(From: EliteBound, To: MedianTo), Elite: new(Below: EliteBound));
 
     public string? Place(decimal? value)
     {
@@ -62,3 +67,12 @@ public sealed record BenchmarkBand(
             : EliteBound <= MedianFrom && MedianTo <= LowBound ? null : "for this metric elite ≤ medianFrom ≤ medianTo ≤ low";
     }
 }
+
+/// <summary>
+/// One band's limits: values above <see cref="Above"/>, below <see cref="Below"/>, or from
+/// <see cref="From"/> to <see cref="To"/> (both included).
+/// </summary>
+public sealed record BandRange(decimal? Above = null, decimal? Below = null, decimal? From = null, decimal? To = null);
+
+/// <summary>The three bands of a metric, covering every value once.</summary>
+public sealed record BandRanges(BandRange Low, BandRange Median, BandRange Elite);

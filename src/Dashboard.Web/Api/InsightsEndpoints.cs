@@ -23,9 +23,16 @@ public sealed record CriterionDto(int Level, string Name, bool Met, string Evide
 public sealed record MaturityDto(int Level, string Name, int Score, IReadOnlyList<CriterionDto> Criteria, MaturityNextStep? NextStep, DateTime From, DateTime To);
 
 /// <summary>A published band edge: exactly one of Above / Below, or From and To for a range.</summary>
-public sealed record BandDto(decimal? Above = null, decimal? Below = null, decimal? From = null, decimal? To = null);
+/// <summary>The published figures a metric's bands come from, as <c>PUT /benchmarks/bands/{metric}</c> sets them.</summary>
+public sealed record PublishedBandsDto(decimal Low, decimal MedianFrom, decimal MedianTo, decimal Elite);
 
-public sealed record BenchmarkRowDto(string Metric, string Label, string Unit, decimal? Value, string? Band, BandDto Low, BandDto Median, BandDto Elite);
+/// <summary>
+/// One metric against its bands. <c>low</c>, <c>median</c> and <c>elite</c> cover the whole scale
+/// (every value is in exactly one, the one <c>band</c> names); <c>published</c> holds the industry
+/// figures they come from, whose bands leave gaps.
+/// </summary>
+public sealed record BenchmarkRowDto(string Metric, string Label, string Unit, decimal? Value, string? Band, BandRange Low, BandRange Median, BandRange Elite,
+    PublishedBandsDto Published);
 
 public sealed record BenchmarksDto(DateTime From, DateTime To, IReadOnlyList<BenchmarkRowDto> Rows);
 
@@ -129,9 +136,9 @@ public static class InsightsEndpoints
     private static BenchmarkRowDto ToDto(BenchmarkRow row)
     {
         var b = row.Bands;
-        return b.HigherIsBetter
-            ? new(b.Metric, b.Label, b.Unit, row.Value, row.Band, new(Below: b.LowBound), new(From: b.MedianFrom, To: b.MedianTo), new(Above: b.EliteBound))
-            : new(b.Metric, b.Label, b.Unit, row.Value, row.Band, new(Above: b.LowBound), new(From: b.MedianFrom, To: b.MedianTo), new(Below: b.EliteBound));
+        var ranges = b.Ranges;
+        return new(b.Metric, b.Label, b.Unit, row.Value, row.Band, ranges.Low, ranges.Median, ranges.Elite,
+            new PublishedBandsDto(b.LowBound, b.MedianFrom, b.MedianTo, b.EliteBound));
     }
 
     /// <summary>The window (default: the last 30 days) and project (by name or id; all when absent), or the problem to answer.</summary>

@@ -33,6 +33,44 @@ public sealed class BenchmarkBandTests
         Routing.Place(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(band);
 
     [Fact]
+    public void Every_value_falls_in_exactly_one_band_and_that_band_is_the_one_it_is_placed_in()
+    {
+        foreach (var bands in new[] { Cogs, Routing, CostPerRequest, Profitability })
+        {
+            var ranges = bands.Ranges;
+            // Every published bound, a hair either side of each, and a grid over the scale.
+            var values = new[] { bands.LowBound, bands.MedianFrom, bands.MedianTo, bands.EliteBound }
+                .SelectMany(b => new[] { b - 0.0001m, b, b + 0.0001m })
+                .Concat(Enumerable.Range(0, 201).Select(i => i * 0.005m))
+                .Where(v => v >= 0);
+            foreach (var value in values)
+            {
+                var containing = new[] { (BenchmarkBand.Low, ranges.Low), (BenchmarkBand.Median, ranges.Median), (BenchmarkBand.Elite, ranges.Elite) }
+                    .Where(r => Contains(r.Item2, value)).Select(r => r.Item1).ToList();
+                containing.ShouldBe([bands.Place(value)!], $"{bands.Metric} at {value}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Values_in_the_published_gaps_are_shown_in_the_band_that_holds_them()
+    {
+        // $0.0088 per request: better than the published median ($0.01 to $0.05), not elite (below $0.005).
+        CostPerRequest.Place(0.0088m).ShouldBe(BenchmarkBand.Median);
+        CostPerRequest.Ranges.Median.ShouldBe(new BandRange(From: 0.005m, To: 0.05m));
+        // 75% of features profitable: above the published median (50% to 60%), not elite (above 80%).
+        Profitability.Place(0.75m).ShouldBe(BenchmarkBand.Median);
+        Profitability.Ranges.ShouldBe(new BandRanges(new BandRange(Below: 0.50m), new BandRange(From: 0.50m, To: 0.80m), new BandRange(Above: 0.80m)));
+    }
+
+    private static bool Contains(BandRange range, decimal value) => range switch
+    {
+        { Above: { } above } => value > above,
+        { Below: { } below } => value < below,
+        _ => value >= range.From && value <= range.To,
+    };
+
+    [Fact]
     public void No_value_has_no_band() => Cogs.Place(null).ShouldBeNull();
 
     [Fact]

@@ -133,9 +133,12 @@ public sealed class InsightsApiTests(InsightsAppFixture fixture) : IClassFixture
         after.Single(r => r.Metric == "inference_cost_per_request").Band.ShouldBe("elite");
         var json = await GetJsonAsync(client, $"/api/v1/benchmarks?{InsightsAppFixture.Window}");
         var costRow = json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("metric").GetString() == "inference_cost_per_request");
-        costRow.GetProperty("low").GetProperty("above").GetDecimal().ShouldBe(0.05m);
-        costRow.GetProperty("median").GetProperty("from").GetDecimal().ShouldBe(0.03m);
+        // The bands shown cover every value: median reaches the elite bound, low starts where median ends.
+        costRow.GetProperty("low").GetProperty("above").GetDecimal().ShouldBe(0.04m);
+        (costRow.GetProperty("median").GetProperty("from").GetDecimal(), costRow.GetProperty("median").GetProperty("to").GetDecimal()).ShouldBe((0.025m, 0.04m));
         costRow.GetProperty("elite").GetProperty("below").GetDecimal().ShouldBe(0.025m);
+        var published = costRow.GetProperty("published");
+        (published.GetProperty("low").GetDecimal(), published.GetProperty("medianFrom").GetDecimal()).ShouldBe((0.05m, 0.03m));
         (await fixture.App.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'benchmarks.bands.update'")).ShouldBe(1);
     }
 

@@ -114,7 +114,7 @@ public sealed class PnlAndInsightsPageTests
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         var project = await PageKit.DefaultProjectIdAsync(app);
         var start = DateTime.UtcNow.Date.AddDays(-3);
-        // Two requests at 0.20 and 0.40: 0.30 per request, above the low bound of 0.10.
+        // Two requests at 0.20 and 0.40: 0.30 per request, in the low band.
         await PageKit.WriteAndRollUpAsync(app,
         [
             .. PageKit.Request(project, 1, start.AddHours(10), "search", "answer", "gpt-4o", 0.20m),
@@ -131,7 +131,9 @@ public sealed class PnlAndInsightsPageTests
         var costRow = page.QuerySelector("tr[data-metric=inference_cost_per_request]")!;
         costRow.QuerySelector("td.num")!.TextContent.ShouldBe("$0.30");
         costRow.QuerySelector("[data-testid=band]")!.TextContent.ShouldBe("low");
-        costRow.QuerySelector(".table-primary")!.TextContent.ShouldBe("above $0.10");
+        // Low starts where median ends ($0.05), not at the published low bound ($0.10): no value falls between bands.
+        costRow.QuerySelector(".table-primary")!.TextContent.ShouldBe("above $0.05");
+        costRow.QuerySelector("[data-testid=published]")!.TextContent.ShouldBe("published: low above $0.10, median $0.01 to $0.05, elite below $0.005");
         // No revenue: COGS / revenue has no value and no band.
         page.QuerySelector("tr[data-metric=ai_cogs_to_revenue] [data-testid=band]").ShouldBeNull();
     }

@@ -38,8 +38,22 @@ public sealed class BenchmarksViewModel(TollgateDbContext db, OrganisationFigure
         : unit == "usd" ? Display.Format.Money(v)
         : (v * 100m).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
-    /// <summary>The published limits of each band, worded as the industry reports them.</summary>
-    public static (string Low, string Median, string Elite) Limits(BenchmarkBand b) => b.HigherIsBetter
-        ? ($"below {Value(b.Unit, b.LowBound)}", $"{Value(b.Unit, b.MedianFrom)} to {Value(b.Unit, b.MedianTo)}", $"above {Value(b.Unit, b.EliteBound)}")
-        : ($"above {Value(b.Unit, b.LowBound)}", $"{Value(b.Unit, b.MedianFrom)} to {Value(b.Unit, b.MedianTo)}", $"below {Value(b.Unit, b.EliteBound)}");
+    /// <summary>The limits of each band as values are placed in them: together they cover every value.</summary>
+    public static (string Low, string Median, string Elite) Limits(BenchmarkBand b)
+    {
+        var ranges = b.Ranges;
+        return (Limit(b.Unit, ranges.Low), Limit(b.Unit, ranges.Median), Limit(b.Unit, ranges.Elite));
+    }
+
+    /// <summary>The industry's own figures, which leave gaps between bands.</summary>
+    public static string Published(BenchmarkBand b) => b.HigherIsBetter
+        ? $"low below {Value(b.Unit, b.LowBound)}, median {Value(b.Unit, b.MedianFrom)} to {Value(b.Unit, b.MedianTo)}, elite above {Value(b.Unit, b.EliteBound)}"
+        : $"low above {Value(b.Unit, b.LowBound)}, median {Value(b.Unit, b.MedianFrom)} to {Value(b.Unit, b.MedianTo)}, elite below {Value(b.Unit, b.EliteBound)}";
+
+    private static string Limit(string unit, BandRange range) => range switch
+    {
+        { Above: { } above } => $"above {Value(unit, above)}",
+        { Below: { } below } => $"below {Value(unit, below)}",
+        _ => $"{Value(unit, range.From)} to {Value(unit, range.To)}",
+    };
 }

@@ -5,7 +5,8 @@ namespace Tollgate.Analytics.Metrics;
 
 /// <summary>
 /// Profit and loss of one feature in a window, with the same figures for the window of the same
-/// length just before it (for trends). Margin % is null where there is no revenue.
+/// length just before it (for trends). Margin % is null where there is no revenue. The tier mix is
+/// over billing calls; the routed tier mix over routed requests, by the tier the router chose.
 /// </summary>
 public sealed record FeaturePnlRow(
     string? Feature,
@@ -18,7 +19,8 @@ public sealed record FeaturePnlRow(
     decimal PreviousRevenueUsd,
     decimal PreviousCostUsd,
     decimal PreviousMarginUsd,
-    TierMix TierMix);
+    TierMix TierMix,
+    TierMix RoutedTierMix);
 
 /// <summary>The body of GET /api/v1/features/pnl, most expensive feature first.</summary>
 public sealed record FeaturePnl(IReadOnlyList<FeaturePnlRow> Rows);
@@ -53,7 +55,8 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
                     p.Revenue,
                     p.Cost,
                     p.Revenue - p.Cost,
-                    TierMix.From(c.Small, c.Mid, c.Frontier));
+                    TierMix.From(c.Small, c.Mid, c.Frontier),
+                    TierMix.From(c.RoutedSmall, c.RoutedMid, c.RoutedFrontier));
             })
             .OrderByDescending(r => r.CostUsd).ThenBy(r => r.Feature, StringComparer.Ordinal)
             .Take(MaxRows)
@@ -72,7 +75,8 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
             GROUP BY feature
             """, window, projectId));
         batch.BatchCommands.Add(Command($"""
-            SELECT feature, sum(requests)::bigint, sum(cost_usd)
+            SELECT feature, sum(requests)::bigint, sum(cost_usd),
+                   sum(routed_small)::bigint, sum(routed_mid)::bigint, sum(routed_frontier)::bigint
             FROM {RollupSource.Of("traces")} r WHERE (@project::integer IS NULL OR project_id = @project)
             GROUP BY feature
             """, window, projectId));
@@ -100,6 +104,7 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
             var f = Of(reader.IsDBNull(0) ? null : reader.GetString(0));
             f.Requests = reader.GetInt64(1);
             f.RequestCost = reader.GetDecimal(2);
+            (f.RoutedSmall, f.RoutedMid, f.RoutedFrontier) = (reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -129,5 +134,8 @@ public sealed class FeaturePnlQuery(NpgsqlDataSource dataSource)
         public long Small { get; set; }
         public long Mid { get; set; }
         public long Frontier { get; set; }
+        public long RoutedSmall { get; set; }
+        public long RoutedMid { get; set; }
+        public long RoutedFrontier { get; set; }
     }
 }

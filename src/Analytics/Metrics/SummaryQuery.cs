@@ -6,7 +6,11 @@ namespace Tollgate.Analytics.Metrics;
 /// <summary>Optional narrowing of a summary: one project (null: all), one team, one feature.</summary>
 public sealed record SummaryFilter(int? ProjectId = null, string? Team = null, string? Feature = null);
 
-/// <summary>The headline figures of a window: the body of GET /api/v1/summary.</summary>
+/// <summary>
+/// The headline figures of a window: the body of GET /api/v1/summary. <see cref="TierMix"/> is the
+/// mix of billing calls by tier (guardrail and quality-check calls included);
+/// <see cref="RoutedTierMix"/> the mix of routed requests by the tier the router chose.
+/// </summary>
 public sealed record Summary(
     decimal CostUsd,
     decimal? RevenueUsd,
@@ -17,7 +21,8 @@ public sealed record Summary(
     double? CacheHitRate,
     double? FallbackRate,
     double? RetryRate,
-    TierMix TierMix);
+    TierMix TierMix,
+    TierMix RoutedTierMix);
 
 /// <summary>
 /// Cost, revenue, requests and orchestration rates of a window, from the rollups. Cost is the
@@ -40,7 +45,8 @@ public sealed class SummaryQuery(NpgsqlDataSource dataSource)
             """, window, filter));
         batch.BatchCommands.Add(Command($"""
             SELECT coalesce(sum(requests), 0), coalesce(sum(routed_requests), 0), coalesce(sum(cache_hit_requests), 0),
-                   coalesce(sum(fallback_requests), 0), coalesce(sum(retry_requests), 0), coalesce(sum(cost_usd), 0)
+                   coalesce(sum(fallback_requests), 0), coalesce(sum(retry_requests), 0), coalesce(sum(cost_usd), 0),
+                   coalesce(sum(routed_small), 0), coalesce(sum(routed_mid), 0), coalesce(sum(routed_frontier), 0)
             FROM {RollupSource.Of("traces")} r
             WHERE (@project::integer IS NULL OR project_id = @project) AND (@team::text IS NULL OR team = @team) AND (@feature::text IS NULL OR feature = @feature)
             """, window, filter));
@@ -60,6 +66,7 @@ public sealed class SummaryQuery(NpgsqlDataSource dataSource)
         var requests = reader.GetInt64(0);
         var (routed, cacheHits, fallbacks, retries) = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
         var requestCost = reader.GetDecimal(5);
+        var routedTierMix = TierMix.From(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         decimal? revenue = reader.IsDBNull(0) ? null : reader.GetDecimal(0);
@@ -74,7 +81,8 @@ public sealed class SummaryQuery(NpgsqlDataSource dataSource)
             RollupSource.Rate(cacheHits, requests),
             RollupSource.Rate(fallbacks, requests),
             RollupSource.Rate(retries, requests),
-            tierMix);
+            tierMix,
+            routedTierMix);
     }
 
     private static NpgsqlBatchCommand Command(string sql, QueryWindow window, SummaryFilter filter)

@@ -1,6 +1,6 @@
 namespace Tollgate.Analytics.Metrics;
 
-/// <summary>Shares (0..1) of billing calls by model tier, among calls whose tier is known; null when none is.</summary>
+/// <summary>Shares (0..1) by model tier of billing calls or of routed requests, among those whose tier is known; null when none is.</summary>
 public sealed record TierMix(double? Small, double? Mid, double? Frontier)
 {
     public static TierMix From(long small, long mid, long frontier)

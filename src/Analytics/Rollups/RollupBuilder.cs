@@ -1,3 +1,4 @@
+using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Spans;
 using Tollgate.Analytics.Time;
 using Tollgate.Analytics.Metrics;
@@ -72,6 +73,52 @@ public static class RollupBuilder
         AddRequest(trace, signals, UtcHour.Floor(start), start, rows);
     }
 
+    /// <summary>
+    /// The tier the router chose for a request: the tier of the earliest span carrying the routing
+    /// decision (its tollgate.route.tier, or the tier of the model it called), else that of the
+    /// earliest billing call under a decision span; null for a request that was not routed or whose
+    /// choice names no tier. Calls the router did not choose (guardrails, quality checks beside the
+    /// routed call) do not change it.
+    /// </summary>
+    internal static string? RoutedTier(List<RollupSpan> trace)
+    {
+        var decisions = trace.Where(s => s.Routed).OrderBy(s => s.StartTime).ToList();
+        if (decisions.Count == 0)
+        {
+            return null;
+        }
+
+        if (decisions.FirstOrDefault(s => s.Tier is not null) is { } labelled)
+        {
+            return labelled.Tier;
+        }
+
+        var routed = decisions.Select(s => new SpanKey(s.SpanId)).ToHashSet();
+        var parents = new Dictionary<SpanKey, byte[]?>(trace.Count);
+        foreach (var span in trace)
+        {
+            parents.TryAdd(new SpanKey(span.SpanId), span.ParentSpanId);
+        }
+
+        foreach (var call in trace.Where(s => s.Billing && s.Tier is not null).OrderBy(s => s.StartTime))
+        {
+            // Bounded walk up: a malformed trace may contain a parent cycle.
+            var parent = call.ParentSpanId;
+            for (var depth = 0; parent is not null && depth < trace.Count; depth++)
+            {
+                var key = new SpanKey(parent);
+                if (routed.Contains(key))
+                {
+                    return call.Tier;
+                }
+
+                parent = parents.GetValueOrDefault(key);
+            }
+        }
+
+        return null;
+    }
+
     private static void AddRequest(List<RollupSpan> trace, Dictionary<RollupSpan, Signal> signals, DateTime hour, DateTime start, RollupRows rows)
     {
         // The trace's attribution is its root's (which the writer resolved to the value set nearest the root).
@@ -94,6 +141,18 @@ public static class RollupBuilder
         request.CacheHitCostUsd += cacheHit ? cost : 0m;
         request.DurationMsSum += duration;
         request.QualityCheckSpans += trace.Count(s => s.QualityCheck);
+        switch (RoutedTier(trace))
+        {
+            case PriceTiers.Small:
+                request.RoutedSmall++;
+                break;
+            case PriceTiers.Mid:
+                request.RoutedMid++;
+                break;
+            case PriceTiers.Frontier:
+                request.RoutedFrontier++;
+                break;
+        }
 
         var project = head.ProjectId;
         Key(rows.Keys, new KeyRowKey(hour, project, RollupDimensions.Team, head.Team)).Requests++;

@@ -60,6 +60,11 @@ public sealed class RequestMeasures
 
     /// <summary>Guardrail and evaluation spans of the requests, billing or not.</summary>
     public long QualityCheckSpans { get; set; }
+
+    /// <summary>Routed requests by the tier the router chose (see <see cref="RollupBuilder"/>).</summary>
+    public long RoutedSmall { get; set; }
+    public long RoutedMid { get; set; }
+    public long RoutedFrontier { get; set; }
 }
 
 /// <summary>The key of a row of rollup_keys_*: one value of one dimension in one bucket.</summary>

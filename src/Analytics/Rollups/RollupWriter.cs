@@ -74,6 +74,9 @@ internal static class RollupWriter
                 traces.Write(m.CacheHitCostUsd, NpgsqlDbType.Numeric);
                 traces.Write(m.DurationMsSum, NpgsqlDbType.Bigint);
                 traces.Write(m.QualityCheckSpans, NpgsqlDbType.Bigint);
+                traces.Write(m.RoutedSmall, NpgsqlDbType.Bigint);
+                traces.Write(m.RoutedMid, NpgsqlDbType.Bigint);
+                traces.Write(m.RoutedFrontier, NpgsqlDbType.Bigint);
             }
 
             await traces.CompleteAsync(cancellationToken);
@@ -131,7 +134,7 @@ internal static class RollupWriter
             SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature,
                    sum(requests), sum(routed_requests), sum(cache_hit_requests), sum(fallback_requests), sum(retry_requests),
                    sum(error_requests), sum(cost_usd), sum(cache_hit_cost_usd), sum(duration_ms_sum),
-                   sum(quality_check_spans)
+                   sum(quality_check_spans), sum(routed_small), sum(routed_mid), sum(routed_frontier)
             FROM rollup_traces_hourly WHERE bucket >= $1 AND bucket < $2
             GROUP BY 1, project_id, team, feature
             """, fromDay, toDay, cancellationToken);

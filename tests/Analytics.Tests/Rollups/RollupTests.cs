@@ -36,6 +36,34 @@ public sealed class RollupTests : IAsyncLifetime
         summary.RetryRate.ShouldBe(0.25);
         // Six billing calls: five on small-model, B's errored call on big-model (frontier).
         summary.TierMix.ShouldBe(new TierMix(5 / 6.0, 0, 1 / 6.0));
+        // A, the one routed request, is routed to the small model its calls use.
+        summary.RoutedTierMix.ShouldBe(new TierMix(1, 0, 0));
+    }
+
+    [Fact]
+    public async Task The_routers_choice_is_counted_over_routed_requests_whatever_else_the_request_calls()
+    {
+        // 1: the router sends the request to the frontier tier; two guardrail checks on the small model run beside the call.
+        var decision = Root(1, 1, "search", "answers", "acme", routed: true);
+        decision.RouteTier = "frontier";
+        // 2: routed without naming a tier: the call under the decision (small) is the choice.
+        // 3: not routed, a frontier call: in the call mix only.
+        await _fixture.Writer.WriteAsync(
+        [
+            decision, Call(1, 2, parent: 1, _fixture.Big, input: 1000, output: 100, offsetSeconds: 1),
+            Call(1, 3, parent: 1, _fixture.Small, input: 100, output: 10, offsetSeconds: 2), Call(1, 4, parent: 1, _fixture.Small, input: 100, output: 10, offsetSeconds: 3),
+            Root(2, 1, "search", "answers", "acme", routed: true), Call(2, 2, parent: 1, _fixture.Small, input: 100, output: 10, offsetSeconds: 1),
+            Root(3, 1, "search", "answers", "acme"), Call(3, 2, parent: 1, _fixture.Big, input: 100, output: 10, offsetSeconds: 1),
+        ]);
+        await _fixture.RollUpAsync();
+
+        var summary = await new SummaryQuery(_fixture.DataSource).GetAsync(TheHour, new SummaryFilter());
+        var answers = (await new FeaturePnlQuery(_fixture.DataSource).GetAsync(TheHour)).Rows.Single(r => r.Feature == "answers");
+
+        // Calls: the decision span itself (frontier by its route tier, no model) is not billed; 3 small and 2 frontier calls.
+        summary.TierMix.ShouldBe(new TierMix(3 / 5.0, 0, 2 / 5.0));
+        summary.RoutedTierMix.ShouldBe(new TierMix(0.5, 0, 0.5));
+        (answers.TierMix, answers.RoutedTierMix).ShouldBe((summary.TierMix, summary.RoutedTierMix));
     }
 
     [Fact]

@@ -42,6 +42,8 @@ public sealed class AnalyticsApiTests
         summary.GetProperty("retryRate").GetDouble().ShouldBe(0);
         summary.GetProperty("tierMix").GetProperty("mid").GetDouble().ShouldBe(1);
         summary.GetProperty("tierMix").GetProperty("small").GetDouble().ShouldBe(0);
+        // No request was routed: the router's mix has no shares.
+        summary.GetProperty("routedTierMix").GetProperty("small").ValueKind.ShouldBe(JsonValueKind.Null);
 
         spend.GetProperty("totalCostUsd").GetDecimal().ShouldBe(0.25m);
         var answers = spend.GetProperty("rows")[0];

@@ -86,8 +86,11 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
 
         await page.GetByTestId("by-team").GetByRole(AriaRole.Link, new() { Name = "search", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/traces\?team=search&window=7d$"));
-        // The two requests of team search this week (the traces page looks back 7 days at most).
-        (await page.GetByTestId("trace-table").Locator("tbody tr").CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
+        // The two requests of team search this week (the traces page looks back 7 days at most); the
+        // circuit's router loads the static traces page in full after the address has changed.
+        var traces = page.GetByTestId("trace-table").Locator("tbody tr");
+        await Expect(traces.First).ToBeVisibleAsync();
+        (await traces.CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
         await BrowserFixture.ScreenshotAsync(page, "home-click-through-traces");
 
         await page.GotoAsync("/");

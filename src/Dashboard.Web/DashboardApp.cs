@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
 using Npgsql;
 using Tollgate.Analytics;
 using Tollgate.Analytics.Jobs;
@@ -50,8 +52,9 @@ public static class DashboardApp
 
         builder.Services.AddTollgateJobs(options);
         builder.Services.AddTollgateSelfTelemetry(builder.Configuration, "tollgate-dashboard");
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
         AddAccounts(builder.Services);
-        builder.Services.AddRazorComponents();
         builder.Services.AddDashboardPages();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
@@ -79,7 +82,7 @@ public static class DashboardApp
         app.MapTollgateHealth();
         app.MapOpenApi();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapDashboardFragments();
         app.MapJobsDashboard();
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
@@ -168,6 +171,8 @@ public static class DashboardApp
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(ApiPolicies.Add);
         services.AddCascadingAuthenticationState();
+        // After the interactive components' registration, so that circuits use this provider.
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<AccountBootstrapper>();
     }
 }

@@ -54,6 +54,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Waits until an interactive page has been rendered over its circuit (it then marks its
+    /// content with data-interactive): before that, clicks are lost or load the page in full.
+    /// </summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("main [data-interactive='true']").First.WaitForAsync(new() { Timeout = 30_000 });
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ArtifactsDirectory);

@@ -50,8 +50,9 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
             (await response.HeaderValueAsync("x-frame-options")).ShouldBe("DENY");
         }
 
-        // The scripts ran: the weekly trend was drawn by ECharts and the map by Cytoscape.
+        // The scripts ran: the weekly trend was drawn by ECharts (after the circuit's render) and the map by Cytoscape.
         await page.GotoAsync("/");
+        await BrowserFixture.WaitForCircuitAsync(page);
         await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
         await page.GotoAsync("/dependencies?period=24h");
         await page.WaitForFunctionAsync("document.querySelector('[data-graph]')?.dataset.graphDrawn === '1'");

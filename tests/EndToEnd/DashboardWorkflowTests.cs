@@ -20,6 +20,21 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
             .map(el => el.name || el.id)
         """);
 
+    /// <summary>Collects what the page logs as an error, and its uncaught exceptions, from now on.</summary>
+    private static List<string> ConsoleErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => errors.Add($"{page.Url}: {error}");
+        return errors;
+    }
+
     [Fact]
     public async Task The_lead_reviews_the_week_against_the_last_and_clicks_through_to_a_teams_traces()
     {
@@ -30,53 +45,72 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         var now = clock.GetUtcNow().UtcDateTime;
         var week = IsoWeek.Start(now);
         var thisWeek = week.AddDays(2).AddHours(9); // Wednesday 09:00, inside the scan's last day
-        var lastWeek = week.AddDays(-3); // the Friday before
+        // The Wednesday before at 11:00: inside the hours compared, and less than a week before Wednesday 09:00.
+        var lastWeek = week.AddDays(-5).AddHours(11);
+        var lastWeekLater = week.AddDays(-3); // the Friday before, after them
         await Seed.WriteAsync(app,
             new(thisWeek, "search", "answer", "gpt-4o", 3.00m),
             new(thisWeek.AddSeconds(1), "search", "summarise", "gpt-4o-mini", 1.50m),
             new(lastWeek, "search", "answer", "gpt-4o", 2.00m),
-            new(lastWeek.AddMinutes(1), "billing", "invoice", "gpt-4o", 1.00m));
+            new(lastWeekLater, "billing", "invoice", "gpt-4o", 1.00m));
         // The scan the scheduler runs every 15 minutes, run now: Wednesday's $4.50 after a quiet
         // four days would be flagged, but these series have no week of history yet.
         (await app.App.Services.GetRequiredService<AnomalyScanner>().ScanAsync(null, now, CancellationToken.None)).Anomalies.ShouldBe(0);
         var page = await fixture.NewSignedInPageAsync(app);
+        var errors = ConsoleErrors(page);
+        await BrowserFixture.WaitForCircuitAsync(page);
 
-        // This week 3.00 + 1.50 = 4.50 against 2.00 + 1.00 = 3.00 last week: +1.50, +50%.
+        // The week so far, 3.00 + 1.50 = 4.50, against the same hours of last week, 2.00: +2.50, +125%.
+        await Expect(page.GetByTestId("comparison")).ToContainTextAsync("The week so far (Monday 00:00 to Wednesday 13:00 UTC) is compared with the same part of the week of " + WeeklyReview.WeekParameter(week.AddDays(-7)));
         (await page.GetByTestId("cost-this-week").TextContentAsync()).ShouldBe("$4.50");
-        (await page.GetByTestId("cost-last-week").TextContentAsync()).ShouldBe("$3.00");
-        (await page.GetByTestId("cost-change").InnerTextAsync()).ShouldContain("+$1.50 (+50.0%)");
-        // Team search: 4.50 against 2.00 = +2.50, +125%; billing 0 against 1.00.
+        (await page.GetByTestId("cost-last-week").TextContentAsync()).ShouldBe("$2.00");
+        (await page.GetByTestId("cost-change").InnerTextAsync()).ShouldContain("+$2.50 (+125.0%)");
+        (await page.GetByTestId("last-week-whole").TextContentAsync()).ShouldBe("All of last week: $3.00");
+        // Team search: 4.50 against 2.00 = +2.50, +125%. Billing's Friday has not come round yet: no decrease.
         var search = page.GetByTestId("by-team").Locator("tr", new() { HasText = "search" });
         (await search.InnerTextAsync()).ShouldContain("+$2.50");
         (await search.InnerTextAsync()).ShouldContain("+125.0%");
-        (await page.GetByTestId("decreases").InnerTextAsync()).ShouldContain("billing");
+        (await page.GetByTestId("by-team").InnerTextAsync()).ShouldNotContain("billing");
+        (await page.GetByTestId("decreases").CountAsync()).ShouldBe(0);
         (await page.GetByTestId("no-anomalies").IsVisibleAsync()).ShouldBeTrue();
-        // The cost-per-request trend is drawn by ECharts from the page's data-chart JSON.
+        // The cost-per-request trend is drawn by ECharts from the page's data-chart JSON, after the interactive render.
         await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
         await BrowserFixture.ScreenshotAsync(page, "home-weekly-review");
 
+        // Features by change, over the circuit: answer +1.00 then summarise +1.50; again, the other way.
+        var features = page.GetByTestId("by-feature");
+        await features.Locator(".mud-table-sort-label", new() { HasText = "Change" }).ClickAsync();
+        await Expect(features.Locator("tbody tr").First).ToContainTextAsync("answer");
+        await features.Locator(".mud-table-sort-label", new() { HasText = "Change" }).ClickAsync();
+        await Expect(features.Locator("tbody tr").First).ToContainTextAsync("summarise");
+
         await page.GetByTestId("by-team").GetByRole(AriaRole.Link, new() { Name = "search", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/traces\?team=search&window=7d$"));
-        // The two requests of team search this week (the traces page looks back 7 days at most).
-        (await page.GetByTestId("trace-table").Locator("tbody tr").CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
+        // The two requests of team search this week (the traces page looks back 7 days at most); the
+        // circuit's router loads the static traces page in full after the address has changed.
+        var traces = page.GetByTestId("trace-table").Locator("tbody tr");
+        await Expect(traces.First).ToBeVisibleAsync();
+        (await traces.CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
         await BrowserFixture.ScreenshotAsync(page, "home-click-through-traces");
 
         await page.GotoAsync("/");
-        await page.GetByTestId("previous-week").ClickAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.GetByTestId("last-complete-week").ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/\?week=" + WeeklyReview.WeekParameter(week.AddDays(-7)) + "$"));
-        // Last week alone: 3.00 against nothing the week before.
-        (await page.GetByTestId("cost-this-week").TextContentAsync()).ShouldBe("$3.00");
+        // Last week in full: 2.00 + 1.00 = 3.00 against nothing the week before, and no "so far".
+        await Expect(page.GetByTestId("cost-this-week")).ToHaveTextAsync("$3.00");
+        await Expect(page.GetByTestId("comparison")).ToHaveCountAsync(0);
 
-        // The lead of billing reviews that team alone, choosing it from the keyboard: 1.00 last week.
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Team", Exact = true }).SelectOptionAsync("billing");
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Team", Exact = true }).PressAsync("Tab");
-        await page.Keyboard.PressAsync("Enter");
+        // The lead of billing reviews that team alone: 1.00 last week.
+        await page.GetByTestId("team-picker").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "billing", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/\?week=" + WeeklyReview.WeekParameter(week.AddDays(-7)) + "&team=billing$"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Weekly spend of team billing");
-        (await page.GetByTestId("cost-this-week").TextContentAsync()).ShouldBe("$1.00");
-        (await page.GetByTestId("by-feature").InnerTextAsync()).ShouldContain("invoice");
-        (await page.GetByTestId("by-team").CountAsync()).ShouldBe(0);
+        await Expect(page.GetByTestId("cost-this-week")).ToHaveTextAsync("$1.00");
+        await Expect(page.GetByTestId("by-feature")).ToContainTextAsync("invoice");
+        await Expect(page.GetByTestId("by-team")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "home-team-review");
+        errors.ShouldBeEmpty();
         await page.CloseAsync();
     }
 

@@ -9,6 +9,7 @@ public sealed class SignInTests(BrowserFixture fixture)
         // Other tests of this shared app send spans, so whether the home page is still empty
         // depends on the order tests run in; the empty state is checked in Dashboard.Web.Tests.
         var page = await fixture.NewSignedInPageAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
 
         (await page.Locator("h1").TextContentAsync()).ShouldBe("Weekly spend");
         (await page.GetByTestId("user-name").TextContentAsync()).ShouldBe(Testing.RunningApp.AdminUser);

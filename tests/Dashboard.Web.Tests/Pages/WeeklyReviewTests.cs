@@ -116,9 +116,66 @@ public sealed class WeeklyReviewTests
         model.WeekStartUtc.ShouldBe(weekStart);
         model.IsCurrentWeek.ShouldBeTrue();
         model.Total.ThisWeekUsd.ShouldBe(3.00m);
-        model.Total.LastWeekUsd.ShouldBe(2.00m);
         model.RequestsThisWeek.ShouldBe(1);
+        // The $2.00 ten seconds before Monday is last week's: in all of it, never in this week, and
+        // in its compared part only once the hours so far reach Sunday's last hour.
+        model.LastWeekWholeUsd.ShouldBe(2.00m);
+        var lastHourCompared = model.LastWeekComparedUntilUtc > weekStart.AddSeconds(-10);
+        model.Total.LastWeekUsd.ShouldBe(lastHourCompared ? 2.00m : 0m);
+        Figures(model, "team").ShouldBe([("search", 3.00m, lastHourCompared ? 2.00m : 0m)]);
+    }
+
+    [Theory]
+    [InlineData("2026-11-16T00:00:00", "2026-11-16T01:00:00")] // Monday at midnight: at least one hour
+    [InlineData("2026-11-16T00:00:30", "2026-11-16T01:00:00")]
+    [InlineData("2026-11-18T12:00:00", "2026-11-18T12:00:00")] // Wednesday noon: Monday and Tuesday and half of Wednesday
+    [InlineData("2026-11-18T12:20:00", "2026-11-18T13:00:00")] // whole hours, the rollups' granularity
+    [InlineData("2026-11-22T23:59:59", "2026-11-23T00:00:00")] // Sunday's last second: the whole week
+    [InlineData("2026-12-01T09:00:00", "2026-11-23T00:00:00")] // a past week: the whole week
+    public void The_week_so_far_is_compared_in_whole_hours_with_the_same_hours_of_the_week_before(string now, string expected)
+    {
+        var monday = new DateTime(2026, 11, 16, 0, 0, 0, DateTimeKind.Utc);
+        static DateTime Utc(string s) => DateTime.SpecifyKind(DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+
+        WeeklyReview.ComparedUntil(monday, Utc(now)).ShouldBe(Utc(expected));
+    }
+
+    [Fact]
+    public void The_compared_part_of_a_week_is_named_by_weekday_and_hour()
+    {
+        var monday = new DateTime(2026, 11, 16, 0, 0, 0, DateTimeKind.Utc);
+
+        WeeklyReview.ElapsedPart(monday, monday.AddDays(2).AddHours(13)).ShouldBe("Monday 00:00 to Wednesday 13:00 UTC");
+    }
+
+    [Fact]
+    public async Task On_a_Wednesday_the_review_compares_the_hours_so_far_with_the_same_hours_of_last_week()
+    {
+        // Wednesday noon of a past week; the review's week so far runs to 13:00 at the latest.
+        var clock = new ShiftedClock(ShiftedClock.LastWeeks(DayOfWeek.Wednesday));
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
+        var project = await PageKit.DefaultProjectIdAsync(app);
+        var week = IsoWeek.Start(clock.GetUtcNow().UtcDateTime);
+        await PageKit.WriteAndRollUpAsync(app,
+        [
+            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
+            .. PageKit.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageKit.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], week.AddDays(-7), week.AddDays(2));
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
+
+        await model.LoadAsync();
+
+        model.IsWeekSoFar.ShouldBeTrue();
+        model.ComparedUntilUtc.ShouldBe(week.AddDays(2).AddHours(13));
+        model.LastWeekComparedUntilUtc.ShouldBe(week.AddDays(-5).AddHours(13));
+        // Tuesday against last Tuesday: 3.00 against 2.00; last Friday's 1.00 is not yet comparable.
+        (model.Total.ThisWeekUsd, model.Total.LastWeekUsd, model.LastWeekWholeUsd).ShouldBe((3.00m, 2.00m, 3.00m));
         Figures(model, "team").ShouldBe([("search", 3.00m, 2.00m)]);
+        model.Decreases.ShouldBeEmpty();
+        // The picker still offers billing, which spent last week.
+        model.Teams.ShouldBe(["billing", "search"]);
     }
 
     [Fact]
@@ -183,80 +240,6 @@ public sealed class WeeklyReviewTests
         Figures(model, "model").ShouldBe([("gpt-4o", 0m, 1.00m)]);
         model.Trend[^2].CostPerRequestUsd.ShouldBe(1.00m);
         model.Budgets.Select(b => b.Budget.Name).ShouldBe(["Billing weekly"]);
-
-        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider, $"/?week={week}&team=search");
-        page.QuerySelector("h1")!.TextContent.ShouldBe("Weekly spend of team search");
-        // search: answer 3.50 and summarise 1.50 this week; its traces link keeps the team.
-        page.QuerySelector("[data-testid=cost-this-week]")!.TextContent.ShouldBe("$5.00");
-        page.QuerySelector("[data-testid=by-team]").ShouldBeNull();
-        page.QuerySelector("[data-testid=by-feature] a")!.GetAttribute("href").ShouldBe("/traces?team=search&feature=answer&window=7d");
-        page.QuerySelector("#home-team option[selected]")!.GetAttribute("value").ShouldBe("search");
-        page.QuerySelector("[data-testid=previous-week]")!.GetAttribute("href").ShouldBe($"/?week={WeeklyReview.WeekParameter(ReviewedWeek.AddDays(-7))}&team=search");
-    }
-
-    [Fact]
-    public async Task A_feature_name_with_markup_is_shown_as_text_and_links_to_its_traces()
-    {
-        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var project = await PageKit.DefaultProjectIdAsync(app);
-        var week = IsoWeek.Start(DateTime.UtcNow).AddDays(-7);
-        const string Hostile = "<script>alert(1)</script>";
-        await PageKit.WriteAndRollUpAsync(app, [.. PageKit.Request(project, 1, week.AddDays(1), "team & co", Hostile, "gpt-4o", 1m)], week, week.AddDays(7));
-        await using var scope = app.App.Services.CreateAsyncScope();
-
-        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider, "/?week=" + WeeklyReview.WeekParameter(week));
-
-        page.QuerySelectorAll("script").ShouldBeEmpty();
-        var link = page.QuerySelectorAll("[data-testid=by-feature] a").Single();
-        link.TextContent.ShouldBe(Hostile);
-        link.GetAttribute("href").ShouldBe("/traces?feature=%3Cscript%3Ealert%281%29%3C%2Fscript%3E&window=7d");
-        page.QuerySelector("[data-testid=by-team] a")!.GetAttribute("href").ShouldBe("/traces?team=team%20%26%20co&window=7d");
-        page.QuerySelector("[data-testid=cost-this-week]")!.TextContent.ShouldBe("$1.00");
-        page.QuerySelector("[data-testid=no-anomalies]")!.TextContent.ShouldBe("No anomalies detected this week.");
-        page.QuerySelector("[data-chart]").ShouldNotBeNull();
-    }
-
-    [Fact]
-    public async Task Budgets_show_what_was_spent_of_their_amount_and_their_state()
-    {
-        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var project = await PageKit.DefaultProjectIdAsync(app);
-        var now = DateTime.UtcNow;
-        var week = IsoWeek.Start(now);
-        // Halfway between Monday 00:00 and now: in this week's budget period whatever the time.
-        var inThisWeek = week + ((now - week) / 2);
-        await PageKit.WriteAndRollUpAsync(app, [.. PageKit.Request(project, 1, inThisWeek, "search", "answer", "gpt-4o", 3.00m)], inThisWeek, inThisWeek.AddHours(1));
-        var store = app.App.Services.GetRequiredService<Analytics.Budgets.BudgetStore>();
-        foreach (var (name, budgetScope, key, amount) in new[] { ("Search weekly", "team", "search", 4.00m), ("All weekly", "total", (string?)null, 2.00m) })
-        {
-            var (definition, errors) = Analytics.Budgets.BudgetRules.Check(
-                new(null, name, budgetScope, key, "weekly", amount, [0.5m, 1m], null, null, null), "default", smtpConfigured: false);
-            errors.ShouldBeEmpty();
-            (await store.CreateAsync(definition!, "test")).ShouldNotBeNull();
-        }
-
-        await app.App.Services.GetRequiredService<Analytics.Budgets.SpendTracker>().ReloadAsync();
-        await using var scope = app.App.Services.CreateAsyncScope();
-        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider);
-
-        // All: 3.00 of 2.00 = 150%, exceeded; search: 3.00 of 4.00 = 75%, past the 50% warning threshold.
-        var rows = page.QuerySelectorAll("[data-testid=budgets] tbody tr");
-        rows.Select(r => r.QuerySelector("th")!.TextContent).ShouldBe(["All weeklyall of project default, weekly", "Search weeklyteam search, weekly"]);
-        rows.Select(r => r.QuerySelector("td")!.TextContent).ShouldBe(["$3.00 / $2.00", "$3.00 / $4.00"]);
-        rows.Select(r => r.QuerySelector(".badge")!.TextContent).ShouldBe(["exceeded", "warning"]);
-    }
-
-    [Fact]
-    public async Task Without_spans_the_home_page_says_how_to_connect_a_service()
-    {
-        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        await using var scope = app.App.Services.CreateAsyncScope();
-
-        var page = await PageKit.RenderAsync<Home>(scope.ServiceProvider);
-
-        page.QuerySelector(".empty h2")!.TextContent.ShouldBe("No spans yet");
-        page.QuerySelector(".empty a")!.GetAttribute("href").ShouldBe("/connect");
-        page.QuerySelector("[data-testid=cost-this-week]").ShouldBeNull();
     }
 
     // A week well in the past, so that "now" never falls inside the seeded hours.

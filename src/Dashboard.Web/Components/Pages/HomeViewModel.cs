@@ -14,7 +14,8 @@ public sealed record BudgetLine(Budget Budget, BudgetStatus Status);
 
 /// <summary>
 /// The engineering lead's weekly spend review: one ISO week (Monday 00:00 UTC) against the week
-/// before, in total and by team, feature and model, with movers, budgets, the cost-per-request
+/// before (for the current week, the hours so far against the same hours of the week before), in
+/// total and by team, feature and model, with movers, budgets, the cost-per-request
 /// trend, routing and caching savings and anomalies. With a team, the same review of that team
 /// alone: its features and models, its budgets and its anomalies. Built without rendering so
 /// tests can check it.
@@ -51,6 +52,18 @@ public sealed class HomeViewModel(
     public DateTime WeekStartUtc { get; private set; }
     public DateTime LastWeekStartUtc => WeekStartUtc.AddDays(-7);
     public bool IsCurrentWeek { get; private set; }
+
+    /// <summary>The end (exclusive) of the compared part of the reviewed week; see <see cref="WeeklyReview.ComparedUntil"/>.</summary>
+    public DateTime ComparedUntilUtc { get; private set; }
+
+    /// <summary>Whether only part of the week is compared (the current week, not yet over).</summary>
+    public bool IsWeekSoFar => ComparedUntilUtc < WeekStartUtc.AddDays(7);
+
+    /// <summary>The end (exclusive) of the same part of the week before.</summary>
+    public DateTime LastWeekComparedUntilUtc => LastWeekStartUtc + (ComparedUntilUtc - WeekStartUtc);
+
+    /// <summary>The whole of the week before, beside the part compared when the week is not over.</summary>
+    public decimal LastWeekWholeUsd { get; private set; }
     public bool HasEarlierWeek { get; private set; }
     public SpendChange Total { get; private set; } = new("total", null, 0, 0);
     public long RequestsThisWeek { get; private set; }
@@ -79,15 +92,19 @@ public sealed class HomeViewModel(
         WeekStartUtc = WeeklyReview.ResolveWeek(week, now);
         IsCurrentWeek = WeekStartUtc == IsoWeek.Start(now);
         HasEarlierWeek = WeekStartUtc > IsoWeek.Start(now).AddDays(-7 * WeeklyReview.MaxWeeksBack);
-        var thisWeek = QueryWindow.Create(WeekStartUtc, WeekStartUtc.AddDays(7));
-        var lastWeek = QueryWindow.Create(LastWeekStartUtc, WeekStartUtc);
+        ComparedUntilUtc = WeeklyReview.ComparedUntil(WeekStartUtc, now);
+        var thisWeek = QueryWindow.Create(WeekStartUtc, ComparedUntilUtc);
+        var lastWeek = QueryWindow.Create(LastWeekStartUtc, LastWeekComparedUntilUtc);
+        var filter = new SummaryFilter(Team: Team);
 
         var byDimension = new Dictionary<string, IReadOnlyList<SpendChange>>();
         var beyond = new Dictionary<string, int>();
         var all = new List<SpendChange>();
         var teamsThisWeek = await spend.GetAsync(thisWeek, "team", cancellationToken: cancellationToken);
         var teamsLastWeek = await spend.GetAsync(lastWeek, "team", cancellationToken: cancellationToken);
-        Teams = [.. teamsThisWeek.Rows.Concat(teamsLastWeek.Rows).Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        // The picker offers every team of last week, also those with no spend yet in the part compared.
+        var teamsWholeLastWeek = IsWeekSoFar ? await spend.GetAsync(QueryWindow.Create(LastWeekStartUtc, WeekStartUtc), "team", cancellationToken: cancellationToken) : teamsLastWeek;
+        Teams = [.. teamsThisWeek.Rows.Concat(teamsWholeLastWeek.Rows).Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         foreach (var (dimension, _) in ShownDimensions)
         {
             IReadOnlyList<KeyCost> current, previous;
@@ -120,20 +137,19 @@ public sealed class HomeViewModel(
         for (var i = TrendWeeks - 1; i >= 0; i--)
         {
             var start = WeekStartUtc.AddDays(-7 * i);
-            var summary = await summaries.GetAsync(QueryWindow.Create(start, start.AddDays(7)), new SummaryFilter(Team: Team), cancellationToken);
+            var summary = await summaries.GetAsync(QueryWindow.Create(start, start.AddDays(7)), filter, cancellationToken);
             trend.Add(new WeekPoint(start, summary.CostPerRequestUsd, summary.Requests));
             if (i == 1)
             {
-                Total = Total with { LastWeekUsd = summary.CostUsd };
-            }
-            else if (i == 0)
-            {
-                Total = Total with { ThisWeekUsd = summary.CostUsd };
-                RequestsThisWeek = summary.Requests;
+                LastWeekWholeUsd = summary.CostUsd;
             }
         }
 
         Trend = trend;
+        var thisPart = await summaries.GetAsync(thisWeek, filter, cancellationToken);
+        var lastPart = await summaries.GetAsync(lastWeek, filter, cancellationToken);
+        Total = new SpendChange("total", null, thisPart.CostUsd, lastPart.CostUsd);
+        RequestsThisWeek = thisPart.Requests;
         var savings = await orchestration.GetSavingsAsync(thisWeek, projectId: null, Team, cancellationToken);
         RoutingSavings = savings.Routing;
         CacheSavingsUsd = savings.EstimatedCacheSavingsUsd;

@@ -49,6 +49,28 @@ public static class WeeklyReview
         return start > current ? current : start < earliest ? earliest : start;
     }
 
+    /// <summary>
+    /// The end (exclusive) of the part of the reviewed week that is compared with the same part of
+    /// the week before: the whole week once it is over, else the hours so far (whole hours, the
+    /// rollups' granularity, at least one). A Tuesday's spend set against a whole week would show
+    /// every team falling by about 85%.
+    /// </summary>
+    public static DateTime ComparedUntil(DateTime weekStartUtc, DateTime nowUtc)
+    {
+        var weekEnd = weekStartUtc.AddDays(7);
+        if (nowUtc >= weekEnd)
+        {
+            return weekEnd;
+        }
+
+        var soFar = UtcHour.Ceiling(nowUtc);
+        return soFar <= weekStartUtc ? weekStartUtc.AddHours(1) : soFar;
+    }
+
+    /// <summary><c>Monday 00:00 to Wednesday 13:00 UTC</c>: the compared part of a week not yet over.</summary>
+    public static string ElapsedPart(DateTime weekStartUtc, DateTime comparedUntilUtc) =>
+        weekStartUtc.ToString("dddd HH:mm", CultureInfo.InvariantCulture) + " to " + comparedUntilUtc.ToString("dddd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
     public static string WeekParameter(DateTime weekStartUtc) => weekStartUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Joins two weeks' spend rows of one dimension by key, largest spenders first.</summary>

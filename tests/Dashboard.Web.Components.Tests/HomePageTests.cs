@@ -1,0 +1,243 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Tollgate.Analytics.Budgets;
+using Tollgate.Analytics.Time;
+using Tollgate.Dashboard.Web.Accounts;
+using Tollgate.Dashboard.Web.Components.Display;
+using Tollgate.Dashboard.Web.Components.Pages;
+using Tollgate.Testing;
+
+namespace Tollgate.Dashboard.Web.Components.Tests;
+
+/// <summary>The weekly review rendered as a circuit renders it, over a real app's database.</summary>
+public sealed class HomePageTests : BunitContext, IAsyncLifetime
+{
+    private const string Hostile = "<script>alert(1)</script>";
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    // A week well in the past, so that "now" never falls inside the seeded hours.
+    private static DateTime ReviewedWeek => IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
+
+    public Task InitializeAsync()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton(new ViewerClock((string?)null));
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Names_with_markup_render_as_text_and_link_to_their_traces()
+    {
+        var app = await StartAsync();
+        var project = await HomeKit.DefaultProjectIdAsync(app);
+        await HomeKit.WriteAndRollUpAsync(app, [.. HomeKit.Request(project, 1, ReviewedWeek.AddDays(1), "team & co", Hostile, Hostile + "-model", 1m)], ReviewedWeek, ReviewedWeek.AddDays(7));
+
+        var page = await RenderHomeAsync(app, "/?week=" + WeeklyReview.WeekParameter(ReviewedWeek));
+
+        page.FindAll("script").ShouldBeEmpty();
+        var feature = page.FindAll("[data-testid=by-feature] a").Single();
+        feature.TextContent.ShouldBe(Hostile);
+        feature.GetAttribute("href").ShouldBe("/traces?feature=%3Cscript%3Ealert%281%29%3C%2Fscript%3E&window=7d");
+        page.FindAll("[data-testid=by-model] a").Single().TextContent.ShouldBe(Hostile + "-model");
+        page.Find("[data-testid=by-team] a").GetAttribute("href").ShouldBe("/traces?team=team%20%26%20co&window=7d");
+        page.FindAll("[data-testid=increases] a").Select(a => a.TextContent).ShouldBe(["team & co", Hostile, Hostile + "-model"], ignoreOrder: true);
+        page.Find("[data-testid=cost-this-week]").TextContent.ShouldBe("$1.00");
+        page.Find("[data-testid=no-anomalies]").TextContent.ShouldBe("No anomalies detected this week.");
+        page.Find("[data-chart]").GetAttribute("data-chart")!.ShouldContain("Cost per request");
+        page.Find("[data-testid=weekly-review]").GetAttribute("data-interactive").ShouldBe("true");
+    }
+
+    [Fact]
+    public async Task A_teams_review_shows_its_own_features_and_keeps_the_team_in_every_link()
+    {
+        var app = await StartAsync();
+        await SeedTwoWeeksAsync(app);
+        var week = WeeklyReview.WeekParameter(ReviewedWeek);
+
+        var page = await RenderHomeAsync(app, $"/?week={week}&team=search");
+
+        page.Find("h1").TextContent.ShouldBe("Weekly spend of team search");
+        // search: answer 3.50 and summarise 1.50 this week, against answer 2.00.
+        page.Find("[data-testid=cost-this-week]").TextContent.ShouldBe("$5.00");
+        page.Find("[data-testid=cost-last-week]").TextContent.ShouldBe("$2.00");
+        page.FindAll("[data-testid=by-team]").ShouldBeEmpty();
+        page.Find("[data-testid=by-feature] a").GetAttribute("href").ShouldBe("/traces?team=search&feature=answer&window=7d");
+        // The picker shows the team reviewed (MudBlazor's input holds no value attribute to read).
+#pragma warning disable MUD0012 // A test reads the parameter the page gave the select; it never sets it.
+        page.FindComponent<MudSelect<string>>().Instance.Value.ShouldBe("search");
+#pragma warning restore MUD0012
+        page.Find("[data-testid=previous-week]").GetAttribute("href").ShouldBe($"/?week={WeeklyReview.WeekParameter(ReviewedWeek.AddDays(-7))}&team=search");
+        page.Find("[data-testid=next-week]").GetAttribute("href").ShouldBe($"/?week={WeeklyReview.WeekParameter(ReviewedWeek.AddDays(7))}&team=search");
+        // A past week is compared in full: no "so far".
+        page.FindAll("[data-testid=comparison]").ShouldBeEmpty();
+        page.Find("[data-testid=week-range]").TextContent.ShouldNotContain("so far");
+    }
+
+    [Fact]
+    public async Task A_table_is_sorted_by_the_column_chosen_either_way()
+    {
+        var app = await StartAsync();
+        await SeedTwoWeeksAsync(app);
+
+        var page = await RenderHomeAsync(app, "/?week=" + WeeklyReview.WeekParameter(ReviewedWeek));
+
+        // Largest spender of either week first: answer 3.50, summarise 1.50, invoice 1.00 (last week).
+        Keys(page, "feature").ShouldBe(["answer", "summarise", "invoice"]);
+        var byChange = page.FindAll("[data-testid=by-feature] .mud-table-sort-label").Single(l => l.TextContent.Contains("Change", StringComparison.Ordinal));
+        byChange.Click();
+        // invoice -1.00, answer +1.50, summarise +1.50 (ties keep their order).
+        page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["invoice", "answer", "summarise"]));
+        page.FindAll("[data-testid=by-feature] .mud-table-sort-label").Single(l => l.TextContent.Contains("Change", StringComparison.Ordinal)).Click();
+        page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["answer", "summarise", "invoice"]));
+        page.FindAll("[data-testid=by-feature] .mud-table-sort-label").Single(l => l.TextContent.Contains("Feature", StringComparison.Ordinal)).Click();
+        page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["answer", "invoice", "summarise"]));
+    }
+
+    [Fact]
+    public async Task On_a_Wednesday_the_week_so_far_is_compared_with_the_same_hours_of_last_week_and_says_so()
+    {
+        var clock = new ShiftedClock(ShiftedClock.LastWeeks(DayOfWeek.Wednesday));
+        var app = await StartAsync(clock);
+        var project = await HomeKit.DefaultProjectIdAsync(app);
+        var week = IsoWeek.Start(clock.GetUtcNow().UtcDateTime);
+        // This week: Tuesday 3.00. Last week: Tuesday 2.00 (compared) and Friday 1.00 (after the hours compared).
+        await HomeKit.WriteAndRollUpAsync(app,
+        [
+            .. HomeKit.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
+            .. HomeKit.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. HomeKit.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], week.AddDays(-7), week.AddDays(2));
+
+        var page = await RenderHomeAsync(app, "/");
+
+        page.Find("[data-testid=comparison]").TextContent.ShouldContain("The week so far (Monday 00:00 to Wednesday 13:00 UTC) is compared with the same part of the week of " + WeeklyReview.WeekParameter(week.AddDays(-7)));
+        page.Find("[data-testid=last-complete-week]").GetAttribute("href").ShouldBe("/?week=" + WeeklyReview.WeekParameter(week.AddDays(-7)));
+        page.Find("[data-testid=cost-this-week]").TextContent.ShouldBe("$3.00");
+        page.Find("[data-testid=cost-last-week]").TextContent.ShouldBe("$2.00");
+        page.Find("[data-testid=cost-change]").TextContent.ShouldContain("+$1.00 (+50.0%)");
+        page.Find("[data-testid=cost-change]").TextContent.ShouldContain("in the same part of last week");
+        page.Find("[data-testid=last-week-whole]").TextContent.ShouldBe("All of last week: $3.00");
+        // Billing's Friday has not come round yet this week: no decrease, and it stays in the picker.
+        page.FindAll("[data-testid=decreases]").ShouldBeEmpty();
+        page.Find("[data-testid=by-team]").TextContent.ShouldNotContain("billing");
+    }
+
+    [Fact]
+    public async Task Budgets_show_what_was_spent_of_their_amount_and_their_state()
+    {
+        var app = await StartAsync();
+        var project = await HomeKit.DefaultProjectIdAsync(app);
+        var now = DateTime.UtcNow;
+        // Halfway between Monday 00:00 and now: in this week's budget period whatever the time.
+        var inThisWeek = IsoWeek.Start(now) + ((now - IsoWeek.Start(now)) / 2);
+        await HomeKit.WriteAndRollUpAsync(app, [.. HomeKit.Request(project, 1, inThisWeek, "search", "answer", "gpt-4o", 3.00m)], inThisWeek, inThisWeek.AddHours(1));
+        await CreateBudgetsAsync(app, ("Search weekly", "team", "search", 4.00m), ("All weekly", "total", null, 2.00m));
+
+        var page = await RenderHomeAsync(app, "/");
+
+        // All: 3.00 of 2.00 = 150%, exceeded; search: 3.00 of 4.00 = 75%, past the 50% warning threshold.
+        var rows = page.FindAll("[data-testid=budgets] tbody tr");
+        rows.Select(r => r.QuerySelector("th")!.TextContent).ShouldBe(["All weeklyall of project default, weekly", "Search weeklyteam search, weekly"]);
+        rows.Select(r => r.QuerySelector("td")!.TextContent).ShouldBe(["$3.00 / $2.00", "$3.00 / $4.00"]);
+        rows.Select(r => r.QuerySelector("[data-testid=budget-state]")!.TextContent).ShouldBe(["exceeded", "warning"]);
+        page.Find("[data-testid=budgets-exceeded]").TextContent.ShouldContain("1 budget is exceeded.");
+    }
+
+    [Theory]
+    [InlineData(Roles.Admin, true)]
+    [InlineData(Roles.Lead, false)]
+    [InlineData(Roles.Viewer, false)]
+    public async Task Only_an_admin_is_offered_to_define_a_budget(string role, bool offered)
+    {
+        var app = await StartAsync();
+        var project = await HomeKit.DefaultProjectIdAsync(app);
+        await HomeKit.WriteAndRollUpAsync(app, [.. HomeKit.Request(project, 1, ReviewedWeek.AddDays(1), "search", "answer", "gpt-4o", 1m)], ReviewedWeek, ReviewedWeek.AddDays(7));
+
+        var page = await RenderHomeAsync(app, "/?week=" + WeeklyReview.WeekParameter(ReviewedWeek), role);
+
+        page.Find("[data-testid=no-budgets]").TextContent.ShouldStartWith("No budgets are defined.");
+        page.FindAll("[data-testid=define-budget]").Count.ShouldBe(offered ? 1 : 0);
+    }
+
+    [Fact]
+    public async Task Without_spans_the_page_says_how_to_connect_a_service()
+    {
+        var app = await StartAsync();
+
+        var page = await RenderHomeAsync(app, "/");
+
+        page.Find(".empty h2").TextContent.ShouldBe("No spans yet");
+        page.Find(".empty a").GetAttribute("href").ShouldBe("/connect");
+        page.FindAll("[data-testid=cost-this-week]").ShouldBeEmpty();
+    }
+
+    private async Task<RunningApp> StartAsync(TimeProvider? clock = null)
+    {
+        var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
+        _owned.Add(app);
+        return app;
+    }
+
+    private async Task<IRenderedComponent<Home>> RenderHomeAsync(RunningApp app, string uri, string role = Roles.Admin)
+    {
+        var scope = app.App.Services.CreateAsyncScope();
+        _owned.Insert(0, scope);
+        Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<HomeViewModel>());
+        var auth = AddAuthorization();
+        auth.SetAuthorized("ann");
+        auth.SetRoles(role);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
+        Render<MudPopoverProvider>();
+        var page = Render<Home>();
+        await page.WaitForElementAsync("[data-testid=weekly-review]", TimeSpan.FromSeconds(30));
+        return page;
+    }
+
+    private static async Task CreateBudgetsAsync(RunningApp app, params (string Name, string Scope, string? Key, decimal Amount)[] budgets)
+    {
+        var store = app.App.Services.GetRequiredService<BudgetStore>();
+        foreach (var (name, scope, key, amount) in budgets)
+        {
+            var (definition, errors) = BudgetRules.Check(new(null, name, scope, key, "weekly", amount, [0.5m, 1m], null, null, null), "default", smtpConfigured: false);
+            errors.ShouldBeEmpty();
+            (await store.CreateAsync(definition!, "test")).ShouldNotBeNull();
+        }
+
+        await app.App.Services.GetRequiredService<SpendTracker>().ReloadAsync();
+    }
+
+    /// <summary>
+    /// The reviewed week: search answer 3.00 (gpt-4o) and 0.50 (gpt-4o-mini), summarise 1.50
+    /// (gpt-4o-mini). The week before: search answer 2.00 (gpt-4o), billing invoice 1.00 (gpt-4o).
+    /// </summary>
+    private static async Task SeedTwoWeeksAsync(RunningApp app)
+    {
+        var project = await HomeKit.DefaultProjectIdAsync(app);
+        var (week, before) = (ReviewedWeek, ReviewedWeek.AddDays(-7));
+        await HomeKit.WriteAndRollUpAsync(app,
+        [
+            .. HomeKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. HomeKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
+            .. HomeKit.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
+            .. HomeKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. HomeKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], before, week.AddDays(7));
+    }
+
+    private static IEnumerable<string> Keys(IRenderedComponent<Home> page, string dimension) =>
+        page.FindAll($"[data-testid=by-{dimension}] tbody tr").Select(r => r.QuerySelector("a")!.TextContent);
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+    }
+}

@@ -82,7 +82,10 @@ export Tollgate__BootstrapIngestKey="${Tollgate__BootstrapIngestKey:-$TOLLGATE_I
 export Tollgate__BootstrapAdminKey="${Tollgate__BootstrapAdminKey:-$TOLLGATE_ADMIN_KEY}"
 
 say "Building Tollgate..."
-dotnet build "$root/src/Dashboard.Web/Dashboard.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly \
+# Published, not run from the build output: the interactive pages' framework script
+# (_framework/blazor.web.js) is served from a published folder in Production.
+app_dir="$state/app"
+dotnet publish "$root/src/Dashboard.Web/Dashboard.Web.csproj" -c Release -o "$app_dir" -nologo -v quiet -clp:ErrorsOnly \
   || die "the build failed"
 # The first start of a database fills it with two weeks of demo traffic from the sample system
 # (samples/OrchestratedApp), so there is something to look at. TOLLGATE_DEMO=0 skips it.
@@ -94,8 +97,8 @@ if [[ "${TOLLGATE_DEMO:-1}" != "0" && ! -f "$demo_marker" && -z "${ConnectionStr
     || die "the sample system did not build"
 fi
 
-cd "$root/src/Dashboard.Web"
-dotnet "bin/Release/net10.0/Tollgate.Dashboard.Web.dll" "$@" &
+cd "$app_dir"
+dotnet Tollgate.Dashboard.Web.dll "$@" &
 app_pid=$!
 
 # Wait until the dashboard answers its readiness check (plain bash: no curl needed).

@@ -31,6 +31,43 @@ internal static class RollupSource
              SELECT * FROM rollup_{table}_hourly WHERE (bucket >= @from AND bucket < @day_from) OR (bucket >= @day_to AND bucket < @to))
             """;
 
+    /// <summary>
+    /// rollup_keys over a window for sums only, each row with a <c>sign</c> to multiply its
+    /// measures by: like <see cref="Of"/>, except that a partial day at an edge of the window
+    /// covering more than half of its day is read as the day's row less the hours outside the
+    /// window (sign −1). An edge then reads at most 12 hours of rows instead of up to 23, which
+    /// matters where each hour holds thousands of keys (users, customers). Sums only: the
+    /// latency histogram cannot be subtracted. A key whose sums cancel out was only in the hours
+    /// subtracted; callers drop it. Uses the parameters of <see cref="AddSignedKeysWindow"/>.
+    /// </summary>
+    public const string SignedKeys = """
+        (SELECT 1 AS sign, * FROM rollup_keys_weekly WHERE bucket >= @week_from AND bucket < @week_to
+         UNION ALL
+         SELECT 1, * FROM rollup_keys_daily
+         WHERE (bucket >= @day_from AND bucket < @week_from) OR (bucket >= @week_to AND bucket < @day_to) OR bucket = @head_day OR bucket = @tail_day
+         UNION ALL
+         SELECT 1, * FROM rollup_keys_hourly WHERE (bucket >= @from AND bucket < @head_to) OR (bucket >= @tail_from AND bucket < @to)
+         UNION ALL
+         SELECT -1, * FROM rollup_keys_hourly WHERE (bucket >= @head_day AND bucket < @from) OR (bucket >= @to AND bucket < @tail_day + interval '1 day'))
+        """;
+
+    /// <summary>The parameters of <see cref="SignedKeys"/> for <paramref name="window"/>.</summary>
+    public static void AddSignedKeysWindow(NpgsqlParameterCollection parameters, QueryWindow window)
+    {
+        AddWindow(parameters, window);
+        var (dayFrom, dayTo) = window.Days;
+        var wholeDays = dayFrom < dayTo;
+        var halfDay = TimeSpan.FromHours(12);
+        // The partial day before the whole days: [From, dayFrom).
+        var headByDay = wholeDays && dayFrom - window.From > halfDay;
+        // The partial day after them: [dayTo, To).
+        var tailByDay = wholeDays && window.To - dayTo > halfDay;
+        Add(parameters, "head_day", headByDay ? dayFrom.AddDays(-1) : null, NpgsqlDbType.TimestampTz);
+        Add(parameters, "tail_day", tailByDay ? dayTo : null, NpgsqlDbType.TimestampTz);
+        parameters.Add(new NpgsqlParameter("head_to", NpgsqlDbType.TimestampTz) { Value = headByDay ? window.From : dayFrom });
+        parameters.Add(new NpgsqlParameter("tail_from", NpgsqlDbType.TimestampTz) { Value = tailByDay ? window.To : dayTo });
+    }
+
     public static void AddWindow(NpgsqlParameterCollection parameters, QueryWindow window)
     {
         var (dayFrom, dayTo) = window.Days;

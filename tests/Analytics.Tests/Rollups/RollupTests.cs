@@ -321,6 +321,27 @@ public sealed class RollupTests : IAsyncLifetime
         wide.TotalCostUsd.ShouldBe(monday.TotalCostUsd + thursday.TotalCostUsd);
     }
 
+    [Fact]
+    public async Task Spend_over_long_partial_days_reads_each_as_its_day_less_the_hours_outside_and_drops_keys_found_only_there()
+    {
+        var sunday = Hour.Date.AddDays(-1);
+        await _fixture.Writer.WriteAsync(
+        [
+            Call(11, 1, parent: null, _fixture.Small, input: 1000, output: 0, offsetSeconds: 0, hour: sunday.AddHours(1)), // outside
+            Call(12, 1, parent: null, _fixture.Big, input: 1000, output: 0, offsetSeconds: 0, hour: sunday.AddHours(9)), // 0.01
+            Call(13, 1, parent: null, _fixture.Big, input: 2000, output: 0, offsetSeconds: 0, hour: sunday.AddDays(2).AddHours(10)), // 0.02
+            Call(14, 1, parent: null, _fixture.Small, input: 3000, output: 0, offsetSeconds: 0, hour: sunday.AddDays(2).AddHours(22)), // outside
+        ]);
+        await _fixture.RollUpAsync();
+
+        // Sunday 03:00 to Tuesday 20:00: 21 hours of Sunday and 20 of Tuesday, each more than half its day.
+        var spend = await new SpendQuery(_fixture.DataSource).GetAsync(QueryWindow.Create(sunday.AddHours(3), sunday.AddDays(2).AddHours(20)), "model");
+
+        // small-model was called only outside the window: it is not listed, even at zero.
+        spend.Rows.ShouldBe([new SpendRow("big-model", 0.03m, 2, 2, 3000, 0, 0, 0, 0)]);
+        spend.TotalCostUsd.ShouldBe(0.03m);
+    }
+
     private Task<string?> CustomAndQualityAsync(string grain) => _fixture.Database.ScalarAsync<string>($"""
         SELECT (SELECT sum(custom_model_calls) FROM rollup_spans_{grain}) || '/' || (SELECT sum(custom_model_calls) FROM rollup_features_{grain})
                || '/' || (SELECT sum(quality_check_spans) FROM rollup_traces_{grain})

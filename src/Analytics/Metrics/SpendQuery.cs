@@ -46,14 +46,14 @@ public sealed class SpendQuery(NpgsqlDataSource dataSource)
         }
 
         await using var command = new NpgsqlCommand($"""
-            SELECT key, sum(sign * cost_usd), sum(sign * requests)::bigint, sum(sign * calls)::bigint, sum(sign * input_tokens)::bigint,
-                   sum(sign * output_tokens)::bigint, sum(sign * cache_read_tokens)::bigint, sum(sign * cache_write_tokens)::bigint,
-                   sum(sign * reasoning_tokens)::bigint, sum(sum(sign * cost_usd)) OVER ()
+            SELECT key, sum(cost_usd), sum(requests)::bigint, sum(calls)::bigint, sum(input_tokens)::bigint, sum(output_tokens)::bigint,
+                   sum(cache_read_tokens)::bigint, sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint,
+                   sum(sum(cost_usd)) OVER ()
             FROM {RollupSource.SignedKeys} r
             WHERE dimension = @dimension AND (@project::integer IS NULL OR project_id = @project)
             GROUP BY key
-            HAVING sum(sign * calls) <> 0 OR sum(sign * requests) <> 0
-            ORDER BY sum(sign * cost_usd) DESC, key NULLS LAST
+            HAVING sum(calls) <> 0 OR sum(requests) <> 0
+            ORDER BY sum(cost_usd) DESC, key NULLS LAST
             LIMIT {MaxRows}
             """, connection, transaction);
         RollupSource.AddSignedKeysWindow(command.Parameters, window);

@@ -16,7 +16,7 @@ public sealed record KeyCost(string? Key, decimal CostUsd);
 public sealed record SpendReport(IReadOnlyList<SpendRow> Rows, decimal TotalCostUsd);
 
 /// <summary>
-/// Spend grouped by one dimension, from rollup_keys. Cost, calls and tokens are the billing
+/// Spend grouped by one dimension, from rollup_keys (read as <see cref="KeyRollupPlan"/> says). Cost, calls and tokens are the billing
 /// spans' own values (each span counts once in its own group); requests are the traces that used
 /// the group's value (for team, feature, customer and user: the trace's own attribution), so
 /// request counts of different rows may overlap for model, provider and service.
@@ -45,18 +45,19 @@ public sealed class SpendQuery(NpgsqlDataSource dataSource)
             await serial.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var command = new NpgsqlCommand($"""
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        var source = KeyRollupPlan.Sql(KeyRollupPlan.For(window), command.Parameters);
+        command.CommandText = $"""
             SELECT key, sum(cost_usd), sum(requests)::bigint, sum(calls)::bigint, sum(input_tokens)::bigint, sum(output_tokens)::bigint,
                    sum(cache_read_tokens)::bigint, sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint,
                    sum(sum(cost_usd)) OVER ()
-            FROM {RollupSource.SignedKeys} r
+            FROM {source} r
             WHERE dimension = @dimension AND (@project::integer IS NULL OR project_id = @project)
             GROUP BY key
             HAVING sum(calls) <> 0 OR sum(requests) <> 0
             ORDER BY sum(cost_usd) DESC, key NULLS LAST
             LIMIT {MaxRows}
-            """, connection, transaction);
-        RollupSource.AddSignedKeysWindow(command.Parameters, window);
+            """;
         RollupSource.Add(command.Parameters, "dimension", groupBy, NpgsqlDbType.Text);
         RollupSource.Add(command.Parameters, "project", projectId, NpgsqlDbType.Integer);
         var rows = new List<SpendRow>();

@@ -18,7 +18,8 @@ using Tollgate.Analytics.Storage;
 // Usage: dotnet run -c Release --project bench/Analytics.Benchmark -- <admin connection string>
 // (bench/analytics.sh starts a throwaway PostgreSQL and passes it.)
 // Settings: BENCH_SPANS (10000000), BENCH_DAYS (90), BENCH_RUNS (50), BENCH_KEEP_DB (0), and
-// BENCH_REUSE_DB (a database an earlier run kept: measure its queries again, nothing else).
+// BENCH_REUSE_DB (a database an earlier run kept: measure its queries again, and with
+// BENCH_REUSE_ROLLUP=1 its full rollups first).
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/analytics.sh does");
 var spanTarget = long.Parse(Environment.GetEnvironmentVariable("BENCH_SPANS") ?? "10000000", CultureInfo.InvariantCulture);
@@ -46,8 +47,15 @@ try
     if (reuse is not null)
     {
         // The run that wrote the data noted where it ends on the database.
-        var end = await Scalar(dataSource, "SELECT shobj_description(oid, 'pg_database')::bigint FROM pg_database WHERE datname = current_database()");
-        await MeasureQueriesAsync(dataSource, DateTime.UnixEpoch.AddSeconds(end));
+        var end = DateTime.UnixEpoch.AddSeconds(await Scalar(dataSource, "SELECT shobj_description(oid, 'pg_database')::bigint FROM pg_database WHERE datname = current_database()"));
+        if (Environment.GetEnvironmentVariable("BENCH_REUSE_ROLLUP") == "1")
+        {
+            // Every hour again, from no watermark (replacing the rows an earlier run wrote).
+            await Execute(dataSource, "DELETE FROM rollup_state WHERE name = 'rollups'");
+            await MeasureFullRollupsAsync(dataSource, prices, end, await Scalar(dataSource, "SELECT count(*) FROM spans") / (double)(days * 24));
+        }
+
+        await MeasureQueriesAsync(dataSource, end);
         return;
     }
 
@@ -82,27 +90,7 @@ try
     Console.WriteLine($"  {written:N0} spans generated and written in {watch.Elapsed.TotalSeconds:F1} s ({written / watch.Elapsed.TotalSeconds:N0} spans/s)");
     await Execute(dataSource, "ANALYZE spans");
 
-    // 2. Roll everything up, as the first run of the rollup job on an existing database does.
-    var rollups = new RollupService(dataSource, prices);
-    var dependencies = new DependencyRollup(dataSource);
-    var runner = new RollupRunner([rollups, dependencies], new IngestWatermark(dataSource), NullLogger<RollupRunner>.Instance);
-    watch.Restart();
-    var result = await runner.RunAsync(rollups);
-    var rollupSeconds = watch.Elapsed.TotalSeconds;
-    // Autovacuum would do this shortly after the rollup in a running system; index-only scans of
-    // the rollups need the visibility map it sets.
-    await Execute(dataSource, "VACUUM ANALYZE");
-    Console.WriteLine($"Rollup of {result.Hours:N0} hours: {rollupSeconds:F1} s, {rollupSeconds * 1000 / result.Hours:F1} ms per hour of data "
-        + $"({written / (double)(days * 24):N0} spans an hour), {result.RowsWritten:N0} hourly rows");
-    // The dependency rollup reads each hour's traces with their reach around it, so it is slower
-    // per hour than the metric rollups; it runs over the last 31 days, enough for the 30-day window.
-    var dependencyFrom = to.AddHours(-DependencyRollup.MaxHoursPerCall);
-    watch.Restart();
-    await dependencies.RecomputeAsync(dependencyFrom, to, CancellationToken.None);
-    var hours = DependencyRollup.MaxHoursPerCall;
-    var dependencySeconds = watch.Elapsed.TotalSeconds;
-    await Execute(dataSource, "ANALYZE dependency_edges_hourly");
-    Console.WriteLine($"Dependency rollup of {hours:N0} hours: {dependencySeconds:F1} s, {dependencySeconds * 1000 / hours:F1} ms per hour of data");
+    var runner = await MeasureFullRollupsAsync(dataSource, prices, to, written / (double)(days * 24));
     await RollupPasses.MeasureAsync(dataSource, generator, runner, to, runs);
     foreach (var table in new[] { "rollup_spans_hourly", "rollup_spans_daily", "rollup_features_daily", "rollup_traces_daily", "rollup_keys_daily", "dependency_edges_hourly" })
     {
@@ -120,6 +108,32 @@ finally
         await connection.OpenAsync();
         await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection).ExecuteNonQueryAsync();
     }
+}
+
+// 2. Roll everything up, as the first run of the rollup job on an existing database does.
+async Task<RollupRunner> MeasureFullRollupsAsync(NpgsqlDataSource dataSource, PriceStore prices, DateTime to, double spansPerHour)
+{
+    var rollups = new RollupService(dataSource, prices);
+    var dependencies = new DependencyRollup(dataSource);
+    var runner = new RollupRunner([rollups, dependencies], new IngestWatermark(dataSource), NullLogger<RollupRunner>.Instance);
+    var watch = Stopwatch.StartNew();
+    var result = await runner.RunAsync(rollups);
+    var rollupSeconds = watch.Elapsed.TotalSeconds;
+    // Autovacuum would do this shortly after the rollup in a running system; index-only scans of
+    // the rollups need the visibility map it sets.
+    await Execute(dataSource, "VACUUM ANALYZE");
+    Console.WriteLine($"Rollup of {result.Hours:N0} hours: {rollupSeconds:F1} s, {rollupSeconds * 1000 / result.Hours:F1} ms per hour of data "
+        + $"({spansPerHour:N0} spans an hour), {result.RowsWritten:N0} hourly rows");
+    // The dependency rollup reads each hour's traces with their reach around it, so it is slower
+    // per hour than the metric rollups; it runs over the last 31 days, enough for the 30-day window.
+    var dependencyFrom = to.AddHours(-DependencyRollup.MaxHoursPerCall);
+    watch.Restart();
+    await dependencies.RecomputeAsync(dependencyFrom, to, CancellationToken.None);
+    var hours = DependencyRollup.MaxHoursPerCall;
+    var dependencySeconds = watch.Elapsed.TotalSeconds;
+    await Execute(dataSource, "ANALYZE dependency_edges_hourly");
+    Console.WriteLine($"Dependency rollup of {hours:N0} hours: {dependencySeconds:F1} s, {dependencySeconds * 1000 / hours:F1} ms per hour of data");
+    return runner;
 }
 
 // 3. Query latency over the last 30 days before to (a window with partial days at both edges, the worst case).

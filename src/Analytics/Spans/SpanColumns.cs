@@ -10,7 +10,7 @@ internal static class SpanColumns
         "project_id, trace_id, span_id, parent_span_id, service, name, kind, start_time, end_time, status_code, status_message, "
         + "operation, provider, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, "
         + "provided_cost_usd, computed_cost_usd, cost_source, price_id, billing, team, feature, customer, user_id, session_id, "
-        + "agent, tool, attribution_explicit, cache_hit, route_decision, route_tier, fallback, retry_attempt, attributes";
+        + "agent, tool, attribution_explicit, cache_hit, route_decision, route_tier, fallback, retry_attempt, attributes, response_id";
 
     /// <summary>Binary COPY of the spans into the span table, inside the connection's transaction.</summary>
     public static async Task CopyAsync(NpgsqlConnection connection, List<SpanRecord> spans, CancellationToken cancellationToken)
@@ -67,6 +67,7 @@ internal static class SpanColumns
         row.Write(s.Fallback, NpgsqlDbType.Boolean);
         row.Write(s.RetryAttempt, NpgsqlDbType.Integer);
         WriteNullable(row, s.AttributesJson, NpgsqlDbType.Jsonb);
+        WriteNullable(row, s.ResponseId, NpgsqlDbType.Text);
     }
 
     private static void WriteNullable<T>(NpgsqlBinaryImporter row, T? value, NpgsqlDbType type)

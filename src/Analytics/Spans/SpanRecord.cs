@@ -56,6 +56,9 @@ public sealed class SpanRecord
     public int RetryAttempt { get; set; }
     public string? AttributesJson { get; set; }
 
+    /// <summary>gen_ai.response.id: spans of one trace with the same one are one model call.</summary>
+    public string? ResponseId { get; set; }
+
     /// <summary>Set by the database when the row is written.</summary>
     public DateTime IngestedAt { get; set; }
 

@@ -117,6 +117,7 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
                 OwnCustomer = span.Customer,
                 IsInference = span.IsInference,
                 HasUsage = span.HasUsage,
+                ResponseId = span.ResponseId,
             };
             newNodes.Add(node);
             nodes.Add(node);
@@ -172,11 +173,11 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"));
         var command = new NpgsqlBatchCommand("""
             SELECT s.trace_id, s.span_id, s.parent_span_id, s.start_time, s.attribution_explicit, s.team, s.feature, s.customer,
-                   s.billing, s.operation, s.has_usage
+                   s.billing, s.operation, s.has_usage, s.response_id
             FROM unnest($2::bytea[]) AS t(trace_id)
             CROSS JOIN LATERAL (
                 SELECT trace_id, span_id, parent_span_id, start_time, attribution_explicit, team, feature, customer, billing, operation,
-                       (input_tokens IS NOT NULL OR output_tokens IS NOT NULL OR provided_cost_usd IS NOT NULL) AS has_usage
+                       (input_tokens IS NOT NULL OR output_tokens IS NOT NULL OR provided_cost_usd IS NOT NULL) AS has_usage, response_id
                 FROM spans
                 WHERE project_id = $1 AND trace_id = t.trace_id AND start_time >= $3 AND start_time < $4
                 OFFSET 0) s
@@ -208,6 +209,7 @@ public sealed class SpanWriter(NpgsqlDataSource dataSource, SpanPartitions parti
                 OwnCustomer = (explicitBits & Attribution.Customer) != 0 ? customer : null,
                 IsInference = Operations.IsInference(reader.IsDBNull(9) ? null : reader.GetString(9)),
                 HasUsage = reader.GetBoolean(10),
+                ResponseId = reader.IsDBNull(11) ? null : reader.GetString(11),
             };
             var key = new TraceKey(traceId);
             if (!result.TryGetValue(key, out var list))

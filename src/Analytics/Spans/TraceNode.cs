@@ -15,6 +15,7 @@ public sealed class TraceNode
     public string? OwnCustomer { get; init; }
     public bool IsInference { get; init; }
     public bool HasUsage { get; init; }
+    public string? ResponseId { get; init; }
 
     // Resolved values.
     public string? Team { get; set; }

@@ -9,7 +9,9 @@ namespace Tollgate.Analytics.Spans;
 /// <item>Billing: an inference span bills, unless it has usage and so does an inference span
 /// below it (an instrumentation library's span around the provider SDK's own span of the same
 /// call: the innermost bills); another span with usage bills only when none of its descendants
-/// has usage (so an agent span repeating its children's usage is shown but never added again).</item>
+/// has usage (so an agent span repeating its children's usage is shown but never added again).
+/// Of the billing spans that report the same gen_ai.response.id, one bills: the deepest (the
+/// innermost report of the call), then the earliest.</item>
 /// </list>
 /// Pure: the writer feeds it stored and new spans of the same trace and stores what changed.
 /// </summary>
@@ -39,6 +41,27 @@ public static class TraceResolver
                 ? !(node.HasUsage && hasInferenceUsageBelow.Contains(key))
                 : node.HasUsage && !hasUsageBelow.Contains(key);
         }
+
+        foreach (var sameResponse in trace.Where(n => n.Billing && n.ResponseId is not null).GroupBy(n => n.ResponseId, StringComparer.Ordinal))
+        {
+            var kept = sameResponse
+                .OrderByDescending(n => Depth(n, byId))
+                .ThenBy(n => n.StartTime)
+                .ThenBy(n => n.SpanId, SpanIdOrder.Instance)
+                .First();
+            foreach (var node in sameResponse.Where(n => n != kept))
+            {
+                node.Billing = false;
+            }
+        }
+    }
+
+    /// <summary>Orders span ids by their bytes, so that the span kept is the same whichever arrived first.</summary>
+    private sealed class SpanIdOrder : IComparer<byte[]>
+    {
+        public static readonly SpanIdOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => ((ReadOnlySpan<byte>)x).SequenceCompareTo(y);
     }
 
     private static string? Inherit(TraceNode node, Dictionary<SpanKey, TraceNode> byId, Attribution which, Func<TraceNode, string?> own)

@@ -57,6 +57,7 @@ internal static class AttributeKeys
         Add(Field.Fallback, "tollgate.fallback");
         Add(Field.ResendCount, "http.request.resend_count");
         Add(Field.RetryAttempt, "tollgate.retry.attempt");
+        Add(Field.ResponseId, "gen_ai.response.id");
         Add(Field.ServiceName, "service.name");
         Add(Field.ServiceNamespace, "service.namespace");
         return map.ToFrozenDictionary(StringComparer.Ordinal);

@@ -26,6 +26,7 @@ internal enum Field
     Fallback,
     ResendCount,
     RetryAttempt,
+    ResponseId,
     ServiceName,
     ServiceNamespace,
 }

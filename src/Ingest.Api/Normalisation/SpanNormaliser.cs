@@ -336,6 +336,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
             Tool = Label(buffer, slots, Field.Tool, rejections),
             RouteDecision = Label(buffer, slots, Field.RouteDecision, rejections),
             RouteTier = Label(buffer, slots, Field.RouteTier, rejections),
+            ResponseId = Label(buffer, slots, Field.ResponseId, rejections),
             CacheHit = Flag(buffer, slots, Field.CacheHit),
             Fallback = Flag(buffer, slots, Field.Fallback),
             RetryAttempt = (int)Math.Min(int.MaxValue, Math.Max(Count(buffer, slots, Field.RetryAttempt, rejections) ?? 0, Count(buffer, slots, Field.ResendCount, rejections) ?? 0)),

@@ -113,6 +113,33 @@ public sealed class SpanWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Spans_of_a_trace_reporting_the_same_response_bill_once_whichever_arrives_first()
+    {
+        // A chat span and, beside it, the span that fetched the same background response, both with usage.
+        SpanRecord[] Spans(byte[] trace)
+        {
+            var chat = Chat(trace, 2, parent: 1, cost: 2m);
+            chat.ResponseId = "resp_1";
+            var fetch = Usage(Span(trace, 3, parent: 1, "fetch_response"), 2m);
+            fetch.ResponseId = "resp_1";
+            // Another call of the same trace keeps its own bill.
+            var other = Chat(trace, 4, parent: 1, cost: 1m);
+            other.ResponseId = "resp_2";
+            return [Span(trace, 1, parent: null, "request"), chat, fetch, other];
+        }
+
+        var inOrder = Spans(Ids.Trace(11));
+        await _writer.WriteAsync(inOrder);
+        var reversed = Spans(Ids.Trace(12));
+        await _writer.WriteAsync([reversed[3], reversed[2]]);
+        await _writer.WriteAsync([reversed[1], reversed[0]]);
+
+        (await _database.ScalarAsync<string>("SELECT string_agg(billing::text, ',' ORDER BY trace_id, span_id) FROM spans"))
+            .ShouldBe("false,true,false,true,false,true,false,true", "the earlier of the two reports bills, in both traces");
+        (await _database.ScalarAsync<decimal>("SELECT sum(provided_cost_usd) FROM spans WHERE billing")).ShouldBe(6m);
+    }
+
+    [Fact]
     public async Task A_span_with_usage_and_no_usage_below_it_bills_even_without_an_inference_operation()
     {
         var trace = Ids.Trace(7);

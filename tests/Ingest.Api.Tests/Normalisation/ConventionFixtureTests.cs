@@ -91,6 +91,15 @@ public sealed class ConventionFixtureTests
     }
 
     [Fact]
+    public void The_response_id_is_kept_to_bill_one_response_once()
+    {
+        var span = NormaliseOne(("gen_ai.operation.name", "chat"), ("gen_ai.response.id", "resp_abc"), ("gen_ai.usage.input_tokens", 10));
+
+        span.ResponseId.ShouldBe("resp_abc");
+        span.AttributesJson.ShouldBeNull();
+    }
+
+    [Fact]
     public void OpenLLMetry_names_normalise_with_association_properties()
     {
         var span = NormaliseOne(

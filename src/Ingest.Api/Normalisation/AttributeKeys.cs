@@ -43,6 +43,7 @@ internal static class AttributeKeys
         Add(Field.ReasoningTokens, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
             "llm.token_count.completion_details.reasoning");
         Add(Field.ProvidedCost, "gen_ai.usage.cost.amount", "gen_ai.usage.cost", "llm.cost.total");
+        Add(Field.CostCurrency, "gen_ai.usage.cost.currency");
         Add(Field.Team, "tollgate.team", "traceloop.association.properties.team");
         Add(Field.Feature, "tollgate.feature", "traceloop.association.properties.feature");
         Add(Field.Customer, "tollgate.customer", "traceloop.association.properties.customer");

@@ -12,6 +12,7 @@ internal enum Field
     CacheWriteTokens,
     ReasoningTokens,
     ProvidedCost,
+    CostCurrency,
     Team,
     Feature,
     Customer,

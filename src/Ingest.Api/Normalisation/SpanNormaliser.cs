@@ -329,7 +329,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
             CacheReadTokens = Count(buffer, slots, Field.CacheReadTokens, rejections),
             CacheWriteTokens = Count(buffer, slots, Field.CacheWriteTokens, rejections),
             ReasoningTokens = Count(buffer, slots, Field.ReasoningTokens, rejections),
-            ProvidedCostUsd = Money(buffer, slots, Field.ProvidedCost, rejections),
+            ProvidedCostUsd = ProvidedCost(buffer, slots, rejections),
             UserId = Label(buffer, slots, Field.User, rejections),
             SessionId = Label(buffer, slots, Field.Session, rejections),
             Agent = Label(buffer, slots, Field.Agent, rejections),
@@ -448,6 +448,28 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// A cost the span carries counts only in US dollars. An amount in another currency
+    /// (gen_ai.usage.cost.currency) is not converted, since no exchange rate is known here: it is
+    /// ignored, with a warning, and the call is priced from the catalogue like one without a cost.
+    /// </summary>
+    private decimal? ProvidedCost(ReadOnlySpan<byte> buffer, Slot[] slots, Rejections rejections)
+    {
+        if (Money(buffer, slots, Field.ProvidedCost, rejections) is not { } amount)
+        {
+            return null;
+        }
+
+        var currency = Label(buffer, slots, Field.CostCurrency, rejections);
+        if (currency is null || currency.Equals("USD", StringComparison.OrdinalIgnoreCase))
+        {
+            return amount;
+        }
+
+        rejections.Warn("provided costs ignored for being in a currency other than USD (gen_ai.usage.cost.currency); those calls are priced from the catalogue");
+        return null;
     }
 
     private static decimal? Money(ReadOnlySpan<byte> buffer, Slot[] slots, Field field, Rejections rejections)

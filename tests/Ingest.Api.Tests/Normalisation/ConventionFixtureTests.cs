@@ -91,6 +91,22 @@ public sealed class ConventionFixtureTests
     }
 
     [Fact]
+    public void A_provided_cost_in_another_currency_than_USD_is_ignored_with_a_warning()
+    {
+        var rejections = new Rejections();
+        var spans = new SpanNormaliser(new NormalisationLimits()).Normalise(
+            Request(
+            [
+                Span(NewTraceId(), NewSpanId(), null, "eur", Start, [("gen_ai.usage.cost.amount", 0.5), ("gen_ai.usage.cost.currency", "EUR")]),
+                Span(NewTraceId(), NewSpanId(), null, "usd", Start, [("gen_ai.usage.cost.amount", 0.25), ("gen_ai.usage.cost.currency", "usd")]),
+            ]),
+            new IngestContext(1, false, Now, 400), rejections);
+
+        (spans[0].ProvidedCostUsd, spans[1].ProvidedCostUsd).ShouldBe((null, 0.25m));
+        rejections.Describe().ShouldBe("1 provided costs ignored for being in a currency other than USD (gen_ai.usage.cost.currency); those calls are priced from the catalogue");
+    }
+
+    [Fact]
     public void The_response_id_is_kept_to_bill_one_response_once()
     {
         var span = NormaliseOne(("gen_ai.operation.name", "chat"), ("gen_ai.response.id", "resp_abc"), ("gen_ai.usage.input_tokens", 10));

@@ -18,6 +18,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     protected const string Hostile = "<script>alert(1)</script>";
     private readonly List<IAsyncDisposable> _owned = [];
 
+    /// <summary>The snackbars the page showed (the layout's provider, rendered beside the page).</summary>
+    protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = null!;
+
     public Task InitializeAsync()
     {
         Services.AddMudServices();
@@ -50,6 +53,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
         Render<MudPopoverProvider>();
+        Snackbars = Render<MudSnackbarProvider>();
         var page = Render<TPage>();
         await page.WaitForElementAsync(readySelector, TimeSpan.FromSeconds(30));
         return page;

@@ -168,7 +168,7 @@ public sealed class PnlPageTests : PageTestContext
         var (page, _) = await RenderPnlAsync(app, "/pnl?period=custom&from=2026-11-10&to=2026-11-01");
 
         page.Find("[data-testid=period-error]").TextContent.ShouldContain("'to' must be after 'from'");
-        page.Find("[data-testid=period-from] input").GetAttribute("value").ShouldBe("2026-11-10");
+        page.Find("input[data-testid=period-from]").GetAttribute("value").ShouldBe("2026-11-10");
         page.Find(".empty h2").TextContent.ShouldBe("No spans and no revenue yet");
 
         await page.InvokeAsync(() => page.FindComponent<MudSelect<string>>().Instance.ValueChanged.InvokeAsync("7"));
@@ -179,10 +179,8 @@ public sealed class PnlPageTests : PageTestContext
 
     private async Task<(IRenderedComponent<Pnl> Page, IRenderedComponent<MudSnackbarProvider> Snackbars)> RenderPnlAsync(RunningApp app, string uri, string role = Roles.Pm)
     {
-        // The outcome of an import is a snackbar, shown by the layout's provider.
-        var snackbars = Render<MudSnackbarProvider>();
         var page = await RenderPageAsync<Pnl, PnlViewModel>(app, uri, role, "[data-testid=pnl]");
-        return (page, snackbars);
+        return (page, Snackbars);
     }
 
     private static void Upload(IRenderedComponent<Pnl> page, params string[] lines) =>

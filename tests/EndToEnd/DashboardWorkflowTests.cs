@@ -125,49 +125,56 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         var page = await fixture.NewSignedInPageAsync(app);
         await page.GetByRole(AriaRole.Link, new() { Name = "Feature P&L" }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/pnl$"));
-        (await page.GetByTestId("no-revenue").IsVisibleAsync()).ShouldBeTrue();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var consoleErrors = ConsoleErrors(page);
+        await Expect(page.GetByTestId("no-revenue")).ToBeVisibleAsync();
         (await UnlabelledFieldsAsync(page)).ShouldBeEmpty();
         var (start, end) = (day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
-        await page.GetByLabel("Revenue CSV file").SetInputFilesAsync(Csv(
+        // The button opens the browser's file chooser; the file goes over the circuit to the background import.
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByTestId("upload").ClickAsync());
+        await chooser.SetFilesAsync(Csv(
             "feature,customer,periodStart,periodEnd,amountUsd",
             $"answer,acme,{start},{end},10",
             $"answer,acme,{start},{end},ten",
             $"answer,acme,{end},{start},5"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
 
-        var errors = page.GetByTestId("upload-errors");
-        await errors.WaitForAsync();
-        (await errors.Locator("li").AllInnerTextsAsync()).ShouldBe(
+        await Expect(page.GetByTestId("upload-errors").Locator("li")).ToHaveTextAsync(
         [
             "line 3: amountUsd 'ten' is not a number (use a dot for decimals, no currency sign)",
             "line 4: periodEnd must be after periodStart",
-        ]);
+        ], new() { Timeout = 60_000 });
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Nothing was stored: 2 line(s) need fixing.");
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM revenue")).ShouldBe(0);
         await BrowserFixture.ScreenshotAsync(page, "pnl-bad-upload");
 
-        await page.GetByLabel("Revenue CSV file").SetInputFilesAsync(Csv(
+        chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByTestId("upload").ClickAsync());
+        await chooser.SetFilesAsync(Csv(
             "feature,customer,periodStart,periodEnd,amountUsd",
             $"answer,acme,{start},{end},10"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
 
-        (await page.GetByTestId("upload-status").TextContentAsync()).ShouldBe("Stored 1 revenue line(s).");
+        await Expect(page.GetByTestId("upload-status")).ToHaveTextAsync("Stored 1 revenue line(s) from revenue.csv.", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".mud-snackbar", new() { HasText = "Stored 1 revenue line(s) from revenue.csv." })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("upload-errors")).ToHaveCountAsync(0);
+        // The margins are loaded again in the page: revenue 10.00, cost 2.00 + 1.00 = 3.00, margin 7.00 = 70%.
         var answer = page.GetByTestId("pnl-table").Locator("tbody tr", new() { HasText = "answer" });
+        await Expect(answer.Locator("td").Nth(1)).ToHaveTextAsync("$10.00");
         var cells = await answer.Locator("td").AllInnerTextsAsync();
-        // Revenue 10.00, cost 2.00 + 1.00 = 3.00, margin 7.00 = 70%.
-        cells[0].ShouldBe("$10.00");
-        cells[1].ShouldBe("$3.00");
-        cells[2].ShouldBe("$7.00");
-        cells[3].ShouldBe("70%");
+        cells[2].ShouldBe("$3.00");
+        cells[3].ShouldBe("$7.00");
+        cells[4].ShouldBe("70%");
+        await Expect(page.GetByTestId("no-revenue")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "pnl-with-revenue");
 
-        // The period form from the keyboard: choose the last 7 days, then Tab to "Show" and press Enter.
-        await page.GetByLabel("Period").FocusAsync();
-        await page.GetByLabel("Period").SelectOptionAsync("7");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).FocusAsync();
+        // The period: choose the last 7 days, then Tab to "Show" and press Enter.
+        await page.GetByTestId("period-picker").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Last 7 days", Exact = true }).ClickAsync();
+        await page.GetByTestId("show-period").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex(@"/pnl\?period=7&"));
-        (await page.GetByLabel("Period").InputValueAsync()).ShouldBe("7");
+        await page.WaitForURLAsync(new Regex(@"/pnl\?period=7$"));
+        await Expect(page.Locator("#pnl-title")).ToContainTextAsync("against the 7 days before");
+        await Expect(answer.Locator("td").Nth(1)).ToHaveTextAsync("$10.00");
+        consoleErrors.ShouldBeEmpty();
         await page.CloseAsync();
     }
 
@@ -184,6 +191,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Benchmarks" }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/benchmarks$"));
+        await BrowserFixture.WaitForCircuitAsync(page);
         // Level 1 (calls observed) and 2 (every call priced: both carry a provided cost) are met; level 3 needs a budget.
         (await page.GetByTestId("maturity-level").TextContentAsync()).ShouldBe("2");
         (await page.GetByTestId("maturity-name").TextContentAsync()).ShouldBe("Pilot");
@@ -192,6 +200,9 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         var cost = page.Locator("tr[data-metric=inference_cost_per_request]");
         (await cost.Locator("td.num").TextContentAsync()).ShouldBe("$0.30");
         (await cost.GetByTestId("band").TextContentAsync()).ShouldBe("low");
+        // The band as placed (low starts where median ends), beside the published figures, which leave gaps.
+        (await cost.Locator(".band-placed").TextContentAsync()).ShouldBe("above $0.05");
+        (await cost.GetByTestId("published").TextContentAsync()).ShouldBe("published: low above $0.10, median $0.01 to $0.05, elite below $0.005");
         (await page.GetByTestId("next-step").TextContentAsync()).ShouldNotBeNullOrWhiteSpace();
         await BrowserFixture.ScreenshotAsync(page, "benchmarks");
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Analytics.Revenue;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Components.Pages.Attribution;
 using Tollgate.Dashboard.Web.Components.Pages.Budgets;
@@ -42,8 +43,11 @@ public sealed class ProjectChoiceTests
 
         var pnl = scope.ServiceProvider.GetRequiredService<PnlViewModel>();
         var csv = Encoding.UTF8.GetBytes("feature,periodStart,periodEnd,amountUsd\ncheckout,2026-11-01,2026-11-02,25\n");
-        (await pnl.UploadAsync(new MemoryStream(csv), csv.Length, Admin, "mobile")).Stored.ShouldBe(1);
-        (await pnl.UploadAsync(new MemoryStream(csv), csv.Length, Admin, "nowhere")).Errors.ShouldBe(["There is no project 'nowhere' to store the revenue in."]);
+        var queued = await pnl.QueueImportAsync(new MemoryStream(csv), csv.Length, "revenue.csv", Admin, "mobile");
+        RevenueImport? import = null;
+        await Eventually.TrueAsync(async () => (import = await pnl.GetImportAsync(queued.ImportId!.Value)) is { Ended: true }, TimeSpan.FromMinutes(2), "the import's job ending");
+        (import!.Status, import.Inserted).ShouldBe((RevenueImports.Succeeded, 1));
+        (await pnl.QueueImportAsync(new MemoryStream(csv), csv.Length, "revenue.csv", Admin, "nowhere")).ShouldBe(RevenueUploadStart.Refused("There is no project 'nowhere' to store the revenue in."));
         (await app.Database.ScalarAsync<string>("SELECT p.name FROM revenue r JOIN projects p ON p.id = r.project_id")).ShouldBe("mobile");
     }
 }

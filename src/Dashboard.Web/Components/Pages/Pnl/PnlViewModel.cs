@@ -1,27 +1,30 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Projects;
 using Tollgate.Analytics.Revenue;
 using Tollgate.Analytics.Storage;
-using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Api;
 
 namespace Tollgate.Dashboard.Web.Components.Pages.Pnl;
 
-/// <summary>What a revenue upload did: how many lines were stored, or every bad line (and then nothing was stored).</summary>
-public sealed record RevenueUploadResult(int Stored, IReadOnlyList<string> Errors)
+/// <summary>A revenue upload handed to the background import (its id), or why it was not.</summary>
+public sealed record RevenueUploadStart(long? ImportId, string? Error)
 {
-    public bool Succeeded => Errors.Count == 0;
+    public static RevenueUploadStart Refused(string error) => new(null, error);
 }
 
 /// <summary>
 /// The feature P&amp;L page: revenue, AI cost and margin per feature over a period against the
-/// period before, and the revenue CSV upload. Built without rendering so tests can check it.
+/// period before, and the revenue CSV upload, imported in the background. Built without rendering
+/// so tests can check it.
 /// </summary>
-public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, RevenueStore revenue, ProjectStore projects, TollgateOptions options, TimeProvider time)
+public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, RevenueImportJobs imports, RevenueImports importsStore, ProjectStore projects,
+    IAuthorizationService authorization, TollgateOptions options, TimeProvider time)
 {
     public const string CustomPeriod = "custom";
 
@@ -38,16 +41,16 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
     public QueryWindow? Window { get; private set; }
     public IReadOnlyList<FeaturePnlRow> Rows { get; private set; } = [];
 
-    public static bool MayUpload(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Pm);
-
-    /// <summary>Period: 7, 30, 90 (days back from now) or "custom" with from/to dates (yyyy-MM-dd, to inclusive).</summary>
     /// <summary>The projects revenue can be stored for, by name; the upload form offers a choice when there are several.</summary>
     public IReadOnlyList<string> Projects { get; private set; } = [];
 
     public string DefaultProject => options.DefaultProject;
 
+    /// <summary>Period: 7, 30, 90 (days back from now) or "custom" with from/to dates (yyyy-MM-dd, to inclusive).</summary>
     public async Task LoadAsync(string? period, string? from, string? to, CancellationToken cancellationToken = default)
     {
+        // A circuit loads again into the same model when the period changes or an import ends.
+        (PeriodError, Window, Rows) = (null, null, []);
         HasSpans = await db.Spans.AnyAsync(cancellationToken);
         HasRevenue = await db.Revenue.AnyAsync(cancellationToken);
         Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
@@ -79,50 +82,42 @@ public sealed class PnlViewModel(TollgateDbContext db, FeaturePnlQuery pnl, Reve
         }
     }
 
-    /// <summary>Parses and stores a revenue CSV for the project (the default one when none is named), all or nothing.</summary>
-    public async Task<RevenueUploadResult> UploadAsync(Stream csv, long length, ClaimsPrincipal user, string? projectName = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Keeps a revenue CSV and queues its import into the project (the default one when none is
+    /// named); follow it with <see cref="GetImportAsync"/>. Who may upload is the revenue API's policy.
+    /// </summary>
+    public async Task<RevenueUploadStart> QueueImportAsync(Stream csv, long length, string? fileName, ClaimsPrincipal user, string? projectName = null,
+        CancellationToken cancellationToken = default)
     {
-        if (!MayUpload(user))
+        if (!(await authorization.AuthorizeAsync(user, ApiPolicies.Revenue)).Succeeded)
         {
             throw new UnauthorizedAccessException("Only PMs and admins may upload revenue.");
         }
 
         if (length <= 0)
         {
-            return new(0, ["Choose a CSV file to upload."]);
+            return RevenueUploadStart.Refused("Choose a CSV file to upload: this one is empty.");
         }
 
-        if (length > RevenueEndpoints.MaxCsvBytes)
+        if (length > RevenueImports.MaxBytes)
         {
-            return new(0, [$"The file is larger than {RevenueEndpoints.MaxCsvBytes / (1024 * 1024)} MiB: split it."]);
-        }
-
-        // Read whole (bounded above) before parsing: the CSV reader is synchronous.
-        using var buffer = new MemoryStream();
-        await csv.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        using var text = new StreamReader(buffer);
-        var (lines, errors) = RevenueCsv.Parse(text);
-        if (errors.Count > 0)
-        {
-            return new(0, errors);
-        }
-
-        if (lines.Count == 0)
-        {
-            return new(0, ["The file has a header but no revenue lines."]);
+            return RevenueUploadStart.Refused($"The file is larger than {RevenueImports.MaxBytes / (1024 * 1024)} MiB: split it.");
         }
 
         var name = string.IsNullOrWhiteSpace(projectName) ? options.DefaultProject : projectName.Trim();
-        var project = (await projects.ListAsync(cancellationToken)).FirstOrDefault(p => p.Name == name);
-        if (project is null)
+        if ((await projects.ListAsync(cancellationToken)).FirstOrDefault(p => p.Name == name) is not { } project)
         {
-            return new(0, [$"There is no project '{name}' to store the revenue in."]);
+            return RevenueUploadStart.Refused($"There is no project '{name}' to store the revenue in.");
         }
 
-        var summary = await revenue.StoreAsync(project.Id, lines, user.Identity?.Name ?? "unknown", cancellationToken: cancellationToken);
-        return new(summary.Inserted + summary.Replaced, []);
+        using var buffer = new MemoryStream();
+        await csv.CopyToAsync(buffer, cancellationToken);
+        var id = await imports.QueueAsync(project.Id, buffer.ToArray(), fileName, user.Identity?.Name ?? "unknown", CancellationToken.None);
+        return new(id, null);
     }
+
+    /// <summary>A queued import as it stands: its status, lines done of the total, and the bad lines of a refused file.</summary>
+    public Task<RevenueImport?> GetImportAsync(long id, CancellationToken cancellationToken = default) => importsStore.GetAsync(id, cancellationToken);
 
     /// <summary><c>+$12.50</c> / <c>-$3.00</c>.</summary>
     public static string SignedMoney(decimal usd) => (usd > 0 ? "+" : "") + Display.Format.Money(usd);

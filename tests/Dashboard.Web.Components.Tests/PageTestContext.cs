@@ -1,0 +1,70 @@
+using Bunit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Tollgate.Dashboard.Web.Components.Display;
+using Tollgate.Testing;
+
+namespace Tollgate.Dashboard.Web.Components.Tests;
+
+/// <summary>
+/// A page rendered as a circuit renders it, over a real app's database: its view model comes from
+/// the app, and who may do what is decided by the app's own authorization policies.
+/// </summary>
+public abstract class PageTestContext : BunitContext, IAsyncLifetime
+{
+    protected const string Hostile = "<script>alert(1)</script>";
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    /// <summary>The snackbars the page showed (the layout's provider, rendered beside the page).</summary>
+    protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton(new ViewerClock((string?)null));
+        return Task.CompletedTask;
+    }
+
+    protected async Task<RunningApp> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: settings);
+        _owned.Add(app);
+        return app;
+    }
+
+    /// <summary>Renders <typeparamref name="TPage"/> at <paramref name="uri"/> for a user holding <paramref name="role"/>, with its view model from the app.</summary>
+    protected async Task<IRenderedComponent<TPage>> RenderPageAsync<TPage, TModel>(RunningApp app, string uri, string role, string readySelector)
+        where TPage : IComponent
+        where TModel : class
+    {
+        var scope = app.App.Services.CreateAsyncScope();
+        _owned.Insert(0, scope);
+        Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<TModel>());
+        var auth = AddAuthorization();
+        auth.SetAuthorized("ann");
+        auth.SetRoles(role);
+        // The app's policies, not the test double's: the page asks the same question as the API.
+        Services.AddSingleton(app.App.Services.GetRequiredService<IAuthorizationPolicyProvider>());
+        Services.AddSingleton(app.App.Services.GetRequiredService<IAuthorizationService>());
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
+        Render<MudPopoverProvider>();
+        Snackbars = Render<MudSnackbarProvider>();
+        var page = Render<TPage>();
+        await page.WaitForElementAsync(readySelector, TimeSpan.FromSeconds(30));
+        return page;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+    }
+}

@@ -81,6 +81,11 @@ public static class RevenueCsv
 
         errors.AddRange(RevenueLine.Repeats(lines).Select(r =>
             $"line {lineNumbers[r.Index]}: repeats the feature, customer and period of line {lineNumbers[r.FirstIndex]}; keep one"));
+        if (columns is not null && lines.Count == 0 && errors.Count == 0)
+        {
+            errors.Add("the file names its columns but holds no revenue lines; nothing to store");
+        }
+
         if (columns is null)
         {
             errors.Add("line 1: the file is empty; the first line must name the columns feature, customer, periodStart, periodEnd, amountUsd");

@@ -67,6 +67,7 @@ public sealed class RevenueCsvTests
     {
         Parse("feature,amountUsd\nanswers,1\n").Errors.ShouldHaveSingleItem().ShouldStartWith("line 1: missing column(s) periodstart, periodend");
         Parse("").Errors.ShouldHaveSingleItem().ShouldContain("the file is empty");
+        Parse("feature,periodStart,periodEnd,amountUsd\n").Errors.ShouldHaveSingleItem().ShouldBe("the file names its columns but holds no revenue lines; nothing to store");
     }
 
     [Fact]

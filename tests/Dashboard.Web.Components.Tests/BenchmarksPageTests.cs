@@ -24,13 +24,13 @@ public sealed class BenchmarksPageTests : PageTestContext
     public async Task The_page_shows_the_level_every_criterion_and_each_value_in_the_band_that_holds_it_beside_the_published_figures()
     {
         var app = await StartAsync();
-        var project = await HomeKit.DefaultProjectIdAsync(app);
+        var project = await PageData.DefaultProjectIdAsync(app);
         var start = DateTime.UtcNow.Date.AddDays(-3);
         // Two requests at 0.20 and 0.40: 0.30 per request, in the low band.
-        await HomeKit.WriteAndRollUpAsync(app,
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. HomeKit.Request(project, 1, start.AddHours(10), "search", "answer", "gpt-4o", 0.20m),
-            .. HomeKit.Request(project, 2, start.AddHours(11), "search", "answer", "gpt-4o", 0.40m),
+            .. PageData.Request(project, 1, start.AddHours(10), "search", "answer", "gpt-4o", 0.20m),
+            .. PageData.Request(project, 2, start.AddHours(11), "search", "answer", "gpt-4o", 0.40m),
         ], start, start.AddDays(1));
 
         var page = await RenderBenchmarksAsync(app);

@@ -1,40 +1,26 @@
 using Bunit;
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Time;
 using Tollgate.Dashboard.Web.Accounts;
-using Tollgate.Dashboard.Web.Components.Display;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Testing;
 
 namespace Tollgate.Dashboard.Web.Components.Tests;
 
 /// <summary>The weekly review rendered as a circuit renders it, over a real app's database.</summary>
-public sealed class HomePageTests : BunitContext, IAsyncLifetime
+public sealed class HomePageTests : PageTestContext
 {
-    private const string Hostile = "<script>alert(1)</script>";
-    private readonly List<IAsyncDisposable> _owned = [];
-
     // A week well in the past, so that "now" never falls inside the seeded hours.
     private static DateTime ReviewedWeek => IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
-
-    public Task InitializeAsync()
-    {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton(new ViewerClock((string?)null));
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task Names_with_markup_render_as_text_and_link_to_their_traces()
     {
         var app = await StartAsync();
-        var project = await HomeKit.DefaultProjectIdAsync(app);
-        await HomeKit.WriteAndRollUpAsync(app, [.. HomeKit.Request(project, 1, ReviewedWeek.AddDays(1), "team & co", Hostile, Hostile + "-model", 1m)], ReviewedWeek, ReviewedWeek.AddDays(7));
+        var project = await PageData.DefaultProjectIdAsync(app);
+        await PageData.WriteAndRollUpAsync(app, [.. PageData.Request(project, 1, ReviewedWeek.AddDays(1), "team & co", Hostile, Hostile + "-model", 1m)], ReviewedWeek, ReviewedWeek.AddDays(7));
 
         var page = await RenderHomeAsync(app, "/?week=" + WeeklyReview.WeekParameter(ReviewedWeek));
 
@@ -101,15 +87,15 @@ public sealed class HomePageTests : BunitContext, IAsyncLifetime
     public async Task On_a_Wednesday_the_week_so_far_is_compared_with_the_same_hours_of_last_week_and_says_so()
     {
         var clock = new ShiftedClock(ShiftedClock.LastWeeks(DayOfWeek.Wednesday));
-        var app = await StartAsync(clock);
-        var project = await HomeKit.DefaultProjectIdAsync(app);
+        var app = await StartAsync(clock: clock);
+        var project = await PageData.DefaultProjectIdAsync(app);
         var week = IsoWeek.Start(clock.GetUtcNow().UtcDateTime);
         // This week: Tuesday 3.00. Last week: Tuesday 2.00 (compared) and Friday 1.00 (after the hours compared).
-        await HomeKit.WriteAndRollUpAsync(app,
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. HomeKit.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
-            .. HomeKit.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. HomeKit.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+            .. PageData.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
+            .. PageData.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageData.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
         ], week.AddDays(-7), week.AddDays(2));
 
         var page = await RenderHomeAsync(app, "/");
@@ -130,11 +116,11 @@ public sealed class HomePageTests : BunitContext, IAsyncLifetime
     public async Task Budgets_show_what_was_spent_of_their_amount_and_their_state()
     {
         var app = await StartAsync();
-        var project = await HomeKit.DefaultProjectIdAsync(app);
+        var project = await PageData.DefaultProjectIdAsync(app);
         var now = DateTime.UtcNow;
         // Halfway between Monday 00:00 and now: in this week's budget period whatever the time.
         var inThisWeek = IsoWeek.Start(now) + ((now - IsoWeek.Start(now)) / 2);
-        await HomeKit.WriteAndRollUpAsync(app, [.. HomeKit.Request(project, 1, inThisWeek, "search", "answer", "gpt-4o", 3.00m)], inThisWeek, inThisWeek.AddHours(1));
+        await PageData.WriteAndRollUpAsync(app, [.. PageData.Request(project, 1, inThisWeek, "search", "answer", "gpt-4o", 3.00m)], inThisWeek, inThisWeek.AddHours(1));
         await CreateBudgetsAsync(app, ("Search weekly", "team", "search", 4.00m), ("All weekly", "total", null, 2.00m));
 
         var page = await RenderHomeAsync(app, "/");
@@ -154,8 +140,8 @@ public sealed class HomePageTests : BunitContext, IAsyncLifetime
     public async Task Only_an_admin_is_offered_to_define_a_budget(string role, bool offered)
     {
         var app = await StartAsync();
-        var project = await HomeKit.DefaultProjectIdAsync(app);
-        await HomeKit.WriteAndRollUpAsync(app, [.. HomeKit.Request(project, 1, ReviewedWeek.AddDays(1), "search", "answer", "gpt-4o", 1m)], ReviewedWeek, ReviewedWeek.AddDays(7));
+        var project = await PageData.DefaultProjectIdAsync(app);
+        await PageData.WriteAndRollUpAsync(app, [.. PageData.Request(project, 1, ReviewedWeek.AddDays(1), "search", "answer", "gpt-4o", 1m)], ReviewedWeek, ReviewedWeek.AddDays(7));
 
         var page = await RenderHomeAsync(app, "/?week=" + WeeklyReview.WeekParameter(ReviewedWeek), role);
 
@@ -175,28 +161,8 @@ public sealed class HomePageTests : BunitContext, IAsyncLifetime
         page.FindAll("[data-testid=cost-this-week]").ShouldBeEmpty();
     }
 
-    private async Task<RunningApp> StartAsync(TimeProvider? clock = null)
-    {
-        var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
-        _owned.Add(app);
-        return app;
-    }
-
-    private async Task<IRenderedComponent<Home>> RenderHomeAsync(RunningApp app, string uri, string role = Roles.Admin)
-    {
-        var scope = app.App.Services.CreateAsyncScope();
-        _owned.Insert(0, scope);
-        Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<HomeViewModel>());
-        var auth = AddAuthorization();
-        auth.SetAuthorized("ann");
-        auth.SetRoles(role);
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
-        Render<MudPopoverProvider>();
-        var page = Render<Home>();
-        await page.WaitForElementAsync("[data-testid=weekly-review]", TimeSpan.FromSeconds(30));
-        return page;
-    }
+    private Task<IRenderedComponent<Home>> RenderHomeAsync(RunningApp app, string uri, string role = Roles.Admin) =>
+        RenderPageAsync<Home, HomeViewModel>(app, uri, role, "[data-testid=weekly-review]");
 
     private static async Task CreateBudgetsAsync(RunningApp app, params (string Name, string Scope, string? Key, decimal Amount)[] budgets)
     {
@@ -217,27 +183,18 @@ public sealed class HomePageTests : BunitContext, IAsyncLifetime
     /// </summary>
     private static async Task SeedTwoWeeksAsync(RunningApp app)
     {
-        var project = await HomeKit.DefaultProjectIdAsync(app);
+        var project = await PageData.DefaultProjectIdAsync(app);
         var (week, before) = (ReviewedWeek, ReviewedWeek.AddDays(-7));
-        await HomeKit.WriteAndRollUpAsync(app,
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. HomeKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
-            .. HomeKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
-            .. HomeKit.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
-            .. HomeKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. HomeKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+            .. PageData.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. PageData.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
+            .. PageData.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
+            .. PageData.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageData.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
         ], before, week.AddDays(7));
     }
 
     private static IEnumerable<string> Keys(IRenderedComponent<Home> page, string dimension) =>
         page.FindAll($"[data-testid=by-{dimension}] tbody tr").Select(r => r.QuerySelector("a")!.TextContent);
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        foreach (var owned in _owned)
-        {
-            await owned.DisposeAsync();
-        }
-    }
 }

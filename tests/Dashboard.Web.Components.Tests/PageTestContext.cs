@@ -29,9 +29,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    protected async Task<RunningApp> StartAsync(IDictionary<string, string>? settings = null)
+    protected async Task<RunningApp> StartAsync(IDictionary<string, string>? settings = null, TimeProvider? clock = null)
     {
-        var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: settings);
+        var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock), settings: settings);
         _owned.Add(app);
         return app;
     }

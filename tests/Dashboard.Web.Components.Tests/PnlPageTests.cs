@@ -27,8 +27,8 @@ public sealed class PnlPageTests : PageTestContext
     public async Task A_feature_name_with_markup_renders_as_text_and_links_to_its_traces_beside_both_tier_mixes()
     {
         var app = await StartAsync();
-        var project = await HomeKit.DefaultProjectIdAsync(app);
-        await HomeKit.WriteAndRollUpAsync(app, [.. HomeKit.Request(project, 1, Day.AddHours(10), "search", Hostile, "gpt-4o", 2.00m)], Day, Day.AddDays(1));
+        var project = await PageData.DefaultProjectIdAsync(app);
+        await PageData.WriteAndRollUpAsync(app, [.. PageData.Request(project, 1, Day.AddHours(10), "search", Hostile, "gpt-4o", 2.00m)], Day, Day.AddDays(1));
 
         var (page, _) = await RenderPnlAsync(app, "/pnl");
 
@@ -49,12 +49,12 @@ public sealed class PnlPageTests : PageTestContext
     public async Task Feature_rows_are_sorted_by_the_column_chosen_either_way()
     {
         var app = await StartAsync();
-        var project = await HomeKit.DefaultProjectIdAsync(app);
-        await HomeKit.WriteAndRollUpAsync(app,
+        var project = await PageData.DefaultProjectIdAsync(app);
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. HomeKit.Request(project, 1, Day.AddHours(10), "search", "answer", "gpt-4o", 3.00m),
-            .. HomeKit.Request(project, 2, Day.AddHours(11), "search", "summarise", "gpt-4o-mini", 1.50m),
-            .. HomeKit.Request(project, 3, Day.AddHours(12), "billing", "invoice", "gpt-4o", 1.00m),
+            .. PageData.Request(project, 1, Day.AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. PageData.Request(project, 2, Day.AddHours(11), "search", "summarise", "gpt-4o-mini", 1.50m),
+            .. PageData.Request(project, 3, Day.AddHours(12), "billing", "invoice", "gpt-4o", 1.00m),
         ], Day, Day.AddDays(1));
 
         var (page, _) = await RenderPnlAsync(app, "/pnl");
@@ -73,11 +73,11 @@ public sealed class PnlPageTests : PageTestContext
     public async Task A_bad_revenue_file_is_refused_line_by_line_and_a_good_one_gives_the_margin()
     {
         var app = await StartAsync();
-        var project = await HomeKit.DefaultProjectIdAsync(app);
-        await HomeKit.WriteAndRollUpAsync(app,
+        var project = await PageData.DefaultProjectIdAsync(app);
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. HomeKit.Request(project, 1, Day.AddHours(10), "search", "answer", "gpt-4o", 2.00m),
-            .. HomeKit.Request(project, 2, Day.AddHours(11), "search", "answer", "gpt-4o-mini", 1.00m),
+            .. PageData.Request(project, 1, Day.AddHours(10), "search", "answer", "gpt-4o", 2.00m),
+            .. PageData.Request(project, 2, Day.AddHours(11), "search", "answer", "gpt-4o-mini", 1.00m),
         ], Day, Day.AddDays(1));
         var (page, snackbars) = await RenderPnlAsync(app, "/pnl");
         var (start, end) = (Date(Day), Date(Day.AddDays(1)));

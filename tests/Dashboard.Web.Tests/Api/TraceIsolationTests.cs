@@ -28,7 +28,7 @@ public sealed class TraceIsolationTests
         intruder.AttributionExplicit = Analytics.Spans.Attribution.Team;
         await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync(
         [
-            .. PageKit.Request(ours, Trace, start, "search", "answer", "gpt-4o", 1.00m),
+            .. PageData.Request(ours, Trace, start, "search", "answer", "gpt-4o", 1.00m),
             intruder,
         ]);
         return (ours, theirs);

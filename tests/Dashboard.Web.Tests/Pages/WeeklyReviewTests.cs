@@ -101,12 +101,12 @@ public sealed class WeeklyReviewTests
         var weekStart = IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
         var clock = new ShiftedClock(weekStart.AddSeconds(secondsIntoTheWeek));
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
-        var project = await PageKit.DefaultProjectIdAsync(app);
+        var project = await PageData.DefaultProjectIdAsync(app);
         // Ten seconds before Monday 00:00 (last week, $2) and ten seconds after (this week, $3).
-        await PageKit.WriteAndRollUpAsync(app,
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. PageKit.Request(project, 1, weekStart.AddSeconds(-10), "search", "answer", "gpt-4o", 2.00m),
-            .. PageKit.Request(project, 2, weekStart.AddSeconds(10), "search", "answer", "gpt-4o", 3.00m),
+            .. PageData.Request(project, 1, weekStart.AddSeconds(-10), "search", "answer", "gpt-4o", 2.00m),
+            .. PageData.Request(project, 2, weekStart.AddSeconds(10), "search", "answer", "gpt-4o", 3.00m),
         ], weekStart.AddHours(-1), weekStart.AddHours(1));
         await using var scope = app.App.Services.CreateAsyncScope();
         var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
@@ -154,13 +154,13 @@ public sealed class WeeklyReviewTests
         // Wednesday noon of a past week; the review's week so far runs to 13:00 at the latest.
         var clock = new ShiftedClock(ShiftedClock.LastWeeks(DayOfWeek.Wednesday));
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
-        var project = await PageKit.DefaultProjectIdAsync(app);
+        var project = await PageData.DefaultProjectIdAsync(app);
         var week = IsoWeek.Start(clock.GetUtcNow().UtcDateTime);
-        await PageKit.WriteAndRollUpAsync(app,
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
-            .. PageKit.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageKit.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+            .. PageData.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
+            .. PageData.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageData.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
         ], week.AddDays(-7), week.AddDays(2));
         await using var scope = app.App.Services.CreateAsyncScope();
         var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
@@ -251,15 +251,15 @@ public sealed class WeeklyReviewTests
     /// </summary>
     private static async Task SeedTwoWeeksAsync(RunningApp app)
     {
-        var project = await PageKit.DefaultProjectIdAsync(app);
+        var project = await PageData.DefaultProjectIdAsync(app);
         var (week, before) = (ReviewedWeek, ReviewedWeek.AddDays(-7));
-        await PageKit.WriteAndRollUpAsync(app,
+        await PageData.WriteAndRollUpAsync(app,
         [
-            .. PageKit.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
-            .. PageKit.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
-            .. PageKit.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
-            .. PageKit.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageKit.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+            .. PageData.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. PageData.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
+            .. PageData.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
+            .. PageData.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. PageData.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
         ], before, week.AddDays(7));
     }
 

@@ -2,12 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Analytics.Projects;
 using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Spans;
-using Tollgate.Testing;
 
-namespace Tollgate.Dashboard.Web.Components.Tests;
+namespace Tollgate.Testing;
 
-/// <summary>Writes requests into a running app's database and rolls them up, as the scheduler would.</summary>
-internal static class HomeKit
+/// <summary>Writes requests into a running app's database and rolls them up, as the scheduler would, for page tests.</summary>
+public static class PageData
 {
     public static async Task<int> DefaultProjectIdAsync(RunningApp app) =>
         (await app.App.Services.GetRequiredService<ProjectStore>().ListAsync()).Single(p => p.Name == "default").Id;

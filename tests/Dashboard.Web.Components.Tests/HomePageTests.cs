@@ -41,7 +41,7 @@ public sealed class HomePageTests : PageTestContext
     public async Task A_teams_review_shows_its_own_features_and_keeps_the_team_in_every_link()
     {
         var app = await StartAsync();
-        await SeedTwoWeeksAsync(app);
+        await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
         var week = WeeklyReview.WeekParameter(ReviewedWeek);
 
         var page = await RenderHomeAsync(app, $"/?week={week}&team=search");
@@ -67,7 +67,7 @@ public sealed class HomePageTests : PageTestContext
     public async Task A_table_is_sorted_by_the_column_chosen_either_way()
     {
         var app = await StartAsync();
-        await SeedTwoWeeksAsync(app);
+        await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
 
         var page = await RenderHomeAsync(app, "/?week=" + WeeklyReview.WeekParameter(ReviewedWeek));
 
@@ -175,24 +175,6 @@ public sealed class HomePageTests : PageTestContext
         }
 
         await app.App.Services.GetRequiredService<SpendTracker>().ReloadAsync();
-    }
-
-    /// <summary>
-    /// The reviewed week: search answer 3.00 (gpt-4o) and 0.50 (gpt-4o-mini), summarise 1.50
-    /// (gpt-4o-mini). The week before: search answer 2.00 (gpt-4o), billing invoice 1.00 (gpt-4o).
-    /// </summary>
-    private static async Task SeedTwoWeeksAsync(RunningApp app)
-    {
-        var project = await PageData.DefaultProjectIdAsync(app);
-        var (week, before) = (ReviewedWeek, ReviewedWeek.AddDays(-7));
-        await PageData.WriteAndRollUpAsync(app,
-        [
-            .. PageData.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
-            .. PageData.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
-            .. PageData.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
-            .. PageData.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageData.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
-        ], before, week.AddDays(7));
     }
 
     private static IEnumerable<string> Keys(IRenderedComponent<Home> page, string dimension) =>

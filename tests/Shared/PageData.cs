@@ -23,4 +23,23 @@ public static class PageData
         yield return TestSpans.Root(projectId, trace, 1, "gateway", start, team, feature);
         yield return TestSpans.Chat(projectId, trace, 2, 1, "gateway", start.AddMilliseconds(100), "openai", model, cost);
     }
+
+    /// <summary>
+    /// Two weeks of requests. The week from <paramref name="week"/>: search answer 3.00 (gpt-4o)
+    /// and 0.50 (gpt-4o-mini), summarise 1.50 (gpt-4o-mini). The week before: search answer 2.00
+    /// (gpt-4o), billing invoice 1.00 (gpt-4o).
+    /// </summary>
+    public static async Task SeedTwoWeeksAsync(RunningApp app, DateTime week)
+    {
+        var project = await DefaultProjectIdAsync(app);
+        var before = week.AddDays(-7);
+        await WriteAndRollUpAsync(app,
+        [
+            .. Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
+            .. Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
+            .. Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
+            .. Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], before, week.AddDays(7));
+    }
 }

@@ -182,7 +182,7 @@ public sealed class WeeklyReviewTests
     public async Task The_review_compares_a_week_with_the_one_before_by_team_feature_and_model()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        await SeedTwoWeeksAsync(app);
+        await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
         await using var scope = app.App.Services.CreateAsyncScope();
         var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
 
@@ -216,7 +216,7 @@ public sealed class WeeklyReviewTests
     public async Task A_teams_review_shows_only_its_own_features_models_trend_and_budgets()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        await SeedTwoWeeksAsync(app);
+        await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
         var store = app.App.Services.GetRequiredService<Analytics.Budgets.BudgetStore>();
         foreach (var (name, key) in new[] { ("Search weekly", "search"), ("Billing weekly", "billing") })
         {
@@ -244,24 +244,6 @@ public sealed class WeeklyReviewTests
 
     // A week well in the past, so that "now" never falls inside the seeded hours.
     private static DateTime ReviewedWeek => IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
-
-    /// <summary>
-    /// The reviewed week: search answer 3.00 (gpt-4o) and 0.50 (gpt-4o-mini), summarise 1.50
-    /// (gpt-4o-mini). The week before: search answer 2.00 (gpt-4o), billing invoice 1.00 (gpt-4o).
-    /// </summary>
-    private static async Task SeedTwoWeeksAsync(RunningApp app)
-    {
-        var project = await PageData.DefaultProjectIdAsync(app);
-        var (week, before) = (ReviewedWeek, ReviewedWeek.AddDays(-7));
-        await PageData.WriteAndRollUpAsync(app,
-        [
-            .. PageData.Request(project, 1, week.AddDays(1).AddHours(10), "search", "answer", "gpt-4o", 3.00m),
-            .. PageData.Request(project, 2, week.AddDays(1).AddHours(11), "search", "answer", "gpt-4o-mini", 0.50m),
-            .. PageData.Request(project, 3, week.AddDays(2).AddHours(9), "search", "summarise", "gpt-4o-mini", 1.50m),
-            .. PageData.Request(project, 4, before.AddDays(2).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageData.Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
-        ], before, week.AddDays(7));
-    }
 
     private static IEnumerable<(string?, decimal, decimal)> Figures(HomeViewModel model, string dimension) =>
         model.ByDimension[dimension].Select(c => (c.Key, c.ThisWeekUsd, c.LastWeekUsd));

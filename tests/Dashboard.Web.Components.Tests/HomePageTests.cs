@@ -88,15 +88,8 @@ public sealed class HomePageTests : PageTestContext
     {
         var clock = new ShiftedClock(ShiftedClock.LastWeeks(DayOfWeek.Wednesday));
         var app = await StartAsync(clock: clock);
-        var project = await PageData.DefaultProjectIdAsync(app);
         var week = IsoWeek.Start(clock.GetUtcNow().UtcDateTime);
-        // This week: Tuesday 3.00. Last week: Tuesday 2.00 (compared) and Friday 1.00 (after the hours compared).
-        await PageData.WriteAndRollUpAsync(app,
-        [
-            .. PageData.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
-            .. PageData.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageData.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
-        ], week.AddDays(-7), week.AddDays(2));
+        await PageData.SeedWeekSoFarAsync(app, week);
 
         var page = await RenderHomeAsync(app, "/");
 

@@ -42,4 +42,20 @@ public static class PageData
             .. Request(project, 5, before.AddDays(3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
         ], before, week.AddDays(7));
     }
+
+    /// <summary>
+    /// The week from <paramref name="week"/>, reviewed on its Wednesday: Tuesday search answer 3.00.
+    /// The week before: Tuesday search answer 2.00 (within the hours compared) and Friday billing
+    /// invoice 1.00 (after them). All on gpt-4o.
+    /// </summary>
+    public static async Task SeedWeekSoFarAsync(RunningApp app, DateTime week)
+    {
+        var project = await DefaultProjectIdAsync(app);
+        await WriteAndRollUpAsync(app,
+        [
+            .. Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
+            .. Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
+            .. Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
+        ], week.AddDays(-7), week.AddDays(2));
+    }
 }

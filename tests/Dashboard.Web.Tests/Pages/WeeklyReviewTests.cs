@@ -154,14 +154,8 @@ public sealed class WeeklyReviewTests
         // Wednesday noon of a past week; the review's week so far runs to 13:00 at the latest.
         var clock = new ShiftedClock(ShiftedClock.LastWeeks(DayOfWeek.Wednesday));
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a, clock));
-        var project = await PageData.DefaultProjectIdAsync(app);
         var week = IsoWeek.Start(clock.GetUtcNow().UtcDateTime);
-        await PageData.WriteAndRollUpAsync(app,
-        [
-            .. PageData.Request(project, 1, week.AddDays(1).AddHours(9), "search", "answer", "gpt-4o", 3.00m),
-            .. PageData.Request(project, 2, week.AddDays(-6).AddHours(9), "search", "answer", "gpt-4o", 2.00m),
-            .. PageData.Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
-        ], week.AddDays(-7), week.AddDays(2));
+        await PageData.SeedWeekSoFarAsync(app, week);
         await using var scope = app.App.Services.CreateAsyncScope();
         var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
 

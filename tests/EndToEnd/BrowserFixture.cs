@@ -51,6 +51,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(app.BaseAddress.ToString());
+        // The home page is interactive: a navigation link clicked before its circuit is up can be
+        // lost (the address changes, the page does not), so every signed-in page starts from there.
+        await WaitForCircuitAsync(page);
         return page;
     }
 

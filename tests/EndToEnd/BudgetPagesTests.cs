@@ -151,6 +151,7 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
             (await page.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true }).CountAsync()).ShouldBe(0);
             (await page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true }).CountAsync()).ShouldBe(0);
             await page.GetByRole(AriaRole.Link, new() { Name = "Budgets", Exact = true }).ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Budgets");
 
             var row = page.Locator("tr[data-budget='Search weekly']");
             (await row.Locator("[data-field=amount]").TextContentAsync()).ShouldBe("$300.00");

@@ -60,4 +60,17 @@ internal static class OtlpBuilder
         resourceSpans.ScopeSpans[0].Spans.AddRange(spans);
         return new ExportTraceServiceRequest { ResourceSpans = { resourceSpans } };
     }
+
+    /// <summary>A length-delimited protobuf field, for writing messages in an order or shape the generated code would not.</summary>
+    public static byte[] Field(int number, byte[] payload)
+    {
+        using var stream = new MemoryStream();
+        var output = new CodedOutputStream(stream);
+        output.WriteTag(number, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(payload));
+        output.Flush();
+        return stream.ToArray();
+    }
+
+    public static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 }

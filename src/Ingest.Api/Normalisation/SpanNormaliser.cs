@@ -31,7 +31,8 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
     private const int RequestResourceSpans = 1;
     private const int ResourceSpansResource = 1, ResourceSpansScopeSpans = 2;
     private const int ResourceAttributes = 1;
-    private const int ScopeSpansSpans = 2;
+    private const int ScopeSpansScope = 1, ScopeSpansSpans = 2;
+    private const int ScopeName = 1;
     private const int SpanTraceId = 1, SpanSpanId = 2, SpanParentSpanId = 4, SpanName = 5, SpanKind = 6, SpanStart = 7, SpanEnd = 8,
         SpanAttributes = 9, SpanStatus = 15;
     private const int StatusMessage = 2, StatusCode = 3;
@@ -116,6 +117,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
 
             WireReader.Expect(wireType, WireReader.LengthDelimited, "ResourceSpans.scope_spans");
             var (scopeStart, scopeLength) = reader.ReadLengthDelimited();
+            state.Quirk = ScopeQuirk(buffer, scopeStart, scopeLength);
             var scope = new WireReader(buffer, scopeStart, scopeLength);
             while (scope.TryReadTag(out var scopeField, out var scopeWireType))
             {
@@ -131,6 +133,38 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
                 }
             }
         }
+    }
+
+    /// <summary>The quirk of the library that names itself in ScopeSpans.scope, if it has one.</summary>
+    private static LibraryQuirk? ScopeQuirk(ReadOnlySpan<byte> buffer, int start, int length)
+    {
+        var scopeSpans = new WireReader(buffer, start, length);
+        while (scopeSpans.TryReadTag(out var field, out var wireType))
+        {
+            if (field != ScopeSpansScope)
+            {
+                scopeSpans.Skip(wireType);
+                continue;
+            }
+
+            WireReader.Expect(wireType, WireReader.LengthDelimited, "ScopeSpans.scope");
+            var (scopeStart, scopeLength) = scopeSpans.ReadLengthDelimited();
+            var scope = new WireReader(buffer, scopeStart, scopeLength);
+            while (scope.TryReadTag(out var scopeField, out var scopeWireType))
+            {
+                if (scopeField != ScopeName)
+                {
+                    scope.Skip(scopeWireType);
+                    continue;
+                }
+
+                WireReader.Expect(scopeWireType, WireReader.LengthDelimited, "InstrumentationScope.name");
+                var (nameStart, nameLength) = scope.ReadLengthDelimited();
+                return LibraryQuirks.For(buffer.Slice(nameStart, nameLength));
+            }
+        }
+
+        return null;
     }
 
     private void ReadSpan(State state, int start, int length)
@@ -343,6 +377,10 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
             AttributesJson = json.WrittenCount > 2 ? Encoding.UTF8.GetString(json.WrittenSpan) : null,
         };
         record.IsInference = Operations.IsInference(record.Operation);
+        if (state.Quirk is { } quirk && record.InputTokens is not null)
+        {
+            quirk.Correct(record);
+        }
 
         // Attribution the span states itself (or its resource does). Inherited values are the
         // trace resolver's job, once the whole trace is known.
@@ -688,6 +726,7 @@ public sealed class SpanNormaliser(NormalisationLimits limits)
         public Slot[] ResourceSlots { get; } = new Slot[AttributeKeys.FieldCount];
         public Slot[] Slots { get; } = new Slot[AttributeKeys.FieldCount];
         public List<(int Start, int Length)> Attributes { get; } = [];
+        public LibraryQuirk? Quirk { get; set; }
         public ArrayBufferWriter<byte> Json { get; } = new(1024);
         public DateTime Oldest { get; } = context.NowUtc.AddDays(-context.RetentionDays);
         public DateTime Newest { get; } = context.NowUtc + MaxClockSkew;

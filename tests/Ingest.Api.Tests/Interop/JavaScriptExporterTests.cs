@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Tollgate.Testing;
 
@@ -44,45 +43,6 @@ public sealed class JavaScriptExporterTests(IngestFixture fixture)
         output.ShouldContain(protocol == "grpc" ? "UNAUTHENTICATED" : "401");
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string protocol, string endpoint, string key, bool gzip)
-    {
-        var directory = FindInteropDirectory();
-        if (!Directory.Exists(Path.Combine(directory, "node_modules")))
-        {
-            throw new InvalidOperationException($"{directory}/node_modules is missing: run ./test.sh, or 'npm ci' in that folder.");
-        }
-
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { "send-spans.mjs", "--protocol", protocol, "--endpoint", endpoint, "--key", key },
-        };
-        if (gzip)
-        {
-            start.ArgumentList.Add("--gzip");
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await stdout).Trim(), await stderr);
-    }
-
-    private static string FindInteropDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "Interop", "js");
-            if (File.Exists(Path.Combine(candidate, "send-spans.mjs")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("tests/Interop/js was not found above " + AppContext.BaseDirectory);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(string protocol, string endpoint, string key, bool gzip) =>
+        InteropScripts.RunAsync("send-spans.mjs", ["--protocol", protocol, "--endpoint", endpoint, "--key", key, .. gzip ? new[] { "--gzip" } : []]);
 }

@@ -85,16 +85,4 @@ public sealed class WireNormalisationTests
 
         stored.ShouldBe("{\"custom.list\":[1,\"two\"],\"custom.map\":{\"a\":true,\"b\":2.5},\"custom.raw\":\"AQID\"}");
     }
-
-    private static byte[] Field(int number, byte[] payload)
-    {
-        using var stream = new MemoryStream();
-        var output = new CodedOutputStream(stream);
-        output.WriteTag(number, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(payload));
-        output.Flush();
-        return stream.ToArray();
-    }
-
-    private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 }

@@ -87,6 +87,7 @@ public static class DashboardApp
         app.MapJobsDashboard();
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
         api.MapTracesApi();
+        api.MapCoverageApi();
         api.MapPricesApi();
         api.MapRevenueApi();
         api.MapPatternsApi();

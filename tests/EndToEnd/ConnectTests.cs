@@ -58,6 +58,13 @@ public sealed class ConnectTests(BrowserFixture fixture)
         await Expect(health).ToContainTextAsync("no tollgate.team: set it in OTEL_RESOURCE_ATTRIBUTES");
 
         await BrowserFixture.ScreenshotAsync(page, "connect-live-check");
+
+        // Loaded with the page: the service's one model call carried usage but no cache tokens.
+        await page.ReloadAsync();
+        var coverage = page.GetByTestId("coverage-table").Locator("tr[data-service='checkout']");
+        await Expect(coverage.Locator("[data-field=calls]")).ToHaveTextAsync("1");
+        await Expect(coverage.Locator("[data-field=without-usage]")).ToHaveTextAsync("0");
+        await Expect(page.Locator("tr[data-findings='checkout']")).ToContainTextAsync("the cost shown is an upper bound");
         await page.CloseAsync();
     }
 

@@ -140,6 +140,60 @@ public sealed class SpanQuery(TollgateDbContext db)
             ORDER BY min(s.start_time) DESC, s.trace_id, s.project_id
             LIMIT @limit OFFSET @offset
             """;
+        var rows = await ReadAsync(sql, parameters.ToArray(), reader => new TraceSummary(
+            reader.GetInt32(0), (byte[])reader[1], reader.GetDateTime(2), reader.GetDateTime(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<string[]>(9),
+            reader.GetDecimal(10), reader.GetInt32(11), reader.GetInt32(12)), cancellationToken);
+        var hasMore = rows.Count > pageSize;
+        return new TracePage(hasMore ? rows[..pageSize] : rows, hasMore);
+    }
+
+    /// <summary>
+    /// Per service, which usage fields its model calls carried in the window (at most
+    /// <see cref="UsageCoverage.MaxWindow"/>, ending at <paramref name="toUtc"/>). A call counts as
+    /// streamed when its instrumentation says so (<c>gen_ai.request.stream</c> or OpenLLMetry's
+    /// <c>llm.is_streaming</c>); libraries that do not say so are not counted there.
+    /// </summary>
+    public async Task<IReadOnlyList<ServiceCoverage>> UsageCoverageAsync(int projectId, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken = default)
+    {
+        if (toUtc - fromUtc > UsageCoverage.MaxWindow)
+        {
+            fromUtc = toUtc - UsageCoverage.MaxWindow;
+        }
+
+        const string sql = """
+            SELECT coalesce(service, ''), count(*),
+                count(*) FILTER (WHERE NOT has_usage),
+                count(*) FILTER (WHERE cache_read_tokens IS NOT NULL OR cache_write_tokens IS NOT NULL),
+                count(*) FILTER (WHERE reasoning_tokens IS NOT NULL),
+                count(*) FILTER (WHERE provided_cost_usd IS NOT NULL),
+                count(*) FILTER (WHERE streamed),
+                count(*) FILTER (WHERE streamed AND NOT has_usage),
+                max(start_time)
+            FROM (
+                SELECT service, cache_read_tokens, cache_write_tokens, reasoning_tokens, provided_cost_usd, start_time,
+                    (input_tokens IS NOT NULL OR output_tokens IS NOT NULL OR provided_cost_usd IS NOT NULL) AS has_usage,
+                    coalesce(attributes ->> 'gen_ai.request.stream' = 'true' OR attributes ->> 'llm.is_streaming' = 'true', false) AS streamed
+                FROM spans
+                WHERE project_id = @project AND start_time >= @from AND start_time < @to AND billing
+            ) calls
+            GROUP BY 1
+            ORDER BY 2 DESC, 1
+            LIMIT @limit
+            """;
+        return await ReadAsync(sql,
+            [new("project", projectId), new("from", DateTime.SpecifyKind(fromUtc, DateTimeKind.Utc)), new("to", DateTime.SpecifyKind(toUtc, DateTimeKind.Utc)),
+                new("limit", UsageCoverage.MaxServices)],
+            reader => new ServiceCoverage(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetDateTime(8)),
+            cancellationToken);
+    }
+
+    /// <summary>Runs SQL on the context's connection, opening it for the call when it is closed.</summary>
+    private async Task<List<T>> ReadAsync<T>(string sql, NpgsqlParameter[] parameters, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken)
+    {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -150,21 +204,15 @@ public sealed class SpanQuery(TollgateDbContext db)
         try
         {
             await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddRange(parameters.ToArray());
+            command.Parameters.AddRange(parameters);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<TraceSummary>();
+            var rows = new List<T>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new TraceSummary(
-                    reader.GetInt32(0), (byte[])reader[1], reader.GetDateTime(2), reader.GetDateTime(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<string[]>(9),
-                    reader.GetDecimal(10), reader.GetInt32(11), reader.GetInt32(12)));
+                rows.Add(row(reader));
             }
 
-            var hasMore = rows.Count > pageSize;
-            return new TracePage(hasMore ? rows[..pageSize] : rows, hasMore);
+            return rows;
         }
         finally
         {

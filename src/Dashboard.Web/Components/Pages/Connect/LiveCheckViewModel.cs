@@ -20,12 +20,15 @@ public sealed class LiveCheckViewModel(TollgateDbContext db, SpanQuery spans, Ti
     public bool ProjectExists { get; private set; }
     public IReadOnlyList<RecognisedSpan> Spans { get; private set; } = [];
 
+    /// <summary>Per service, what its instrumentation sent over the last day (loaded with the page, not with each poll).</summary>
+    public IReadOnlyList<ServiceCoverage> Coverage { get; private set; } = [];
+
+    /// <summary>The look-back of <see cref="Coverage"/>.</summary>
+    public static readonly TimeSpan CoverageWindow = TimeSpan.FromDays(1);
+
     public async Task LoadAsync(string project, CancellationToken cancellationToken = default)
     {
-        Project = project;
-        var projectId = await db.Projects.AsNoTracking().Where(p => p.Name == project).Select(p => (int?)p.Id).FirstOrDefaultAsync(cancellationToken);
-        ProjectExists = projectId is not null;
-        if (projectId is not { } id)
+        if (await ProjectIdAsync(project, cancellationToken) is not { } id)
         {
             Spans = [];
             return;
@@ -34,5 +37,25 @@ public sealed class LiveCheckViewModel(TollgateDbContext db, SpanQuery spans, Ti
         var now = time.GetUtcNow().UtcDateTime;
         var recent = await spans.RecentSpansAsync(id, now - Window, now + FutureAllowance, MaxRows, cancellationToken);
         Spans = recent.Select(SpanRecognition.Describe).ToList();
+    }
+
+    public async Task LoadCoverageAsync(string project, CancellationToken cancellationToken = default)
+    {
+        if (await ProjectIdAsync(project, cancellationToken) is not { } id)
+        {
+            Coverage = [];
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        Coverage = await spans.UsageCoverageAsync(id, now - CoverageWindow, now + FutureAllowance, cancellationToken);
+    }
+
+    private async Task<int?> ProjectIdAsync(string project, CancellationToken cancellationToken)
+    {
+        Project = project;
+        var projectId = await db.Projects.AsNoTracking().Where(p => p.Name == project).Select(p => (int?)p.Id).FirstOrDefaultAsync(cancellationToken);
+        ProjectExists = projectId is not null;
+        return projectId;
     }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Tollgate.Ingest.Api.Tests.Interop;
+namespace Tollgate.Testing;
 
 /// <summary>Runs the Node.js programs of tests/Interop/js (installed by test.sh with npm ci).</summary>
-internal static class InteropScripts
+public static class InteropScripts
 {
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string script, params string[] arguments)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tollgate.Analytics.Benchmark;
+using Tollgate.Analytics.Changes;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Insights;
 using Tollgate.Analytics.Metrics;
@@ -115,7 +116,7 @@ async Task<RollupRunner> MeasureFullRollupsAsync(NpgsqlDataSource dataSource, Pr
 {
     var rollups = new RollupService(dataSource, prices);
     var dependencies = new DependencyRollup(dataSource);
-    var runner = new RollupRunner([rollups, dependencies], new IngestWatermark(dataSource), NullLogger<RollupRunner>.Instance);
+    var runner = new RollupRunner([rollups, dependencies], new IngestWatermark(dataSource), new DataChangeNotices(dataSource, NullLogger<DataChangeNotices>.Instance), NullLogger<RollupRunner>.Instance);
     var watch = Stopwatch.StartNew();
     var result = await runner.RunAsync(rollups);
     var rollupSeconds = watch.Elapsed.TotalSeconds;

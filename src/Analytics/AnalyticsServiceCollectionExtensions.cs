@@ -41,6 +41,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddSingleton<Rollups.IHourlyRollup>(sp => sp.GetRequiredService<Rollups.RollupService>());
         services.AddSingleton<Rollups.IHourlyRollup>(sp => sp.GetRequiredService<Dependencies.DependencyRollup>());
         services.AddSingleton<Rollups.RollupRunner>();
+        services.AddSingleton<Changes.DataChangeNotices>();
         services.AddSingleton<Metrics.SummaryQuery>();
         services.AddSingleton<Metrics.SpendQuery>();
         services.AddSingleton<Metrics.FeaturePnlQuery>();

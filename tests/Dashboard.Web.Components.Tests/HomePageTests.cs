@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Tollgate.Analytics.Budgets;
+using Tollgate.Analytics.Changes;
 using Tollgate.Analytics.Time;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Dashboard.Web.Components.Pages;
@@ -152,6 +153,31 @@ public sealed class HomePageTests : PageTestContext
         page.Find(".empty h2").TextContent.ShouldBe("No spans yet");
         page.Find(".empty a").GetAttribute("href").ShouldBe("/connect");
         page.FindAll("[data-testid=cost-this-week]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_figures_follow_new_data_when_a_change_is_announced_without_a_reload()
+    {
+        var app = await StartAsync();
+        var project = await PageData.DefaultProjectIdAsync(app);
+        await PageData.WriteAndRollUpAsync(app, [.. PageData.Request(project, 1, ReviewedWeek.AddDays(1), "search", "answer", "gpt-4o", 1m)], ReviewedWeek, ReviewedWeek.AddDays(7));
+        var page = await RenderHomeAsync(app, "/?week=" + WeeklyReview.WeekParameter(ReviewedWeek));
+        page.Find("[data-testid=cost-this-week]").TextContent.ShouldBe("$1.00");
+        var loadedAt = page.Find("[data-testid=updated-at] time").GetAttribute("datetime");
+
+        await PageData.WriteAndRollUpAsync(app, [.. PageData.Request(project, 2, ReviewedWeek.AddDays(2), "search", "answer", "gpt-4o", 2m)], ReviewedWeek, ReviewedWeek.AddDays(7));
+        // Through PostgreSQL: the notice a rollup pass sends reaches this app's listener, which
+        // raises the feed the page follows. Sent again until it lands, as the listener may still be connecting.
+        var notices = app.App.Services.GetRequiredService<DataChangeNotices>();
+        await Eventually.TrueAsync(async () =>
+        {
+            await notices.PublishAsync(DataChange.Rollups);
+            await Task.Delay(200);
+            return page.Find("[data-testid=cost-this-week]").TextContent == "$3.00";
+        }, TimeSpan.FromSeconds(30), "The page showing the new spend");
+
+        page.Find("[data-testid=updated-at] time").GetAttribute("datetime").ShouldNotBe(loadedAt);
+        page.Find("[data-testid=updated-at]").TextContent.ShouldContain("figures update as new data is rolled up");
     }
 
     private Task<IRenderedComponent<Home>> RenderHomeAsync(RunningApp app, string uri, string role = Roles.Admin) =>

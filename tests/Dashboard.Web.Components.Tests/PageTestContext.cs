@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Tollgate.Analytics.Changes;
 using Tollgate.Dashboard.Web.Components.Display;
 using Tollgate.Testing;
 
@@ -44,6 +45,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         var scope = app.App.Services.CreateAsyncScope();
         _owned.Insert(0, scope);
         Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<TModel>());
+        // The app's feed: a notice of changed data reaches the page as it reaches a circuit.
+        Services.AddSingleton(app.App.Services.GetRequiredService<DataChangeFeed>());
         var auth = AddAuthorization();
         auth.SetAuthorized("ann");
         auth.SetRoles(role);

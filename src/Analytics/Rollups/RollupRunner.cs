@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tollgate.Analytics.Changes;
 
 namespace Tollgate.Analytics.Rollups;
 
@@ -10,8 +11,9 @@ public readonly record struct RollupResult(int Hours, long RowsWritten);
 /// spans written since then can have changed (<see cref="IngestWatermark.AffectedHoursAsync"/>),
 /// then moves the watermark. A pass that dies half-way leaves the watermark where it was, so the
 /// next pass recomputes the same hours again; each hour is replaced whole, so nothing is counted twice.
+/// A pass that changed hours announces it, so that open pages reload their figures.
 /// </summary>
-public sealed class RollupRunner(IEnumerable<IHourlyRollup> rollups, IngestWatermark watermark, ILogger<RollupRunner> logger)
+public sealed class RollupRunner(IEnumerable<IHourlyRollup> rollups, IngestWatermark watermark, DataChangeNotices notices, ILogger<RollupRunner> logger)
 {
     public IReadOnlyList<IHourlyRollup> Rollups { get; } = [.. rollups];
 
@@ -32,6 +34,7 @@ public sealed class RollupRunner(IEnumerable<IHourlyRollup> rollups, IngestWater
         if (hours > 0)
         {
             logger.LogInformation("Rollup {Rollup}: recomputed {Hours} hour(s), {Rows} rows", rollup.Name, hours, rows);
+            await notices.PublishAsync(DataChange.Rollups, cancellationToken);
         }
 
         return new RollupResult(hours, rows);

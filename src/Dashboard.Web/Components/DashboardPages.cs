@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tollgate.Analytics.Changes;
 using Tollgate.Dashboard.Web.Components.Display;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Dashboard.Web.Components.Pages.Admin;
@@ -25,6 +26,9 @@ public static class DashboardPages
         services.AddHttpContextAccessor();
         services.AddScoped<ViewerClock>();
         services.AddSingleton<OneTimeSecret>();
+        // Open pages reload their figures when a job anywhere changed them.
+        services.AddSingleton<DataChangeFeed>();
+        services.AddHostedService<DataChangeListener>();
         services.AddScoped<HomeViewModel>();
         services.AddScoped<ConnectViewModel>();
         services.AddScoped<LiveCheckViewModel>();

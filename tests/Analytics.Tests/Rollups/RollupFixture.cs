@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Tollgate.Analytics.Changes;
 using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Analytics.Rollups;
@@ -37,7 +38,7 @@ internal sealed class RollupFixture : IAsyncDisposable
         Prices = new PriceStore(dataSource);
         Writer = new SpanWriter(dataSource, new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance), NullLogger<SpanWriter>.Instance);
         Rollups = new RollupService(dataSource, Prices);
-        Runner = new RollupRunner([Rollups], new IngestWatermark(dataSource), NullLogger<RollupRunner>.Instance);
+        Runner = new RollupRunner([Rollups], new IngestWatermark(dataSource), new DataChangeNotices(dataSource, NullLogger<DataChangeNotices>.Instance), NullLogger<RollupRunner>.Instance);
     }
 
     public TestDatabase Database { get; }

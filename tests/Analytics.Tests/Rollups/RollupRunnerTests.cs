@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Tollgate.Analytics.Changes;
 using Tollgate.Analytics.Rollups;
 using static Tollgate.Analytics.Tests.Rollups.RollupFixture;
 
@@ -38,7 +40,7 @@ public sealed class RollupRunnerTests : IAsyncLifetime
         await _fixture.WriteAllAsync();
         await AgeStoredSpansAsync();
         var failing = new FailingOnce(_fixture.Rollups);
-        var runner = new RollupRunner([failing], new IngestWatermark(_fixture.DataSource), NullLogger<RollupRunner>.Instance);
+        var runner = new RollupRunner([failing], new IngestWatermark(_fixture.DataSource), new DataChangeNotices(_fixture.DataSource, NullLogger<DataChangeNotices>.Instance), NullLogger<RollupRunner>.Instance);
 
         await Should.ThrowAsync<InvalidOperationException>(() => runner.RunAsync(failing));
         var retried = await runner.RunAsync(failing);
@@ -48,6 +50,53 @@ public sealed class RollupRunnerTests : IAsyncLifetime
         retried.RowsWritten.ShouldBeGreaterThan(0);
         after.Hours.ShouldBe(0);
         failing.Calls.ShouldBe([(Hour, Hour.AddHours(1)), (Hour, Hour.AddHours(1))]);
+    }
+
+    [Fact]
+    public async Task A_pass_that_recomputed_hours_announces_it_and_a_pass_with_nothing_to_do_stays_silent()
+    {
+        await using var listener = await _fixture.DataSource.OpenConnectionAsync();
+        var notices = new List<string>();
+        listener.Notification += (_, notice) => notices.Add(notice.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {DataChangeNotices.Channel}", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        await _fixture.WriteAllAsync();
+        (await _fixture.RollUpAsync()).Hours.ShouldBeGreaterThan(0);
+        await DrainAsync(listener, notices);
+        notices.ShouldBe([nameof(DataChange.Rollups)]);
+
+        // Once the spans are behind the watermark, a pass has nothing to recompute and says nothing.
+        await AgeStoredSpansAsync();
+        await _fixture.RollUpAsync();
+        await DrainAsync(listener, notices);
+        notices.Clear();
+        (await _fixture.RollUpAsync()).Hours.ShouldBe(0);
+        await DrainAsync(listener, notices);
+        notices.ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// Sends a marker notice and reads until it arrives: notices are delivered in the order they
+    /// were committed, so every one sent before the marker has then arrived. The marker is removed.
+    /// </summary>
+    private async Task DrainAsync(NpgsqlConnection listener, List<string> notices)
+    {
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        await using (var notify = _fixture.DataSource.CreateCommand($"SELECT pg_notify('{DataChangeNotices.Channel}', '{marker}')"))
+        {
+            await notify.ExecuteNonQueryAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!notices.Contains(marker))
+        {
+            await listener.WaitAsync(timeout.Token);
+        }
+
+        notices.Remove(marker);
     }
 
     /// <summary>

@@ -79,8 +79,12 @@ public sealed class HomeViewModel(
     public int OtlpHttpPort => options.Ingest.HttpPort;
     public int OtlpGrpcPort => options.Ingest.GrpcPort;
 
+    /// <summary>When the figures were read: a live page shows it, so that a stale one is seen to be.</summary>
+    public DateTime LoadedAtUtc { get; private set; }
+
     public async Task LoadAsync(string? week = null, string? team = null, CancellationToken cancellationToken = default)
     {
+        LoadedAtUtc = time.GetUtcNow().UtcDateTime;
         Team = string.IsNullOrWhiteSpace(team) ? null : team.Trim();
         HasSpans = await db.Spans.AnyAsync(cancellationToken);
         if (!HasSpans)

@@ -28,6 +28,7 @@ public sealed class TracesTests(BrowserFixture fixture)
 
         var page = await fixture.NewSignedInPageAsync();
         await page.GotoAsync("/traces");
+        await BrowserFixture.WaitForCircuitAsync(page);
         await PageChecks.LandmarksAndLabelsAsync(page);
         await PageChecks.TabToAsync(page, "f-team");
         await page.Keyboard.TypeAsync("traces-e2e-a");
@@ -47,7 +48,7 @@ public sealed class TracesTests(BrowserFixture fixture)
         await page.GotoAsync("/traces?team=traces-e2e-a&errors=true&minCost=0.0008");
         await Expect(page.GetByTestId("trace-table").Locator("tbody tr")).ToHaveCountAsync(1);
         await page.GotoAsync("/traces?minCost=lots");
-        await Expect(page.Locator("#f-min-cost-error")).ToContainTextAsync("Give an amount in US dollars");
+        await Expect(page.GetByTestId("min-cost")).ToContainTextAsync("Give an amount in US dollars");
 
         await page.GotoAsync("/traces?team=traces-e2e-a");
         await page.GetByRole(AriaRole.Link, new() { Name = "POST /v1/summarise" }).ClickAsync();

@@ -55,12 +55,5 @@ public static class DashboardPages
             await model.LoadAsync(string.IsNullOrWhiteSpace(project) ? connect.DefaultProject : project.Trim(), ct);
             return new RazorComponentResult<LiveCheck>(new { model.Spans, model.Project });
         });
-        fragments.MapGet("/traces", async (
-            string? team, string? feature, string? customer, string? model, bool? errors, string? minCost, string? window, int? page,
-            TracesViewModel traces, CancellationToken ct) =>
-        {
-            await traces.LoadAsync(new TraceListQuery(team, feature, customer, model, errors ?? false, minCost, page ?? 1, window), ct);
-            return new RazorComponentResult<TraceResults>(new { Model = traces });
-        });
     }
 }

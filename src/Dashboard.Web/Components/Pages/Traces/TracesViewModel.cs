@@ -26,10 +26,15 @@ public sealed class TracesViewModel(SpanQuery spans, TimeProvider time)
     /// <summary>Filter problems by field name (shown next to the field), e.g. minCost.</summary>
     public Dictionary<string, string> Problems { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When the list was read (a followed list shows it).</summary>
+    public DateTime LoadedAtUtc { get; private set; }
+
     public async Task LoadAsync(TraceListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         Query = query;
+        Problems.Clear();
+        LoadedAtUtc = time.GetUtcNow().UtcDateTime;
         Page = Math.Clamp(query.Page, 1, SpanQuery.MaxSearchTraces / PageSize);
         decimal? minCost = null;
         if (!string.IsNullOrWhiteSpace(query.MinCost))
@@ -75,4 +80,8 @@ public sealed class TracesViewModel(SpanQuery spans, TimeProvider time)
     }
 
     public static string Hex(byte[] id) => Convert.ToHexStringLower(id);
+
+    /// <summary>The trace's page, for its project (another project may have used the same trace id).</summary>
+    public static string DetailLink(TraceSummary trace) =>
+        $"/traces/{Hex(trace.TraceId)}?project={trace.ProjectId.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -17,6 +17,8 @@ public sealed class ResilienceTests
         Request(Enumerable.Range(0, spans).Select(_ => Span(trace, NewSpanId(), null, "step", DateTime.UtcNow.AddSeconds(-5),
             ("gen_ai.usage.input_tokens", 10))).ToList());
 
+    private static readonly Dictionary<string, string> WithoutSpool = new() { ["Tollgate:Ingest:Spool:Enabled"] = "false" };
+
     private static async Task<HttpResponseMessage> PostAsync(RunningApp app, ExportTraceServiceRequest request, string key = RunningApp.IngestKey)
     {
         using var client = new HttpClient { BaseAddress = app.OtlpHttpAddress };
@@ -30,9 +32,9 @@ public sealed class ResilienceTests
         app.Database.ScalarAsync<long>($"SELECT count(*) FROM spans WHERE trace_id = '\\x{Convert.ToHexString(trace)}'");
 
     [Fact]
-    public async Task When_the_database_goes_away_exporters_get_503_and_the_process_recovers()
+    public async Task Without_a_spool_when_the_database_goes_away_exporters_get_503_and_the_process_recovers()
     {
-        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: WithoutSpool);
         var before = NewTraceId();
         (await PostAsync(app, Batch(before, 3))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -50,9 +52,9 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task Under_load_through_a_database_outage_every_acknowledged_span_is_stored_exactly_once()
+    public async Task Without_a_spool_under_load_through_a_database_outage_every_acknowledged_span_is_stored_exactly_once()
     {
-        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: WithoutSpool);
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         var refused = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         var unexpected = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();

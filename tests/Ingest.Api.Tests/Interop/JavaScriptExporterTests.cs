@@ -44,7 +44,8 @@ public sealed class JavaScriptExporterTests(IngestFixture fixture)
         output.ShouldContain(protocol == "grpc" ? "UNAUTHENTICATED" : "401");
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string protocol, string endpoint, string key, bool gzip)
+    /// <summary>Runs send-spans.mjs once; its output is one JSON line with the trace ids sent.</summary>
+    internal static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string protocol, string endpoint, string key, bool gzip, int traces = 1)
     {
         var directory = FindInteropDirectory();
         if (!Directory.Exists(Path.Combine(directory, "node_modules")))
@@ -57,7 +58,7 @@ public sealed class JavaScriptExporterTests(IngestFixture fixture)
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { "send-spans.mjs", "--protocol", protocol, "--endpoint", endpoint, "--key", key },
+            ArgumentList = { "send-spans.mjs", "--protocol", protocol, "--endpoint", endpoint, "--key", key, "--traces", traces.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
         if (gzip)
         {

@@ -71,6 +71,11 @@ internal sealed class BenchDatabase : IAsyncDisposable
         {
             await new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}'", connection).ExecuteNonQueryAsync();
         }
+        else
+        {
+            // Our own pooled connections were terminated with the others.
+            _dataSource.Clear();
+        }
     }
 
     public async ValueTask DisposeAsync()

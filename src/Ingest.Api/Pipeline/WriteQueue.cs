@@ -190,7 +190,7 @@ public sealed class WriteQueue : IAsyncDisposable
         }
         catch (Exception ex) when (IsUnavailability(ex))
         {
-            _logger.LogWarning("Could not store {Count} spans, clients will retry: {Reason}", spans.Count, ex.Message);
+            _logger.LogWarning("The database did not take {Count} spans: {Reason}", spans.Count, ex.Message);
             return new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default);
         }
         catch (Exception ex)

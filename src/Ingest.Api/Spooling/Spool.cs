@@ -174,7 +174,7 @@ public sealed class Spool : IDisposable
             _appended.Writer.TryWrite(true);
             return AppendResult.Appended;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogError("Could not write {Bytes} bytes to the spool in {Directory}: {Reason}", bytes, Directory, ex.Message);
             return AppendResult.Failed;
@@ -272,7 +272,8 @@ public sealed class Spool : IDisposable
 
     private Segment StartSegment()
     {
-        var sequence = _nextSequence;
+        // A number is used once, even when its file could not be made.
+        var sequence = _nextSequence++;
         var path = Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{sequence:D12}{SegmentExtension}"));
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         var segment = new Segment(sequence, path, handle) { Length = 0 };
@@ -295,7 +296,6 @@ public sealed class Spool : IDisposable
             _writing = segment;
         }
 
-        _nextSequence = sequence + 1;
         _rollBeforeNextAppend = false;
         return segment;
     }

@@ -194,6 +194,21 @@ public sealed class SpoolFileTests : IDisposable
     }
 
     [Fact]
+    public void A_segment_the_disk_refuses_fails_the_append_alone_and_the_next_append_goes_on_in_a_fresh_segment()
+    {
+        using var spool = Open(segmentBytes: 64 * 1024);
+        spool.Append([Payload(1, 60 * 1024)]).ShouldBe(AppendResult.Appended);
+        // The next segment's name is taken by something that is not a segment (as the disk refusing would make it fail).
+        File.CreateSymbolicLink(Path.Combine(_directory, "000000000002.seg"), "/dev/full");
+
+        spool.Append([Payload(2, 10 * 1024)]).ShouldBe(AppendResult.Failed);
+        spool.Append([Payload(3, 10 * 1024)]).ShouldBe(AppendResult.Appended);
+
+        spool.PendingRecords.ShouldBe(2);
+        File.Exists(Path.Combine(_directory, "000000000003.seg")).ShouldBeTrue();
+    }
+
+    [Fact]
     public void A_second_receiver_cannot_open_a_directory_in_use()
     {
         using var spool = Open();

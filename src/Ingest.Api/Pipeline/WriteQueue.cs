@@ -118,7 +118,17 @@ public sealed class WriteQueue : IAsyncDisposable
                 spans.AddRange(next.Spans);
             }
 
-            await StoreAsync(group, spans);
+            try
+            {
+                await StoreAsync(group, spans);
+            }
+            catch (Exception ex)
+            {
+                // Never lose the loop: these requests are refused, the next ones served.
+                _logger.LogError(ex, "Could not store or spool {Count} spans", spans.Count);
+                Complete(group, new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default));
+            }
+
             Interlocked.Add(ref _queuedSpans, -spans.Count);
         }
     }

@@ -280,6 +280,7 @@ public sealed class Spool : IDisposable
         try
         {
             Write(segment, SpoolFormat.Magic.ToArray());
+            DirectorySync.Flush(Directory);
         }
         catch (IOException)
         {

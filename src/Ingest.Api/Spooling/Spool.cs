@@ -373,7 +373,15 @@ public sealed class Spool : IDisposable
 
         // Appends always begin a segment of their own after those recovered.
         _nextSequence = files.Count > 0 ? files[^1].Sequence + 1 : 1;
-        StartSegment();
+        try
+        {
+            StartSegment();
+        }
+        catch (IOException ex)
+        {
+            // A full disk at start-up: replay can still free it, and the first append tries again.
+            _logger.LogError("Could not begin a spool segment in {Directory}: {Reason}", Directory, ex.Message);
+        }
 
         if (_pending.Count > 0)
         {

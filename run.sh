@@ -80,6 +80,8 @@ export Tollgate__BootstrapAdminUser="${Tollgate__BootstrapAdminUser:-$TOLLGATE_A
 export Tollgate__BootstrapAdminPassword="${Tollgate__BootstrapAdminPassword:-$TOLLGATE_ADMIN_PASSWORD}"
 export Tollgate__BootstrapIngestKey="${Tollgate__BootstrapIngestKey:-$TOLLGATE_INGEST_KEY}"
 export Tollgate__BootstrapAdminKey="${Tollgate__BootstrapAdminKey:-$TOLLGATE_ADMIN_KEY}"
+# The receiver's spool (spans kept while the database is away) lives with the rest of the state.
+export Tollgate__Ingest__Spool__Directory="${Tollgate__Ingest__Spool__Directory:-$state/spool}"
 
 say "Building Tollgate..."
 # Published, not run from the build output: the interactive pages' framework script

@@ -2,6 +2,7 @@
 # Ingest benchmark: runs bench/Ingest.Benchmark on a throwaway PostgreSQL.
 # Settings: BENCH_BATCHES (1200, of 512 spans), BENCH_EXPORTERS (16), BENCH_OVERLOAD_SECONDS (12),
 # BENCH_SAMPLE_SECONDS (20; 0 skips the run of the sample system's load mode).
+# BENCH_SPOOL_BATCHES (400): batches sent while the database is away (acknowledged from the spool), then replayed.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/lib.sh

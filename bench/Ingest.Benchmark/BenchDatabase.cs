@@ -61,6 +61,23 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Makes the database refuse (and drop) connections, as an outage would, or accept them again.</summary>
+    public async Task SetConnectionsAllowedAsync(bool allowed)
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"ALTER DATABASE {Name} ALLOW_CONNECTIONS {(allowed ? "true" : "false")}", connection).ExecuteNonQueryAsync();
+        if (!allowed)
+        {
+            await new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Name}'", connection).ExecuteNonQueryAsync();
+        }
+        else
+        {
+            // Our own pooled connections were terminated with the others.
+            _dataSource.Clear();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync();

@@ -97,6 +97,45 @@ await using (var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionStrin
     }
 }
 
+// 4b. The spool in the path: the database is away while exporters send, so every batch is
+// acknowledged once fsynced in the spool; then the database returns and replay drains it.
+var spoolBatches = int.Parse(Environment.GetEnvironmentVariable("BENCH_SPOOL_BATCHES") ?? "400", CultureInfo.InvariantCulture);
+double spoolAcceptRate, replayRate;
+await using (var spoolDb = await BenchDatabase.CreateAsync(admin, "spool"))
+await using (var server = await ReceiverProcess.StartAsync(spoolDb.ConnectionString))
+{
+    var warmup = SpanGenerator.Batches(64, SpansPerBatch, seed: 8, now).Select(r => r.ToByteArray()).ToList();
+    await LoadGenerator.SendAllAsync(server, warmup, exporters);
+    var before = await spoolDb.CountSpansAsync();
+    var spooled = SpanGenerator.Batches(spoolBatches, SpansPerBatch, seed: 4242, now).Select(r => r.ToByteArray()).ToList();
+    await spoolDb.SetConnectionsAllowedAsync(allowed: false);
+    var result = await LoadGenerator.SendAllAsync(server, spooled, exporters);
+    spoolAcceptRate = result.AcceptedSpans / result.Elapsed.TotalSeconds;
+    await spoolDb.SetConnectionsAllowedAsync(allowed: true);
+    // Replay retries every two seconds at most while the database is away: timed from its first span.
+    var watch = Stopwatch.StartNew();
+    TimeSpan? first = null;
+    long stored;
+    while ((stored = await spoolDb.CountSpansAsync() - before) < result.AcceptedSpans)
+    {
+        first ??= stored > 0 ? watch.Elapsed : null;
+        if (watch.Elapsed > TimeSpan.FromMinutes(10))
+        {
+            throw new InvalidOperationException($"acknowledged {result.AcceptedSpans} spans into the spool but {stored} are stored after 10 minutes");
+        }
+
+        await Task.Delay(50);
+    }
+
+    replayRate = result.AcceptedSpans / (watch.Elapsed - (first ?? TimeSpan.Zero)).TotalSeconds;
+    Console.WriteLine($"  spool: {result.AcceptedSpans} spans acknowledged in {result.Elapsed.TotalSeconds:F1} s with the database away, {result.Refused} batches refused; "
+        + $"replay began {first?.TotalSeconds ?? 0:F1} s after its return and stored {stored} spans in {(watch.Elapsed - (first ?? TimeSpan.Zero)).TotalSeconds:F1} s");
+    if (stored != result.AcceptedSpans)
+    {
+        throw new InvalidOperationException($"acknowledged {result.AcceptedSpans} spans into the spool but {stored} are stored");
+    }
+}
+
 // 5. Overload: twice the sustainable rate, open loop; refusals are 429/503, nothing acknowledged may be lost.
 OverloadResult overload;
 await using (var overloadDb = await BenchDatabase.CreateAsync(admin, "overload"))
@@ -129,6 +168,8 @@ Console.WriteLine($"  decode only (Google.Protobuf objects)    {decodeRate,12:N0
 Console.WriteLine($"  normalise from the wire (one core)       {normaliseRate,12:N0} spans/s");
 Console.WriteLine($"  COPY only into the span table            {copyRate,12:N0} rows/s   (reference)");
 Console.WriteLine($"  end to end, 200 after commit             {endToEndRate,12:N0} spans/s  = {endToEndRate / copyRate:P0} of COPY only (target >= 50,000 and >= 50%)");
+Console.WriteLine($"  database away, 200 after fsync to spool  {spoolAcceptRate,12:N0} spans/s  = {spoolAcceptRate / endToEndRate:P0} of end to end");
+Console.WriteLine($"  spool replayed into the database         {replayRate,12:N0} spans/s  = {replayRate / endToEndRate:P0} of end to end");
 Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0}, refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");
 Console.WriteLine($"                  receiver peak RSS {overload.PeakRssMiB:N0} MiB (target < 1024), acknowledged but not stored: {overload.AcceptedSpans - overload.Stored}");
 if (sampleLine is not null)

@@ -8,11 +8,13 @@ internal sealed class ReceiverProcess : IAsyncDisposable
     public const string Key = "tg_ingest_benchmark_key_0123456789";
 
     private readonly ServiceProcess _process;
+    private readonly string _spoolDirectory;
 
-    private ReceiverProcess(ServiceProcess process, int port)
+    private ReceiverProcess(ServiceProcess process, int port, string spoolDirectory)
     {
         _process = process;
         Port = port;
+        _spoolDirectory = spoolDirectory;
     }
 
     /// <summary>The OTLP/HTTP port.</summary>
@@ -23,6 +25,7 @@ internal sealed class ReceiverProcess : IAsyncDisposable
     {
         var ports = ServiceProcess.FreePorts(3);
         var (http, grpc, web) = (ports[0], ports[1], ports[2]);
+        var spool = Path.Combine(Path.GetTempPath(), $"tollgate-bench-spool-{http}");
         // BENCH_RECEIVER_ENV="NAME=value;NAME=value" passes runtime settings to the receiver, for experiments.
         var environment = (Environment.GetEnvironmentVariable("BENCH_RECEIVER_ENV") ?? "")
             .Split(';', StringSplitOptions.RemoveEmptyEntries)
@@ -33,13 +36,21 @@ internal sealed class ReceiverProcess : IAsyncDisposable
                 $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:Ingest:HttpPort={http}",
                 $"--Tollgate:Ingest:GrpcPort={grpc}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapIngestKey={Key}",
                 "--Tollgate:Ingest:DefaultRateLimitPerSecond=100000000", "--Logging:LogLevel:Default=Warning",
+                $"--Tollgate:Ingest:Spool:Directory={spool}",
             ],
             readyPort: http, readyWithin: TimeSpan.FromSeconds(20), environment);
-        return new ReceiverProcess(process, http);
+        return new ReceiverProcess(process, http, spool);
     }
 
     /// <summary>Resident memory of the receiver now, from /proc.</summary>
     public long ResidentBytes() => _process.ResidentBytes();
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        if (Directory.Exists(_spoolDirectory))
+        {
+            Directory.Delete(_spoolDirectory, recursive: true);
+        }
+    }
 }

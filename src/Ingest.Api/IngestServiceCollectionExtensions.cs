@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Spans;
 using Tollgate.Ingest.Api.Keys;
 using Tollgate.Ingest.Api.Normalisation;
 using Tollgate.Ingest.Api.Otlp;
 using Tollgate.Ingest.Api.Pipeline;
+using Tollgate.Ingest.Api.Spooling;
 
 namespace Tollgate.Ingest.Api;
 
@@ -18,11 +20,23 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton<IngestPricer>();
         services.AddSingleton<SpanRateLimiter>();
         services.AddSingleton<IngestKeyStore>();
+        var spool = options.Ingest.Spool;
+        if (spool.Enabled)
+        {
+            services.AddSingleton(sp => Spool.Open(
+                spool.DirectoryFor(options.Ingest.HttpPort), spool.MaxBytes, spool.SegmentBytes,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Spool>>()));
+            services.AddSingleton<SpoolMetrics>();
+            services.AddHostedService<SpoolReplayer>();
+            services.AddHealthChecks().AddCheck<SpoolHealthCheck>("spool", tags: [SpoolHealthCheck.Tag]);
+        }
+
         services.AddSingleton(sp => new WriteQueue(
             sp.GetRequiredService<SpanWriter>(),
             sp.GetRequiredService<ILogger<WriteQueue>>(),
             options.Ingest.QueueCapacitySpans,
-            options.Ingest.MaxBatchSpans));
+            options.Ingest.MaxBatchSpans,
+            spool.Enabled ? sp.GetRequiredService<Spool>() : null));
         services.AddSingleton<TraceExport>();
         services.AddSingleton<Admission>();
         services.AddSingleton<OtlpReceiver>();
@@ -35,6 +49,26 @@ public static class IngestServiceCollectionExtensions
     {
         app.MapOtlpHttp(options.Ingest.HttpPort, options.Ingest.MaxRequestBytes);
         app.MapOtlpGrpc(options.Ingest.GrpcPort, options.Ingest.MaxRequestBytes);
+        if (options.Ingest.Spool.Enabled)
+        {
+            // Opened now rather than at the first request: recovery reads every segment, and a
+            // directory another receiver holds stops start-up with a message naming the setting.
+            try
+            {
+                app.Services.GetRequiredService<SpoolMetrics>();
+            }
+            catch (Exception ex) when (ex is SpoolInUseException or IOException or UnauthorizedAccessException)
+            {
+                throw new TollgateConfigurationException([$"Tollgate:Ingest:Spool:Directory: {ex.Message}"]);
+            }
+
+            app.MapHealthChecks("/health/spool", new HealthCheckOptions
+            {
+                Predicate = c => c.Tags.Contains(SpoolHealthCheck.Tag),
+                ResponseWriter = SpoolHealthCheck.WriteAsync,
+            });
+        }
+
         return app;
     }
 }

@@ -13,9 +13,10 @@ public sealed class RunningApp : IAsyncDisposable
     public const string AdminUser = "admin";
     public const string AdminPassword = "correct-horse-battery";
 
-    private RunningApp(WebApplication app, TestDatabase database, int httpPort, int otlpHttpPort, int otlpGrpcPort)
+    private RunningApp(WebApplication app, TestDatabase database, int httpPort, int otlpHttpPort, int otlpGrpcPort, string spoolDirectory)
     {
         App = app;
+        SpoolDirectory = spoolDirectory;
         Database = database;
         HttpPort = httpPort;
         OtlpHttpPort = otlpHttpPort;
@@ -27,6 +28,9 @@ public sealed class RunningApp : IAsyncDisposable
     public int HttpPort { get; }
     public int OtlpHttpPort { get; }
     public int OtlpGrpcPort { get; }
+
+    /// <summary>The receiver's spool: a fresh directory per app unless a test gives one, so no test replays another's spans.</summary>
+    public string SpoolDirectory { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
     public Uri OtlpHttpAddress => new($"http://127.0.0.1:{OtlpHttpPort}/");
     public Uri OtlpGrpcAddress => new($"http://127.0.0.1:{OtlpGrpcPort}/");
@@ -52,6 +56,7 @@ public sealed class RunningApp : IAsyncDisposable
                 ["Tollgate:BootstrapAdminUser"] = AdminUser,
                 ["Tollgate:BootstrapAdminPassword"] = AdminPassword,
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Tollgate:Ingest:Spool:Directory"] = Path.Combine(Path.GetTempPath(), "tollgate-test-spool-" + Guid.NewGuid().ToString("N")[..12]),
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
@@ -62,7 +67,7 @@ public sealed class RunningApp : IAsyncDisposable
             try
             {
                 await app.StartAsync();
-                return new RunningApp(app, database, http, otlpHttp, otlpGrpc);
+                return new RunningApp(app, database, http, otlpHttp, otlpGrpc, all["Tollgate:Ingest:Spool:Directory"]);
             }
             catch (IOException ex) when (attempt < 3 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
@@ -87,5 +92,9 @@ public sealed class RunningApp : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await Database.DisposeAsync();
+        if (SpoolDirectory.Contains("tollgate-test-spool-", StringComparison.Ordinal) && Directory.Exists(SpoolDirectory))
+        {
+            Directory.Delete(SpoolDirectory, recursive: true);
+        }
     }
 }

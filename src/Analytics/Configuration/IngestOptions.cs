@@ -33,4 +33,6 @@ public sealed class IngestOptions
 
     /// <summary>Spans per second an ingest key may send unless the key sets its own limit.</summary>
     public int DefaultRateLimitPerSecond { get; set; } = 100_000;
+
+    public SpoolOptions Spool { get; set; } = new();
 }

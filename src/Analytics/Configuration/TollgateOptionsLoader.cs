@@ -118,6 +118,16 @@ public static class TollgateOptionsLoader
             errors.Add($"Tollgate:Ingest:DefaultRateLimitPerSecond must be at least 1 (got {options.Ingest.DefaultRateLimitPerSecond}).");
         }
 
+        if (options.Ingest.Spool.SegmentBytes is < 64 * 1024 or > 1024L * 1024 * 1024)
+        {
+            errors.Add($"Tollgate:Ingest:Spool:SegmentBytes must be between 65536 and 1073741824 (got {options.Ingest.Spool.SegmentBytes}).");
+        }
+
+        if (options.Ingest.Spool.MaxBytes < 2 * options.Ingest.Spool.SegmentBytes)
+        {
+            errors.Add($"Tollgate:Ingest:Spool:MaxBytes must be at least twice Tollgate:Ingest:Spool:SegmentBytes (got {options.Ingest.Spool.MaxBytes}).");
+        }
+
         if (string.IsNullOrEmpty(options.BootstrapAdminUser) != string.IsNullOrEmpty(options.BootstrapAdminPassword))
         {
             errors.Add("Tollgate:BootstrapAdminUser and Tollgate:BootstrapAdminPassword must be set together.");

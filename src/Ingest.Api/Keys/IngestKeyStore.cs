@@ -14,7 +14,8 @@ public sealed record IngestKeyGrant(int KeyId, int ProjectId, bool CaptureConten
 
 /// <summary>
 /// Looks ingest keys up by hash, caching answers briefly so a busy exporter costs no query per
-/// request. A revoked key stops working within <see cref="CacheFor"/>.
+/// request. A revoked key stops working within <see cref="CacheFor"/> of the revocation, or of
+/// the database's return when it was unreachable.
 /// </summary>
 public sealed class IngestKeyStore(NpgsqlDataSource dataSource, AttributionRuleStore rules, TimeProvider time)
 {
@@ -56,7 +57,9 @@ public sealed class IngestKeyStore(NpgsqlDataSource dataSource, AttributionRuleS
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            throw new KeyStoreUnavailableException(ex);
+            // While the database is away, a key keeps the grant it last had, so that its spans
+            // can go to the spool; nothing else could tell us the key was revoked meanwhile.
+            return cached.Expires != default ? cached.Grant : throw new KeyStoreUnavailableException(ex);
         }
 
         if (_cache.Count >= MaxCachedKeys)

@@ -58,6 +58,9 @@ public sealed class TraceExport(
                 return new ExportResult(ExportStatus.Overloaded, Message: "Tollgate is receiving more spans than it can store right now; retry later", RetryAfter: outcome.RetryAfter);
             case WriteFailure.DatabaseUnavailable:
                 return new ExportResult(ExportStatus.Unavailable, Message: "Tollgate cannot reach its database right now; nothing was stored, retry later", RetryAfter: outcome.RetryAfter);
+            case WriteFailure.SpoolFull:
+                return new ExportResult(ExportStatus.Unavailable, RetryAfter: outcome.RetryAfter,
+                    Message: $"Tollgate cannot store spans right now: its database does not take them and {outcome.Reason}; nothing was stored, retry later");
             case WriteFailure.Unstorable:
                 logger.LogInformation("Project {ProjectId}: {Count} spans refused by the database: {Reason}", key.ProjectId, spans.Count, outcome.Reason);
                 return new ExportResult(ExportStatus.Unstorable, Rejected: spans.Count + rejections.Rejected,

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Npgsql;
 using Tollgate.Analytics.Spans;
+using Tollgate.Ingest.Api.Spooling;
 
 namespace Tollgate.Ingest.Api.Pipeline;
 
@@ -20,19 +21,28 @@ public enum WriteFailure
     /// stored, and sending it again will not help.
     /// </summary>
     Unstorable,
+
+    /// <summary>The database did not take the spans and the spool could not either (full, or the disk refused).</summary>
+    SpoolFull,
 }
 
-public readonly record struct WriteOutcome(WriteFailure Failure, TimeSpan RetryAfter, SpanWriteResult Result, string? Reason = null)
+/// <summary>How a batch fared; <see cref="Spooled"/> when it waits, fsynced, in the spool rather than in the database.</summary>
+public readonly record struct WriteOutcome(WriteFailure Failure, TimeSpan RetryAfter, SpanWriteResult Result, string? Reason = null, bool Spooled = false)
 {
     public bool Succeeded => Failure == WriteFailure.None;
 }
 
 /// <summary>
 /// A bounded queue in front of the <see cref="SpanWriter"/>. Requests wait for their spans to be
-/// committed (a 200 means stored); batches waiting together are written in one transaction
+/// durable (a 200 means stored); batches waiting together are written in one transaction
 /// (group commit), so many small concurrent requests cost one COPY and one commit. When the
 /// database refuses a group for its content, each request of it is written alone, so that one
 /// request's bad data fails that request only.
+/// <para>
+/// With a <see cref="Spool"/>, a group the database cannot take is appended to the spool instead
+/// (one fsync for the group), and so is every group after it until the spool's replayer has
+/// emptied it: spans reach the database in the order they were accepted.
+/// </para>
 /// </summary>
 public sealed class WriteQueue : IAsyncDisposable
 {
@@ -42,8 +52,12 @@ public sealed class WriteQueue : IAsyncDisposable
     /// <summary>How long clients are asked to wait when the database is unreachable.</summary>
     public static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long clients are asked to wait when the spool is full: replay frees it at the database's pace.</summary>
+    public static readonly TimeSpan SpoolFullRetryAfter = TimeSpan.FromSeconds(10);
+
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new() { SingleReader = true });
     private readonly SpanWriter _writer;
+    private readonly Spool? _spool;
     private readonly ILogger<WriteQueue> _logger;
     private readonly int _capacitySpans;
     private readonly int _maxGroupSpans;
@@ -51,9 +65,10 @@ public sealed class WriteQueue : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _queuedSpans;
 
-    public WriteQueue(SpanWriter writer, ILogger<WriteQueue> logger, int capacitySpans, int maxGroupSpans)
+    public WriteQueue(SpanWriter writer, ILogger<WriteQueue> logger, int capacitySpans, int maxGroupSpans, Spool? spool = null)
     {
         _writer = writer;
+        _spool = spool;
         _logger = logger;
         _capacitySpans = capacitySpans;
         _maxGroupSpans = maxGroupSpans;
@@ -103,24 +118,77 @@ public sealed class WriteQueue : IAsyncDisposable
                 spans.AddRange(next.Spans);
             }
 
-            var outcome = await WriteGroupAsync(spans);
-            if (outcome.Failure == WriteFailure.Unstorable && group.Count > 1)
+            try
             {
-                // Somebody's spans poisoned the group: find whose by writing each request alone.
-                foreach (var pending in group)
-                {
-                    pending.Completion.TrySetResult(await WriteGroupAsync(pending.Spans));
-                }
+                await StoreAsync(group, spans);
+            }
+            catch (Exception ex)
+            {
+                // Never lose the loop: these requests are refused, the next ones served.
+                _logger.LogError(ex, "Could not store or spool {Count} spans", spans.Count);
+                Complete(group, new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default));
             }
 
             Interlocked.Add(ref _queuedSpans, -spans.Count);
-            foreach (var pending in group)
-            {
-                // Each request learns the group's outcome; counts are per group, which is all a
-                // request needs: its own spans are either all committed or none are.
-                pending.Completion.TrySetResult(outcome);
-            }
         }
+    }
+
+    private async Task StoreAsync(List<Pending> group, List<SpanRecord> spans)
+    {
+        // While the spool holds anything, the database gets spans only through it, in order.
+        if (_spool is { PendingRecords: > 0 })
+        {
+            Complete(group, SpoolGroup(group));
+            return;
+        }
+
+        var outcome = await WriteGroupAsync(spans);
+        if (outcome.Failure == WriteFailure.Unstorable && group.Count > 1)
+        {
+            // Somebody's spans poisoned the group: find whose by writing each request alone.
+            for (var i = 0; i < group.Count; i++)
+            {
+                var alone = await WriteGroupAsync(group[i].Spans);
+                if (alone.Failure == WriteFailure.DatabaseUnavailable && _spool is not null)
+                {
+                    Complete(group[i..], SpoolGroup(group[i..]));
+                    return;
+                }
+
+                group[i].Completion.TrySetResult(alone);
+            }
+
+            return;
+        }
+
+        if (outcome.Failure == WriteFailure.DatabaseUnavailable && _spool is not null)
+        {
+            outcome = SpoolGroup(group);
+        }
+
+        // Each request learns the group's outcome; counts are per group, which is all a
+        // request needs: its own spans are either all stored or none are.
+        Complete(group, outcome);
+    }
+
+    private static void Complete(IEnumerable<Pending> group, WriteOutcome outcome)
+    {
+        foreach (var pending in group)
+        {
+            pending.Completion.TrySetResult(outcome);
+        }
+    }
+
+    /// <summary>One record per request, so that a record the database later refuses holds one request's spans only.</summary>
+    private WriteOutcome SpoolGroup(List<Pending> group)
+    {
+        var result = _spool!.Append(group.Select(p => SpanRecordCodec.Encode(p.Spans)).ToList());
+        return result switch
+        {
+            AppendResult.Appended => new WriteOutcome(WriteFailure.None, TimeSpan.Zero, default, Spooled: true),
+            AppendResult.Full => new WriteOutcome(WriteFailure.SpoolFull, SpoolFullRetryAfter, default, "the spool is full"),
+            _ => new WriteOutcome(WriteFailure.SpoolFull, SpoolFullRetryAfter, default, "the spool's disk refused the write"),
+        };
     }
 
     private async Task<WriteOutcome> WriteGroupAsync(List<SpanRecord> spans)
@@ -132,7 +200,7 @@ public sealed class WriteQueue : IAsyncDisposable
         }
         catch (Exception ex) when (IsUnavailability(ex))
         {
-            _logger.LogWarning("Could not store {Count} spans, clients will retry: {Reason}", spans.Count, ex.Message);
+            _logger.LogWarning("The database did not take {Count} spans: {Reason}", spans.Count, ex.Message);
             return new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default);
         }
         catch (Exception ex)
@@ -149,7 +217,7 @@ public sealed class WriteQueue : IAsyncDisposable
     /// the values written (a data exception, a violated constraint, a value over a limit: SQLSTATE
     /// classes 22, 23 and 54) means it could not take any spans now, and the client should retry.
     /// </summary>
-    private static bool IsUnavailability(Exception ex) => ex switch
+    internal static bool IsUnavailability(Exception ex) => ex switch
     {
         // A unique violation that outlived the writer's retries is a race with another writer, not bad data.
         PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation || pg.SqlState[..2] is not ("22" or "23" or "54"),

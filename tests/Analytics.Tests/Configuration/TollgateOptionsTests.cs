@@ -27,6 +27,8 @@ public sealed class TollgateOptionsTests
         options.Ingest.MaxRequestBytes.ShouldBe(64L * 1024 * 1024);
         options.RetentionDays.ShouldBe(400);
         options.Ingest.Embedded.ShouldBeTrue();
+        options.Ingest.Spool.Enabled.ShouldBeTrue();
+        options.Ingest.Spool.DirectoryFor(4318).ShouldEndWith(Path.Combine("tollgate", "spool", "4318"));
     }
 
     [Theory]
@@ -36,6 +38,8 @@ public sealed class TollgateOptionsTests
     [InlineData("Tollgate:ListenAddress", "not-an-ip", "Tollgate:ListenAddress")]
     [InlineData("Tollgate:BootstrapIngestKey", "short", "Tollgate:BootstrapIngestKey must be at least 16 characters")]
     [InlineData("Tollgate:Ingest:HttpPort", "5080", "must differ")]
+    [InlineData("Tollgate:Ingest:Spool:SegmentBytes", "1000", "Tollgate:Ingest:Spool:SegmentBytes must be between 65536")]
+    [InlineData("Tollgate:Ingest:Spool:MaxBytes", "100000", "Tollgate:Ingest:Spool:MaxBytes must be at least twice")]
     public void A_bad_value_is_reported_with_the_key_to_fix(string key, string value, string expected)
     {
         var error = Should.Throw<TollgateConfigurationException>(() => Load((key, value)));

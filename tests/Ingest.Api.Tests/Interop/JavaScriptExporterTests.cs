@@ -43,6 +43,8 @@ public sealed class JavaScriptExporterTests(IngestFixture fixture)
         output.ShouldContain(protocol == "grpc" ? "UNAUTHENTICATED" : "401");
     }
 
-    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(string protocol, string endpoint, string key, bool gzip) =>
-        InteropScripts.RunAsync("send-spans.mjs", ["--protocol", protocol, "--endpoint", endpoint, "--key", key, .. gzip ? new[] { "--gzip" } : []]);
+    /// <summary>Runs send-spans.mjs once; its output is one JSON line with the trace ids sent.</summary>
+    internal static Task<(int ExitCode, string Output, string Errors)> RunAsync(string protocol, string endpoint, string key, bool gzip, int traces = 1) =>
+        InteropScripts.RunAsync("send-spans.mjs",
+            ["--protocol", protocol, "--endpoint", endpoint, "--key", key, "--traces", traces.ToString(System.Globalization.CultureInfo.InvariantCulture), .. gzip ? new[] { "--gzip" } : []]);
 }

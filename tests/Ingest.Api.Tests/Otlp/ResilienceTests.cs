@@ -13,11 +13,13 @@ namespace Tollgate.Ingest.Api.Tests.Otlp;
 /// <summary>Overload and outages: the right status and Retry-After, nothing acknowledged that is not stored.</summary>
 public sealed class ResilienceTests
 {
-    private static ExportTraceServiceRequest Batch(byte[] trace, int spans) =>
+    internal static ExportTraceServiceRequest Batch(byte[] trace, int spans) =>
         Request(Enumerable.Range(0, spans).Select(_ => Span(trace, NewSpanId(), null, "step", DateTime.UtcNow.AddSeconds(-5),
             ("gen_ai.usage.input_tokens", 10))).ToList());
 
-    private static async Task<HttpResponseMessage> PostAsync(RunningApp app, ExportTraceServiceRequest request, string key = RunningApp.IngestKey)
+    private static readonly Dictionary<string, string> WithoutSpool = new() { ["Tollgate:Ingest:Spool:Enabled"] = "false" };
+
+    internal static async Task<HttpResponseMessage> PostAsync(RunningApp app, ExportTraceServiceRequest request, string key = RunningApp.IngestKey)
     {
         using var client = new HttpClient { BaseAddress = app.OtlpHttpAddress };
         client.DefaultRequestHeaders.Add("x-api-key", key);
@@ -30,9 +32,9 @@ public sealed class ResilienceTests
         app.Database.ScalarAsync<long>($"SELECT count(*) FROM spans WHERE trace_id = '\\x{Convert.ToHexString(trace)}'");
 
     [Fact]
-    public async Task When_the_database_goes_away_exporters_get_503_and_the_process_recovers()
+    public async Task Without_a_spool_when_the_database_goes_away_exporters_get_503_and_the_process_recovers()
     {
-        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: WithoutSpool);
         var before = NewTraceId();
         (await PostAsync(app, Batch(before, 3))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -50,9 +52,9 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task Under_load_through_a_database_outage_every_acknowledged_span_is_stored_exactly_once()
+    public async Task Without_a_spool_under_load_through_a_database_outage_every_acknowledged_span_is_stored_exactly_once()
     {
-        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: WithoutSpool);
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         var refused = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         var unexpected = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
@@ -84,16 +86,16 @@ public sealed class ResilienceTests
         unexpected.ShouldBeEmpty();
         refused.Count.ShouldBeGreaterThanOrEqualTo(20, "the outage should have refused requests");
         acknowledged.Count.ShouldBeGreaterThanOrEqualTo(beforeRecovery + 20, "requests should be stored again after the outage");
-        var stored = await StoredPerTraceAsync(app);
+        var stored = await StoredPerTraceAsync(app.Database);
         // Acknowledged: all 20 spans, once each (the key is unique). Refused: nothing, or all of it
         // when the commit went through but the answer was lost with the connection.
         acknowledged.Select(t => stored.GetValueOrDefault(Convert.ToHexString(t))).ShouldAllBe(n => n == 20);
         refused.Select(t => stored.GetValueOrDefault(Convert.ToHexString(t))).ShouldAllBe(n => n == 0 || n == 20);
     }
 
-    private static async Task<Dictionary<string, long>> StoredPerTraceAsync(RunningApp app)
+    internal static async Task<Dictionary<string, long>> StoredPerTraceAsync(TestDatabase database)
     {
-        await using var connection = new NpgsqlConnection(app.Database.ConnectionString);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT trace_id, count(*) FROM spans GROUP BY trace_id", connection);
         await using var reader = await command.ExecuteReaderAsync();

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Tollgate.Testing;
+using static Tollgate.Ingest.Api.Tests.OtlpBuilder;
+using static Tollgate.Ingest.Api.Tests.Otlp.ResilienceTests;
+
+namespace Tollgate.Ingest.Api.Tests.Spooling;
+
+/// <summary>The standalone receiver in a process of its own, killed with spans in its spool.</summary>
+public sealed class SpoolCrashTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task After_a_SIGKILL_with_a_full_spool_a_restarted_receiver_stores_every_acknowledged_span_once()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var spoolDirectory = Path.Combine(Path.GetTempPath(), "tollgate-test-spool-" + Guid.NewGuid().ToString("N")[..12]);
+        var (httpPort, grpcPort) = (FreePort.Next(), FreePort.Next());
+        try
+        {
+            var receiver = await StartAsync(database, spoolDirectory, httpPort, grpcPort);
+            var acknowledged = new List<byte[]>();
+            try
+            {
+                // Sent once with the database up, so that the key is known when it goes away.
+                var first = NewTraceId();
+                (await PostAsync(httpPort, first)).ShouldBe(HttpStatusCode.OK);
+                acknowledged.Add(first);
+                await database.SetConnectionsAllowedAsync(allowed: false);
+                for (var i = 0; i < 30; i++)
+                {
+                    var trace = NewTraceId();
+                    (await PostAsync(httpPort, trace)).ShouldBe(HttpStatusCode.OK);
+                    acknowledged.Add(trace);
+                }
+
+                (await SpoolOutageTests.SpoolHealthAsync(httpPort)).Records.ShouldBe(30);
+            }
+            finally
+            {
+                receiver.Kill();
+                await receiver.WaitForExitAsync();
+                receiver.Dispose();
+            }
+
+            await database.SetConnectionsAllowedAsync(allowed: true);
+            using var restarted = await StartAsync(database, spoolDirectory, httpPort, grpcPort);
+            try
+            {
+                await Eventually.TrueAsync(async () => (await SpoolOutageTests.SpoolHealthAsync(httpPort)).Records == 0, Bound,
+                    "The restarted receiver replaying its spool");
+            }
+            finally
+            {
+                restarted.Kill();
+                await restarted.WaitForExitAsync();
+            }
+
+            var stored = await StoredPerTraceAsync(database);
+            acknowledged.Select(t => stored.GetValueOrDefault(Convert.ToHexString(t))).ShouldAllBe(n => n == 10);
+            stored.Values.Sum().ShouldBe(acknowledged.Count * 10);
+        }
+        finally
+        {
+            if (Directory.Exists(spoolDirectory))
+            {
+                Directory.Delete(spoolDirectory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(int httpPort, byte[] trace)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+        client.DefaultRequestHeaders.Add("x-api-key", RunningApp.IngestKey);
+        using var content = new ByteArrayContent(Google.Protobuf.MessageExtensions.ToByteArray(Batch(trace, 10)));
+        content.Headers.ContentType = new("application/x-protobuf");
+        return (await client.PostAsync(new Uri("/v1/traces", UriKind.Relative), content)).StatusCode;
+    }
+
+    /// <summary>The receiver as deployed: its own process, settings on the command line.</summary>
+    private static async Task<Process> StartAsync(TestDatabase database, string spoolDirectory, int httpPort, int grpcPort)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Tollgate.Ingest.Api.dll"), $"--ConnectionStrings:Tollgate={database.ConnectionString}",
+            $"--Tollgate:Ingest:HttpPort={httpPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Tollgate:Ingest:GrpcPort={grpcPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Tollgate:BootstrapIngestKey={RunningApp.IngestKey}", $"--Tollgate:Ingest:Spool:Directory={spoolDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        // Drained so that a chatty process never blocks on a full pipe; kept to explain a failed start.
+        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(async () =>
+        {
+            process.HasExited.ShouldBeFalse("the receiver exited at start: " + string.Join(Environment.NewLine, output));
+            try
+            {
+                return (await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/health/ready"))).IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, Bound, "The receiver process answering ready");
+        return process;
+    }
+}

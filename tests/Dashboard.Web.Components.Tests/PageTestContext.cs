@@ -38,7 +38,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     }
 
     /// <summary>Renders <typeparamref name="TPage"/> at <paramref name="uri"/> for a user holding <paramref name="role"/>, with its view model from the app.</summary>
-    protected async Task<IRenderedComponent<TPage>> RenderPageAsync<TPage, TModel>(RunningApp app, string uri, string role, string readySelector)
+    protected async Task<IRenderedComponent<TPage>> RenderPageAsync<TPage, TModel>(RunningApp app, string uri, string role, string readySelector,
+        Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
         where TPage : IComponent
         where TModel : class
     {
@@ -57,7 +58,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
         Render<MudPopoverProvider>();
         Snackbars = Render<MudSnackbarProvider>();
-        var page = Render<TPage>();
+        var page = Render(parameters ?? (_ => { }));
         await page.WaitForElementAsync(readySelector, TimeSpan.FromSeconds(30));
         return page;
     }

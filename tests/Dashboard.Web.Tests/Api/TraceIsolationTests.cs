@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Analytics.Spans;
 using Tollgate.Dashboard.Web.Components.Pages.Traces;
-using Tollgate.Dashboard.Web.Tests.Pages;
 using Tollgate.Testing;
 
 namespace Tollgate.Dashboard.Web.Tests.Api;
@@ -56,14 +55,13 @@ public sealed class TraceIsolationTests
     }
 
     [Fact]
-    public async Task The_trace_page_and_the_trace_list_keep_the_two_projects_traces_apart()
+    public async Task The_trace_view_model_and_the_trace_list_keep_the_two_projects_traces_apart()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         var (ours, theirs) = await SeedAsync(app);
         var id = Convert.ToHexStringLower(TestSpans.TraceId(Trace));
         await using var scope = app.App.Services.CreateAsyncScope();
 
-        var chooser = await PageKit.RenderAsync<TraceDetail>(scope.ServiceProvider, $"/traces/{id}", new Dictionary<string, object?> { ["TraceId"] = id });
         var model = scope.ServiceProvider.GetRequiredService<TraceDetailViewModel>();
         await model.LoadAsync(id, ours);
         var list = await scope.ServiceProvider.GetRequiredService<SpanQuery>().SearchTracesAsync(
@@ -74,9 +72,6 @@ public sealed class TraceIsolationTests
         model.Rows.Select(r => r.Span.ProjectId).ShouldAllBe(p => p == ours);
         model.Rows.ShouldNotContain(r => r.Span.Team == "intruder");
         list.Traces.Select(t => (t.ProjectId, t.CostUsd, t.Spans)).OrderBy(t => t.ProjectId).ShouldBe([(ours, 1.00m, 2), (theirs, 2.50m, 1)]);
-        // Without a project the page does not merge them: it asks which project's trace to show.
-        chooser.QuerySelector("[data-testid=trace-projects]").ShouldNotBeNull();
-        chooser.QuerySelectorAll("ul a").Select(a => a.GetAttribute("href")).ShouldBe([$"/traces/{id}?project={ours}", $"/traces/{id}?project={theirs}"]);
-        chooser.QuerySelector(".waterfall").ShouldBeNull();
+        // The page's chooser (without a project) is tested in TraceDetailPageTests.
     }
 }

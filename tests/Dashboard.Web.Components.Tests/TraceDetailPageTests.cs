@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Analytics.Spans;
@@ -47,15 +45,7 @@ public sealed class TraceDetailPageTests : PageTestContext
     public async Task Two_projects_that_used_one_trace_id_are_offered_apart_and_never_merged()
     {
         var app = await StartAsync();
-        using var admin = app.CreateClient(withAdminKey: true);
-        (await admin.PutAsJsonAsync("/api/v1/projects/research", new { contentCapture = false })).EnsureSuccessStatusCode();
-        var projects = await admin.GetFromJsonAsync<JsonElement>("/api/v1/projects");
-        int Id(string name) => projects.EnumerateArray().Single(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetInt32();
-        var (ours, theirs) = (Id("default"), Id("research"));
-        var start = DateTime.UtcNow.AddMinutes(-10);
-        var intruder = TestSpans.Chat(theirs, Trace, 9, 1, "elsewhere", start.AddMilliseconds(50), "openai", "gpt-4o", 2.50m);
-        intruder.Team = "intruder";
-        await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync([.. PageData.Request(ours, Trace, start, "search", "answer", "gpt-4o", 1.00m), intruder]);
+        var (ours, theirs) = await PageData.SeedTwoProjectsSharingATraceAsync(app, Trace);
         var id = Convert.ToHexStringLower(TestSpans.TraceId(Trace));
 
         var chooser = await RenderTraceAsync(app, id, projectId: null);

@@ -58,4 +58,21 @@ public static class PageData
             .. Request(project, 3, week.AddDays(-3).AddHours(9), "billing", "invoice", "gpt-4o", 1.00m),
         ], week.AddDays(-7), week.AddDays(2));
     }
+
+    /// <summary>
+    /// Two projects that used one trace id: in project default a request of team search costing $1;
+    /// in a new project research a $2.50 call of team intruder under the same trace id.
+    /// </summary>
+    public static async Task<(int Default, int Research)> SeedTwoProjectsSharingATraceAsync(RunningApp app, int trace)
+    {
+        var projects = app.App.Services.GetRequiredService<ProjectStore>();
+        var theirs = (await projects.SetContentCaptureAsync("research", contentCapture: false, "test")).Project.Id;
+        var ours = await DefaultProjectIdAsync(app);
+        var start = DateTime.UtcNow.AddMinutes(-10);
+        var intruder = TestSpans.Chat(theirs, trace, 9, 1, "elsewhere", start.AddMilliseconds(50), "openai", "gpt-4o", 2.50m);
+        intruder.Team = "intruder";
+        intruder.AttributionExplicit = Attribution.Team;
+        await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync([.. Request(ours, trace, start, "search", "answer", "gpt-4o", 1.00m), intruder]);
+        return (ours, theirs);
+    }
 }

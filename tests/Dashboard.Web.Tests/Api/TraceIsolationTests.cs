@@ -13,31 +13,11 @@ public sealed class TraceIsolationTests
 {
     private const int Trace = 4242;
 
-    /// <summary>Project default: a request of team search costing $1. Project research, same trace id: a $2.50 call of team intruder.</summary>
-    private static async Task<(int Default, int Research)> SeedAsync(RunningApp app)
-    {
-        using var admin = app.CreateClient(withAdminKey: true);
-        (await admin.PutAsJsonAsync("/api/v1/projects/research", new { contentCapture = false })).EnsureSuccessStatusCode();
-        var projects = await admin.GetFromJsonAsync<JsonElement>("/api/v1/projects");
-        int Id(string name) => projects.EnumerateArray().Single(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetInt32();
-        var (ours, theirs) = (Id("default"), Id("research"));
-        var start = DateTime.UtcNow.AddMinutes(-10);
-        var intruder = TestSpans.Chat(theirs, Trace, 9, 1, "elsewhere", start.AddMilliseconds(50), "openai", "gpt-4o", 2.50m);
-        intruder.Team = "intruder";
-        intruder.AttributionExplicit = Analytics.Spans.Attribution.Team;
-        await app.App.Services.GetRequiredService<SpanWriter>().WriteAsync(
-        [
-            .. PageData.Request(ours, Trace, start, "search", "answer", "gpt-4o", 1.00m),
-            intruder,
-        ]);
-        return (ours, theirs);
-    }
-
     [Fact]
     public async Task The_trace_API_shows_one_projects_spans_and_asks_which_when_two_used_the_id()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        await SeedAsync(app);
+        await PageData.SeedTwoProjectsSharingATraceAsync(app, Trace);
         using var client = app.CreateClient(withAdminKey: true);
         var id = Convert.ToHexStringLower(TestSpans.TraceId(Trace));
 
@@ -58,7 +38,7 @@ public sealed class TraceIsolationTests
     public async Task The_trace_view_model_and_the_trace_list_keep_the_two_projects_traces_apart()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var (ours, theirs) = await SeedAsync(app);
+        var (ours, theirs) = await PageData.SeedTwoProjectsSharingATraceAsync(app, Trace);
         var id = Convert.ToHexStringLower(TestSpans.TraceId(Trace));
         await using var scope = app.App.Services.CreateAsyncScope();
 

@@ -21,6 +21,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     /// <summary>The snackbars the page showed (the layout's provider, rendered beside the page).</summary>
     protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = null!;
 
+    /// <summary>The dialogs the page opened (the layout's provider, rendered beside the page).</summary>
+    protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = null!;
+
     public Task InitializeAsync()
     {
         Services.AddMudServices();
@@ -37,7 +40,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     }
 
     /// <summary>Renders <typeparamref name="TPage"/> at <paramref name="uri"/> for a user holding <paramref name="role"/>, with its view model from the app.</summary>
-    protected async Task<IRenderedComponent<TPage>> RenderPageAsync<TPage, TModel>(RunningApp app, string uri, string role, string readySelector)
+    protected async Task<IRenderedComponent<TPage>> RenderPageAsync<TPage, TModel>(RunningApp app, string uri, string role, string readySelector,
+        Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
         where TPage : IComponent
         where TModel : class
     {
@@ -54,7 +58,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
         Render<MudPopoverProvider>();
         Snackbars = Render<MudSnackbarProvider>();
-        var page = Render<TPage>();
+        Dialogs = Render<MudDialogProvider>();
+        var page = Render(parameters ?? (_ => { }));
         await page.WaitForElementAsync(readySelector, TimeSpan.FromSeconds(30));
         return page;
     }

@@ -279,6 +279,31 @@ public sealed class BudgetsPageTests : PageTestContext
     }
 
     [Fact]
+    public async Task From_a_budgets_own_page_editing_offers_its_project_and_deleting_goes_back_to_the_list()
+    {
+        var app = await StartAsync();
+        using (var client = app.CreateClient(withAdminKey: true))
+        {
+            (await client.PutAsJsonAsync("/api/v1/projects/mobile", new { contentCapture = false })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var id = await SeedAsync(app, "Everything", 10m);
+        var detail = await RenderDetailAsync(app, id);
+
+        detail.FindAll("[data-testid=budget-actions] button").Single(b => b.TextContent.Trim() == "Edit").Click();
+        Dialogs.WaitForAssertion(() => Dialogs.Find("#b-project").GetAttribute("value").ShouldBe("default"));
+        Dialogs.Find("#b-amount").Change("12");
+        Dialogs.Find("button[data-testid=save-budget]").Click();
+        detail.WaitForAssertion(() => detail.Find("[data-testid=budget-summary]").TextContent.ShouldContain("$12.00"));
+
+        detail.FindAll("[data-testid=budget-actions] button").Single(b => b.TextContent.Trim() == "Delete").Click();
+        Dialogs.WaitForAssertion(() => DialogButton("Delete Everything").Click());
+
+        detail.WaitForAssertion(() => Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri.ShouldEndWith("/admin/budgets"));
+        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM budgets")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_budget_that_does_not_exist_says_so()
     {
         var app = await StartAsync();

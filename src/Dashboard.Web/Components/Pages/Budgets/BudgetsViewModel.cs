@@ -85,8 +85,12 @@ public sealed class BudgetsViewModel(
         var now = time.GetUtcNow().UtcDateTime;
         var budgets = await store.ListAsync(cancellationToken);
         Rows = [.. budgets.Select(b => new BudgetRow(b, BudgetStatus.Of(b, tracker.Figures(b, now))))];
-        Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
+        await LoadProjectsAsync(cancellationToken);
     }
+
+    /// <summary>Reads <see cref="Projects"/> alone, for the form opened from a page that does not list budgets.</summary>
+    public async Task LoadProjectsAsync(CancellationToken cancellationToken = default) =>
+        Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
 
     public Task<Budget?> GetAsync(int id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
 

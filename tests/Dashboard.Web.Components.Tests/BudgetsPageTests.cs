@@ -240,11 +240,7 @@ public sealed class BudgetsPageTests : PageTestContext
     {
         var app = await StartAsync();
         await SeedAsync(app, "Everything", 10m);
-        using (var client = app.CreateClient(withAdminKey: true))
-        {
-            var created = await client.PutAsJsonAsync("/api/v1/projects/mobile", new { contentCapture = false });
-            created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        }
+        await AddProjectAsync(app, "mobile");
 
         var several = await RenderBudgetsAsync(app);
 
@@ -282,10 +278,7 @@ public sealed class BudgetsPageTests : PageTestContext
     public async Task From_a_budgets_own_page_editing_offers_its_project_and_deleting_goes_back_to_the_list()
     {
         var app = await StartAsync();
-        using (var client = app.CreateClient(withAdminKey: true))
-        {
-            (await client.PutAsJsonAsync("/api/v1/projects/mobile", new { contentCapture = false })).StatusCode.ShouldBe(HttpStatusCode.Created);
-        }
+        await AddProjectAsync(app, "mobile");
 
         var id = await SeedAsync(app, "Everything", 10m);
         var detail = await RenderDetailAsync(app, id);
@@ -319,6 +312,13 @@ public sealed class BudgetsPageTests : PageTestContext
         var (definition, errors) = BudgetRules.Check(new BudgetInput(null, name, scope, key, period, amount, null, webhook, null, null), "default", smtpConfigured: false);
         errors.ShouldBeEmpty();
         return (await app.App.Services.GetRequiredService<BudgetStore>().CreateAsync(definition!, "seed"))!.Id;
+    }
+
+    private static async Task AddProjectAsync(RunningApp app, string name)
+    {
+        using var client = app.CreateClient(withAdminKey: true);
+        var created = await client.PutAsJsonAsync($"/api/v1/projects/{name}", new { contentCapture = false });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
     }
 
     private Task<IRenderedComponent<Budgets>> RenderBudgetsAsync(RunningApp app, string role = Roles.Admin) =>

@@ -11,6 +11,7 @@ public sealed class AttributionPageTests(BrowserFixture fixture)
         var page = await fixture.NewSignedInPageAsync();
         try
         {
+            await BrowserFixture.WaitForCircuitAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true }).ClickAsync();
             await page.WaitForURLAsync("**/admin/attribution");
             await PageChecks.EveryFieldHasANameAsync(page, "main");

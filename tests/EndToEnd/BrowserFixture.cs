@@ -12,6 +12,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     // What the pages opened by the current test logged as errors; the tests of the collection run one at a time.
     private static readonly ConcurrentQueue<string> ConsoleErrors = new();
+
+    // Which test a page belongs to: a page an earlier test left open (its app stopped under it) logs nothing against this one.
+    private static int _test;
     private IPlaywright? _playwright;
 
     public RunningApp App { get; private set; } = null!;
@@ -63,18 +66,34 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new() { Width = 1280, Height = 900 },
             TimezoneId = timeZone,
         });
+        var test = Volatile.Read(ref _test);
+        void Log(string error)
+        {
+            if (test == Volatile.Read(ref _test))
+            {
+                ConsoleErrors.Enqueue($"{page.Url}: {error}");
+            }
+        }
+
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
             {
-                ConsoleErrors.Enqueue($"{page.Url}: {message.Text} (at {message.Location})");
+                Log($"{message.Text} (at {message.Location})");
             }
         };
-        page.PageError += (_, error) => ConsoleErrors.Enqueue($"{page.Url}: {error}");
+        page.PageError += (_, error) => Log(error);
         return page;
     }
 
-    /// <summary>The console errors logged since the last call.</summary>
+    /// <summary>Forgets what the pages of earlier tests logged, and stops listening to them.</summary>
+    public static void BeginTest()
+    {
+        Interlocked.Increment(ref _test);
+        TakeConsoleErrors();
+    }
+
+    /// <summary>The console errors logged by the current test's pages since the last call.</summary>
     public static List<string> TakeConsoleErrors()
     {
         var errors = new List<string>();
@@ -118,7 +137,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class NoConsoleErrorsAttribute : BeforeAfterTestAttribute
 {
-    public override void Before(MethodInfo methodUnderTest) => BrowserFixture.TakeConsoleErrors();
+    public override void Before(MethodInfo methodUnderTest) => BrowserFixture.BeginTest();
 
     public override void After(MethodInfo methodUnderTest) => BrowserFixture.TakeConsoleErrors().ShouldBeEmpty("what the pages logged as errors in the browser console");
 }

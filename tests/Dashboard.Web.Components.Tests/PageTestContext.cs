@@ -22,6 +22,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     /// <summary>The snackbars the page showed (the layout's provider, rendered beside the page).</summary>
     protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = null!;
 
+    /// <summary>The dialogs the page opened (the layout's provider, rendered beside the page).</summary>
+    protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = null!;
+
     public Task InitializeAsync()
     {
         Services.AddMudServices();
@@ -58,6 +61,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
         Render<MudPopoverProvider>();
         Snackbars = Render<MudSnackbarProvider>();
+        Dialogs = Render<MudDialogProvider>();
         var page = Render(parameters ?? (_ => { }));
         await page.WaitForElementAsync(readySelector, TimeSpan.FromSeconds(30));
         return page;

@@ -130,6 +130,29 @@ public sealed class PnlPageTests : PageTestContext
         page.Find("button[data-testid=upload]").HasAttribute("disabled").ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task A_new_upload_takes_away_the_error_snackbar_of_the_failed_one_before()
+    {
+        // No job server: the test runs the imports as the job would, when it chooses.
+        var app = await StartAsync(new Dictionary<string, string> { ["Tollgate:Jobs:Enabled"] = "false" });
+        var (page, snackbars) = await RenderPnlAsync(app, "/pnl");
+        var (start, end) = (Date(Day), Date(Day.AddDays(1)));
+        var imports = app.App.Services.GetRequiredService<RevenueImports>();
+
+        Upload(page, "feature,customer,periodStart,periodEnd,amountUsd", $"answer,acme,{start},{end},ten");
+        page.WaitForAssertion(() => page.Find("[data-testid=upload-status]").TextContent.ShouldBe("revenue.csv is waiting to be imported."));
+        (await imports.RunAsync(await app.Database.ScalarAsync<long>("SELECT max(id) FROM revenue_imports")))!.Status.ShouldBe(RevenueImports.Failed);
+        snackbars.WaitForAssertion(() => snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Nothing was stored: 1 line(s) need fixing."), ImportWait);
+
+        Upload(page, "feature,customer,periodStart,periodEnd,amountUsd", $"answer,acme,{start},{end},10");
+
+        // Gone as soon as the new upload starts, while the new import still waits.
+        page.WaitForAssertion(() => page.Find("[data-testid=upload-status]").TextContent.ShouldBe("revenue.csv is waiting to be imported."));
+        snackbars.WaitForAssertion(() => snackbars.FindAll(".mud-snackbar").ShouldBeEmpty());
+        (await imports.RunAsync(await app.Database.ScalarAsync<long>("SELECT max(id) FROM revenue_imports")))!.Status.ShouldBe(RevenueImports.Succeeded);
+        snackbars.WaitForAssertion(() => snackbars.FindAll(".mud-snackbar").Select(s => s.TextContent).ShouldBe(["Stored 1 revenue line(s) from revenue.csv."]), ImportWait);
+    }
+
     [Theory]
     [InlineData(Roles.Admin, true)]
     [InlineData(Roles.Pm, true)]

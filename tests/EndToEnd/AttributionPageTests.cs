@@ -11,9 +11,10 @@ public sealed class AttributionPageTests(BrowserFixture fixture)
         var page = await fixture.NewSignedInPageAsync();
         try
         {
+            await BrowserFixture.WaitForCircuitAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true }).ClickAsync();
             await page.WaitForURLAsync("**/admin/attribution");
-            await BudgetPagesTests.AssertEveryFieldHasANameAsync(page, "main");
+            await PageChecks.EveryFieldHasANameAsync(page, "main");
 
             // A key with a space is refused beside the field.
             await page.GetByLabel("Attribute key").FillAsync("app squad");

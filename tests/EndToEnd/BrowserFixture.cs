@@ -1,12 +1,20 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using Microsoft.Playwright;
 using Tollgate.Dashboard.Web;
 using Tollgate.Testing;
+using Xunit.Sdk;
 
 namespace Tollgate.EndToEnd;
 
 /// <summary>One running dashboard and one Chromium for every browser test (starting them is the slow part).</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    // What the pages opened by the current test logged as errors; the tests of the collection run one at a time.
+    private static readonly ConcurrentQueue<string> ConsoleErrors = new();
+
+    // Which test a page belongs to: a page an earlier test left open (its app stopped under it) logs nothing against this one.
+    private static int _test;
     private IPlaywright? _playwright;
 
     public RunningApp App { get; private set; } = null!;
@@ -40,12 +48,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task<IPage> NewSignedInPageAsync(RunningApp app, string user, string password, string? timeZone = null)
     {
-        var page = await Browser.NewPageAsync(new()
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new() { Width = 1280, Height = 900 },
-            TimezoneId = timeZone,
-        });
+        var page = await NewPageAsync(app, timeZone);
         await page.GotoAsync("/");
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
@@ -55,6 +58,54 @@ public sealed class BrowserFixture : IAsyncLifetime
         // lost (the address changes, the page does not), so every signed-in page starts from there.
         await WaitForCircuitAsync(page);
         return page;
+    }
+
+    /// <summary>A page of the browser, not signed in, whose console errors fail the test (see <see cref="NoConsoleErrorsAttribute"/>).</summary>
+    public async Task<IPage> NewPageAsync(RunningApp app, string? timeZone = null)
+    {
+        var page = await Browser.NewPageAsync(new()
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 900 },
+            TimezoneId = timeZone,
+        });
+        var test = Volatile.Read(ref _test);
+        void Log(string error)
+        {
+            if (test == Volatile.Read(ref _test))
+            {
+                ConsoleErrors.Enqueue($"{page.Url}: {error}");
+            }
+        }
+
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Log($"{message.Text} (at {message.Location})");
+            }
+        };
+        page.PageError += (_, error) => Log(error);
+        return page;
+    }
+
+    /// <summary>Forgets what the pages of earlier tests logged, and stops listening to them.</summary>
+    public static void BeginTest()
+    {
+        Interlocked.Increment(ref _test);
+        TakeConsoleErrors();
+    }
+
+    /// <summary>The console errors logged by the current test's pages since the last call.</summary>
+    public static List<string> TakeConsoleErrors()
+    {
+        var errors = new List<string>();
+        while (ConsoleErrors.TryDequeue(out var error))
+        {
+            errors.Add(error);
+        }
+
+        return errors;
     }
 
     /// <summary>
@@ -85,7 +136,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
+/// <summary>No page may log an error to the console or throw: a browser test whose pages did fails.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class NoConsoleErrorsAttribute : BeforeAfterTestAttribute
+{
+    public override void Before(MethodInfo methodUnderTest) => BrowserFixture.BeginTest();
+
+    public override void After(MethodInfo methodUnderTest) => BrowserFixture.TakeConsoleErrors().ShouldBeEmpty("what the pages logged as errors in the browser console");
+}
+
 [CollectionDefinition(Name)]
+[NoConsoleErrors]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";

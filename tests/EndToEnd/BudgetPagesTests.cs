@@ -21,39 +21,42 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
         var page = await fixture.NewSignedInPageAsync();
         try
         {
-            await page.GetByRole(AriaRole.Link, new() { Name = "Budgets", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync("**/admin/budgets");
-            // From the interactive home page the address changes before the budgets page has loaded.
-            await Expect(page.Locator("h1")).ToHaveTextAsync("Budgets");
-            await AssertEveryFieldHasANameAsync(page, "#budget-form");
+            await OpenBudgetsFromTheDrawerAsync(page);
 
             // Create: one team (so that spend written by other tests cannot count), monthly, $1; default thresholds 50, 80, 100 %.
-            await page.GetByLabel("Scope").SelectOptionAsync("team");
+            await page.GetByTestId("create-budget").ClickAsync();
+            var dialog = page.Locator(".budget-dialog");
+            await Expect(dialog.Locator("#budget-dialog-title")).ToHaveTextAsync("Create a budget");
+            await ChooseAsync(page, "b-scope", "team");
             await page.GetByLabel("Team, feature or customer").FillAsync(Team);
-            await page.GetByLabel("Period").SelectOptionAsync("monthly");
             await page.GetByLabel("Amount, US $").FillAsync("1");
             await page.GetByLabel("Name (optional)").FillAsync("E2E monthly");
             await page.GetByLabel("Webhook URL (JSON)").FillAsync(hook.Url);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create budget" }).ClickAsync();
-            (await page.GetByTestId("budget-status").TextContentAsync()).ShouldBe("Created budget E2E monthly.");
-            var row = page.Locator("tr[data-budget='E2E monthly']");
-            (await row.Locator("[data-field=amount]").TextContentAsync()).ShouldBe("$1.00");
-            (await row.Locator("[data-field=state]").TextContentAsync()).ShouldBe("ok");
+            await Expect(page.GetByLabel("Alert at, % of amount")).ToHaveValueAsync("50, 80, 100");
+            await PageChecks.LandmarksAndLabelsAsync(page);
+            await BrowserFixture.ScreenshotAsync(page, "budget-dialog");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create budget" }).ClickAsync();
+            await ExpectSnackbarAsync(page, "Created budget E2E monthly.");
+            await Expect(dialog).ToHaveCountAsync(0);
+            var row = Row(page, "E2E monthly");
+            await Expect(row.Locator("[data-field=amount]")).ToHaveTextAsync("$1.00");
+            await Expect(row.Locator("[data-field=state]")).ToHaveTextAsync("ok");
 
             // Edit: the amount becomes $2 and the thresholds 50 and 100 %.
-            await row.GetByRole(AriaRole.Link, new() { Name = "Edit budget E2E monthly" }).ClickAsync();
-            (await page.Locator("#form-title").TextContentAsync()).ShouldBe("Edit budget E2E monthly");
-            (await page.GetByLabel("Alert at, % of amount").InputValueAsync()).ShouldBe("50, 80, 100");
+            await row.GetByRole(AriaRole.Button, new() { Name = "Edit budget E2E monthly" }).ClickAsync();
+            await Expect(dialog.Locator("#budget-dialog-title")).ToHaveTextAsync("Edit budget E2E monthly");
+            await Expect(page.GetByLabel("Alert at, % of amount")).ToHaveValueAsync("50, 80, 100");
             await page.GetByLabel("Amount, US $").FillAsync("2");
             await page.GetByLabel("Alert at, % of amount").FillAsync("50, 100");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Save budget" }).ClickAsync();
-            (await page.GetByTestId("budget-status").TextContentAsync()).ShouldBe("Saved budget E2E monthly.");
-            (await row.Locator("[data-field=amount]").TextContentAsync()).ShouldBe("$2.00");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Save budget" }).ClickAsync();
+            await ExpectSnackbarAsync(page, "Saved budget E2E monthly.");
+            await Expect(row.Locator("[data-field=amount]")).ToHaveTextAsync("$2.00");
 
-            // A test alert goes to the webhook at once and the page says so.
+            // A test alert goes to the webhook at once and the snackbar says so.
             await row.GetByRole(AriaRole.Button, new() { Name = "Send a test alert for E2E monthly" }).ClickAsync();
-            (await page.GetByTestId("budget-status").TextContentAsync()).ShouldBe($"Test alert of E2E monthly: webhook {hook.Url} delivered (status 200).");
+            await ExpectSnackbarAsync(page, $"Test alert of E2E monthly: webhook {hook.Url} delivered (status 200).");
             hook.Bodies.Count.ShouldBe(1);
+            await ExpectNothingToScrollSidewaysAsync(page);
             await BrowserFixture.ScreenshotAsync(page, "budgets-admin");
 
             // Spend of $1.50 is 75 % of $2: the 50 % threshold is crossed, and its alert is delivered to the webhook.
@@ -65,26 +68,32 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
             chat.Team = Team;
             await Seed.WriteAsync(fixture.App, [root, chat]);
             await row.GetByRole(AriaRole.Link, new() { Name = "E2E monthly", Exact = true }).ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("E2E monthly");
             await Eventually.TrueAsync(async () =>
             {
                 await page.ReloadAsync();
                 return await page.Locator("[data-testid=delivery] [data-field=delivery-status]", new() { HasText = "delivered" }).CountAsync() > 0;
             }, TimeSpan.FromSeconds(40), "The delivery shown as delivered");
             var alertRows = page.Locator("[data-testid=alert-table] tbody tr");
-            (await alertRows.CountAsync()).ShouldBe(1);
-            (await alertRows.First.Locator("td").Nth(1).TextContentAsync()).ShouldBe("50 %");
-            (await alertRows.First.Locator("[data-testid=delivery]").TextContentAsync() ?? "").ShouldContain(hook.Url);
+            await Expect(alertRows).ToHaveCountAsync(1);
+            await Expect(alertRows.First.Locator("td").Nth(1)).ToHaveTextAsync("50 %");
+            await Expect(alertRows.First.Locator("[data-testid=delivery]")).ToContainTextAsync(hook.Url);
             hook.Bodies.Count.ShouldBe(2);
-            await BrowserFixture.ScreenshotAsync(page, "budget-history");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Expect(page.GetByTestId("budget-actions").GetByRole(AriaRole.Button)).ToHaveTextAsync(["Edit", "Send a test alert", "Delete"]);
+            await BrowserFixture.ScreenshotAsync(page, "budget-detail");
 
             // Delete, after confirming.
             await page.GotoAsync("/admin/budgets");
-            await row.GetByRole(AriaRole.Link, new() { Name = "Delete budget E2E monthly" }).ClickAsync();
-            (await page.GetByTestId("delete-confirm").Locator("h2").TextContentAsync()).ShouldBe("Delete budget E2E monthly?");
-            (await row.CountAsync()).ShouldBe(1);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Delete E2E monthly" }).ClickAsync();
-            (await page.GetByTestId("budget-status").TextContentAsync()).ShouldBe("Deleted budget E2E monthly.");
-            (await row.CountAsync()).ShouldBe(0);
+            await WaitForBudgetsAsync(page);
+            await row.GetByRole(AriaRole.Button, new() { Name = "Delete budget E2E monthly" }).ClickAsync();
+            var confirm = page.Locator(".mud-dialog", new() { HasText = "Delete budget E2E monthly?" });
+            await Expect(confirm).ToContainTextAsync("Its alert history is deleted with it.");
+            await Expect(row).ToHaveCountAsync(1);
+            await BrowserFixture.ScreenshotAsync(page, "budget-delete-confirm");
+            await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete E2E monthly" }).ClickAsync();
+            await ExpectSnackbarAsync(page, "Deleted budget E2E monthly.");
+            await Expect(row).ToHaveCountAsync(0);
 
             // The audit log, filtered to the budgets area, lists the three changes newest first.
             await page.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true }).ClickAsync();
@@ -107,25 +116,29 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task A_form_with_mistakes_shows_each_problem_beside_its_field()
+    public async Task A_form_with_mistakes_shows_each_problem_under_its_field()
     {
         var page = await fixture.NewSignedInPageAsync();
         await page.GotoAsync("/admin/budgets");
+        await WaitForBudgetsAsync(page);
 
-        await page.GetByLabel("Scope").SelectOptionAsync("team");
+        await page.GetByTestId("create-budget").ClickAsync();
+        await ChooseAsync(page, "b-scope", "team");
         await page.GetByLabel("Amount, US $").FillAsync("0");
         await page.GetByLabel("Alert at, % of amount").FillAsync("50, lots");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create budget" }).ClickAsync();
+        await page.Locator(".budget-dialog").GetByRole(AriaRole.Button, new() { Name = "Create budget" }).ClickAsync();
 
-        (await page.Locator("#b-key ~ .invalid-feedback").TextContentAsync()).ShouldBe("Give the team the budget limits, for example checkout.");
-        (await page.Locator("#b-amount ~ .invalid-feedback").TextContentAsync()).ShouldBe("Give the amount in US dollars, greater than 0, for example 500.");
-        (await page.Locator("#b-thresholds ~ .invalid-feedback").TextContentAsync()).ShouldBe("Give the thresholds as percentages separated by commas, for example 50, 80, 100.");
-        (await page.GetByTestId("budget-table").CountAsync()).ShouldBe(0);
+        await Expect(ProblemUnder(page, "b-key")).ToHaveTextAsync("Give the team the budget limits, for example checkout.");
+        await Expect(ProblemUnder(page, "b-amount")).ToHaveTextAsync("Give the amount in US dollars, greater than 0, for example 500.");
+        await Expect(ProblemUnder(page, "b-thresholds")).ToHaveTextAsync("Give the thresholds as percentages separated by commas, for example 50, 80, 100.");
+        await Expect(ProblemUnder(page, "b-period")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".budget-dialog")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "budget-dialog-problems");
         await page.CloseAsync();
     }
 
     [Fact]
-    public async Task A_viewer_sees_budgets_but_no_forms_and_no_audit_log()
+    public async Task A_viewer_sees_budgets_but_no_buttons_to_change_them_and_no_audit_log()
     {
         const string viewerName = "vera-viewer";
         const string viewerPassword = "viewer-password-123";
@@ -148,17 +161,25 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
         var page = await fixture.NewSignedInPageAsync(viewerName, viewerPassword);
         try
         {
-            (await page.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true }).CountAsync()).ShouldBe(0);
-            (await page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true }).CountAsync()).ShouldBe(0);
-            await page.GetByRole(AriaRole.Link, new() { Name = "Budgets", Exact = true }).ClickAsync();
-            await Expect(page.Locator("h1")).ToHaveTextAsync("Budgets");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true })).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true })).ToHaveCountAsync(0);
+            await OpenBudgetsFromTheDrawerAsync(page);
 
-            var row = page.Locator("tr[data-budget='Search weekly']");
-            (await row.Locator("[data-field=amount]").TextContentAsync()).ShouldBe("$300.00");
-            (await page.Locator("main form").CountAsync()).ShouldBe(0);
-            (await page.GetByRole(AriaRole.Button, new() { Name = "Create budget" }).CountAsync()).ShouldBe(0);
-            (await page.Locator("main input, main select").CountAsync()).ShouldBe(0);
+            var row = Row(page, "Search weekly");
+            await Expect(row.Locator("[data-field=amount]")).ToHaveTextAsync("$300.00");
+            await Expect(page.GetByTestId("create-budget")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("budget-actions")).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Actions" })).ToHaveCountAsync(0);
+            await Expect(page.Locator("main form")).ToHaveCountAsync(0);
+            await ExpectNothingToScrollSidewaysAsync(page);
             await BrowserFixture.ScreenshotAsync(page, "budgets-viewer");
+
+            await row.GetByRole(AriaRole.Link, new() { Name = "Search weekly", Exact = true }).ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Search weekly");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Expect(page.GetByTestId("budget-summary")).ToContainTextAsync("feature search");
+            await Expect(page.GetByTestId("budget-actions")).ToHaveCountAsync(0);
 
             // The rules page reads, without forms; the audit log is refused.
             await page.GotoAsync("/admin/attribution");
@@ -181,16 +202,42 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
         }
     }
 
-    /// <summary>Every visible input and select of the section has a label or an aria-label: a name for assistive technology.</summary>
-    internal static async Task AssertEveryFieldHasANameAsync(IPage page, string section)
+    /// <summary>From the interactive home page: its circuit first (a click before it is lost), then the link, then the budgets over their own circuit.</summary>
+    private static async Task OpenBudgetsFromTheDrawerAsync(IPage page)
     {
-        var unnamed = await page.EvaluateAsync<string[]>($$"""
-            () => [...document.querySelectorAll('{{section}} input:not([type=hidden]), {{section}} select, {{section}} textarea')]
-                .filter(e => !(e.labels && e.labels.length && e.labels[0].textContent.trim()) && !e.getAttribute('aria-label'))
-                .map(e => e.id || e.name)
-            """);
-        unnamed.ShouldBeEmpty();
-        (await page.Locator("header nav[aria-label=Main]").CountAsync()).ShouldBe(1);
-        (await page.Locator("main").CountAsync()).ShouldBe(1);
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Budgets", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/budgets");
+        await WaitForBudgetsAsync(page);
     }
+
+    private static async Task WaitForBudgetsAsync(IPage page)
+    {
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Budgets");
+        await Expect(page.GetByTestId("budgets-page")).ToHaveAttributeAsync("data-interactive", "true");
+    }
+
+    /// <summary>At the tests' 1280 pixels every column of the grid shows: neither it nor the page scrolls sideways.</summary>
+    private static async Task ExpectNothingToScrollSidewaysAsync(IPage page)
+    {
+        var grid = page.GetByTestId("budget-grid").Locator(".mud-table-container");
+        var widths = await grid.EvaluateAsync<string>("e => `${e.scrollWidth} > ${e.clientWidth}: ` + [...e.querySelectorAll('thead th')].map(th => `${th.textContent.trim()} ${th.offsetWidth}`).join(', ')");
+        (await grid.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth")).ShouldBeTrue($"the grid scrolls sideways: {widths}");
+        (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("the page scrolls sideways");
+    }
+
+    private static async Task ChooseAsync(IPage page, string select, string option)
+    {
+        await page.GetByTestId(select).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+    }
+
+    private static Task ExpectSnackbarAsync(IPage page, string text) =>
+        Expect(page.Locator(".mud-snackbar", new() { HasText = text })).ToBeVisibleAsync();
+
+    private static ILocator Row(IPage page, string name) =>
+        page.GetByTestId("budget-grid").Locator("tbody tr", new() { Has = page.Locator("[data-field=name]", new() { HasTextRegex = new Regex($"^{Regex.Escape(name)}$") }) });
+
+    private static ILocator ProblemUnder(IPage page, string inputId) =>
+        page.Locator(".mud-input-control", new() { Has = page.Locator($"#{inputId}") }).Locator(".mud-input-helper-text.mud-input-error");
 }

@@ -123,6 +123,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
             new(day.AddHours(10), "search", "answer", "gpt-4o", 2.00m),
             new(day.AddHours(11), "search", "answer", "gpt-4o-mini", 1.00m));
         var page = await fixture.NewSignedInPageAsync(app);
+        await BrowserFixture.WaitForCircuitAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Feature P&L" }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/pnl$"));
         await BrowserFixture.WaitForCircuitAsync(page);
@@ -189,6 +190,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
             new(day.AddHours(11), "support", "triage", "gpt-4o", 0.40m));
         var page = await fixture.NewSignedInPageAsync(app);
 
+        await BrowserFixture.WaitForCircuitAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Benchmarks" }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/benchmarks$"));
         await BrowserFixture.WaitForCircuitAsync(page);

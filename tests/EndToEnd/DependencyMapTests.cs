@@ -27,6 +27,7 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
         };
         try
         {
+            await BrowserFixture.WaitForCircuitAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = "Dependencies", Exact = true }).ClickAsync();
             await page.GetByLabel("Period").SelectOptionAsync("24h");
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();

@@ -19,6 +19,19 @@ internal static class PageChecks
         unnamed.ShouldBeEmpty("form fields without an accessible name");
     }
 
+    /// <summary>Every visible input and select of the section has a label or an aria-label, and the static layout's landmarks are there.</summary>
+    public static async Task EveryFieldHasANameAsync(IPage page, string section)
+    {
+        var unnamed = await page.EvaluateAsync<string[]>($$"""
+            () => [...document.querySelectorAll('{{section}} input:not([type=hidden]), {{section}} select, {{section}} textarea')]
+                .filter(e => !(e.labels && e.labels.length && e.labels[0].textContent.trim()) && !e.getAttribute('aria-label'))
+                .map(e => e.id || e.name)
+            """);
+        unnamed.ShouldBeEmpty();
+        (await page.Locator("header nav[aria-label=Main]").CountAsync()).ShouldBe(1);
+        (await page.Locator("main").CountAsync()).ShouldBe(1);
+    }
+
     /// <summary>Presses Tab until the element with the id has focus (the keyboard path a user takes).</summary>
     public static async Task TabToAsync(IPage page, string id, int maxTabs = 60)
     {

@@ -22,7 +22,7 @@ public sealed class SignInTests(BrowserFixture fixture)
     [Fact]
     public async Task The_sign_in_form_works_from_the_keyboard_alone()
     {
-        var page = await fixture.Browser.NewPageAsync(new() { BaseURL = fixture.App.BaseAddress.ToString() });
+        var page = await fixture.NewPageAsync(fixture.App);
         await page.GotoAsync("/account/login");
 
         var tabs = 0;
@@ -40,6 +40,28 @@ public sealed class SignInTests(BrowserFixture fixture)
         await page.WaitForURLAsync(fixture.App.BaseAddress.ToString());
 
         (await page.Locator("h1").TextContentAsync()).ShouldBe("Weekly spend");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_gets_its_icon_and_every_other_resource_it_asks_for()
+    {
+        var page = await fixture.NewPageAsync(fixture.App);
+        var failed = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                failed.Add($"{response.Status} {response.Url}");
+            }
+        };
+        var icon = page.WaitForResponseAsync(r => r.Url.Contains("favicon", StringComparison.Ordinal));
+
+        await page.GotoAsync("/account/login", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.NetworkIdle });
+
+        (await icon).Status.ShouldBe(200);
+        (await page.GetAttributeAsync("link[rel=icon]", "href") ?? "").ShouldStartWith("favicon");
+        failed.ShouldBeEmpty();
         await page.CloseAsync();
     }
 }

@@ -4,9 +4,8 @@ using Tollgate.Analytics.Budgets;
 namespace Tollgate.Dashboard.Web.Components.Pages.Budgets;
 
 /// <summary>
-/// The budget form as the page posts it: thresholds as percentages in one text field and email
-/// recipients one per line or comma-separated, turned into a <see cref="BudgetInput"/> for the
-/// same checks the REST API applies.
+/// The budget dialog's fields: thresholds as percentages in one text field and email recipients
+/// comma-separated, turned into a <see cref="BudgetInput"/> for the same checks the REST API applies.
 /// </summary>
 public sealed class BudgetForm
 {

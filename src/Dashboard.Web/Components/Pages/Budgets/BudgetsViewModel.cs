@@ -1,14 +1,29 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Projects;
-using Tollgate.Dashboard.Web.Accounts;
+using Tollgate.Dashboard.Web.Api;
 
 namespace Tollgate.Dashboard.Web.Components.Pages.Budgets;
 
-/// <summary>A budget with its current period's figures, as the list shows it.</summary>
-public sealed record BudgetRow(Budget Budget, BudgetStatus Status);
+/// <summary>A budget with its current period's figures, as the list shows, sorts and filters it.</summary>
+public sealed record BudgetRow(Budget Budget, BudgetStatus Status)
+{
+    public string Name => Budget.Name;
+    public string Project => Budget.Project;
+
+    /// <summary>"total", or the kind and key of what is limited: "team: checkout".</summary>
+    public string Scope => Budget.Scope == BudgetScopes.Total ? BudgetScopes.Total : $"{Budget.Scope}: {Budget.ScopeKey}";
+
+    public string Period => Budget.Period;
+    public decimal AmountUsd => Budget.AmountUsd;
+    public decimal SpentUsd => Status.SpentUsd;
+    public decimal ForecastUsd => Status.ForecastUsd;
+    public decimal PercentUsed => Status.PercentUsed;
+    public string State => Status.State;
+}
 
 /// <summary>The outcome of a change: problems by form field ("" for the form as a whole), empty when it worked.</summary>
 public sealed record BudgetChangeResult(IReadOnlyDictionary<string, string> Problems, Budget? Budget = null)
@@ -20,11 +35,16 @@ public sealed record BudgetChangeResult(IReadOnlyDictionary<string, string> Prob
 
 /// <summary>
 /// The budgets pages: every budget with spend, forecast and state; creating, editing and deleting
-/// budgets (admins, audited by the store); test alerts; and one budget's alert history.
+/// budgets (audited by the store); test alerts; and one budget's alert history. Who may change
+/// budgets is the budgets API's policy.
 /// </summary>
 public sealed class BudgetsViewModel(
-    BudgetStore store, SpendTracker tracker, AlertHistory history, AlertSender sender, ProjectStore projects, TollgateOptions options, BudgetOptions budgetOptions, TimeProvider time)
+    BudgetStore store, SpendTracker tracker, AlertHistory history, AlertSender sender, ProjectStore projects, TollgateOptions options, BudgetOptions budgetOptions,
+    IAuthorizationService authorization, TimeProvider time)
 {
+    /// <summary>The policy of the API's budget writes, and so of the pages' buttons.</summary>
+    public const string ChangePolicy = ApiPolicies.Admin;
+
     /// <summary>Form field of each key that <see cref="BudgetRules"/> names a problem by.</summary>
     private static readonly Dictionary<string, string> FieldOfRule = new(StringComparer.Ordinal)
     {
@@ -50,15 +70,27 @@ public sealed class BudgetsViewModel(
 
     public bool EmailConfigured => options.Smtp.IsConfigured;
 
-    public static bool MayChange(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+    public async Task<bool> MayChangeAsync(ClaimsPrincipal user) => (await authorization.AuthorizeAsync(user, ChangePolicy)).Succeeded;
+
+    /// <summary>Whether the row holds <paramref name="search"/> in its name, project, scope, period or state (any case).</summary>
+    public static bool Matches(BudgetRow row, string? search)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return string.IsNullOrWhiteSpace(search)
+            || new[] { row.Name, row.Project, row.Scope, row.Period, row.State }.Any(text => text.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
 
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var budgets = await store.ListAsync(cancellationToken);
         Rows = [.. budgets.Select(b => new BudgetRow(b, BudgetStatus.Of(b, tracker.Figures(b, now))))];
-        Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
+        await LoadProjectsAsync(cancellationToken);
     }
+
+    /// <summary>Reads <see cref="Projects"/> alone, for the form opened from a page that does not list budgets.</summary>
+    public async Task LoadProjectsAsync(CancellationToken cancellationToken = default) =>
+        Projects = [.. (await projects.ListAsync(cancellationToken)).Select(p => p.Name).Order(StringComparer.Ordinal)];
 
     public Task<Budget?> GetAsync(int id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
 
@@ -92,7 +124,7 @@ public sealed class BudgetsViewModel(
     public async Task<BudgetChangeResult> SaveAsync(BudgetForm form, ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
-        if (!MayChange(user))
+        if (!await MayChangeAsync(user))
         {
             return BudgetChangeResult.Problem("", "Only admins may change budgets.");
         }
@@ -125,7 +157,7 @@ public sealed class BudgetsViewModel(
 
     public async Task<BudgetChangeResult> DeleteAsync(int id, ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
-        if (!MayChange(user))
+        if (!await MayChangeAsync(user))
         {
             return BudgetChangeResult.Problem("", "Only admins may delete budgets.");
         }
@@ -138,7 +170,7 @@ public sealed class BudgetsViewModel(
     /// <summary>Sends a test alert through each of the budget's channels, once, and says how each went.</summary>
     public async Task<(bool Succeeded, string Text)> SendTestAlertAsync(int id, ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
-        if (!MayChange(user))
+        if (!await MayChangeAsync(user))
         {
             return (false, "Only admins may send test alerts.");
         }
@@ -178,14 +210,6 @@ public sealed class BudgetsViewModel(
         string.Join(", ", fractions.Select(t => (t * 100m).ToString("0.##", CultureInfo.InvariantCulture) + " %"));
 
     public static string Percent(decimal percent) => percent.ToString("0.#", CultureInfo.InvariantCulture) + " %";
-
-    /// <summary>Bootstrap colour of a state badge.</summary>
-    public static string StateClass(string state) => state switch
-    {
-        BudgetStatus.Exceeded => "text-bg-danger",
-        BudgetStatus.Warning => "text-bg-warning",
-        _ => "text-bg-success",
-    };
 
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 

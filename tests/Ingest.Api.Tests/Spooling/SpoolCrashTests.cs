@@ -13,7 +13,7 @@ public sealed class SpoolCrashTests
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public async Task After_a_SIGKILL_with_a_full_spool_a_restarted_receiver_stores_every_acknowledged_span_once()
+    public async Task After_a_SIGKILL_with_records_in_the_spool_a_restarted_receiver_stores_every_acknowledged_span_once()
     {
         await using var database = await TestDatabase.CreateAsync();
         var spoolDirectory = Path.Combine(Path.GetTempPath(), "tollgate-test-spool-" + Guid.NewGuid().ToString("N")[..12]);

@@ -283,13 +283,14 @@ public sealed class BudgetsPageTests : PageTestContext
         var id = await SeedAsync(app, "Everything", 10m);
         var detail = await RenderDetailAsync(app, id);
 
-        detail.FindAll("[data-testid=budget-actions] button").Single(b => b.TextContent.Trim() == "Edit").Click();
+        // Found and clicked in one renderer turn: the page may re-render between a find and a click.
+        await detail.InvokeAsync(() => detail.FindAll("[data-testid=budget-actions] button").Single(b => b.TextContent.Trim() == "Edit").Click());
         Dialogs.WaitForAssertion(() => Dialogs.Find("#b-project").GetAttribute("value").ShouldBe("default"));
         Dialogs.Find("#b-amount").Change("12");
         Dialogs.Find("button[data-testid=save-budget]").Click();
         detail.WaitForAssertion(() => detail.Find("[data-testid=budget-summary]").TextContent.ShouldContain("$12.00"));
 
-        detail.FindAll("[data-testid=budget-actions] button").Single(b => b.TextContent.Trim() == "Delete").Click();
+        await detail.InvokeAsync(() => detail.FindAll("[data-testid=budget-actions] button").Single(b => b.TextContent.Trim() == "Delete").Click());
         Dialogs.WaitForAssertion(() => DialogButton("Delete Everything").Click());
 
         detail.WaitForAssertion(() => Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri.ShouldEndWith("/admin/budgets"));

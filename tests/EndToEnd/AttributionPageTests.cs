@@ -14,6 +14,8 @@ public sealed class AttributionPageTests(BrowserFixture fixture)
             await BrowserFixture.WaitForCircuitAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true }).ClickAsync();
             await page.WaitForURLAsync("**/admin/attribution");
+            // From the interactive home page the address changes before the static page has loaded.
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Attribution rules");
             await PageChecks.EveryFieldHasANameAsync(page, "main");
 
             // A key with a space is refused beside the field.

@@ -123,60 +123,69 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
             new(day.AddHours(10), "search", "answer", "gpt-4o", 2.00m),
             new(day.AddHours(11), "search", "answer", "gpt-4o-mini", 1.00m));
         var page = await fixture.NewSignedInPageAsync(app);
-        await BrowserFixture.WaitForCircuitAsync(page);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Feature P&L" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/pnl$"));
-        await BrowserFixture.WaitForCircuitAsync(page);
-        var consoleErrors = ConsoleErrors(page);
-        await Expect(page.GetByTestId("no-revenue")).ToBeVisibleAsync();
-        (await UnlabelledFieldsAsync(page)).ShouldBeEmpty();
-        var (start, end) = (day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        // Closed before the app stops, so that a failure here does not add the closed circuit's errors.
+        try
+        {
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Feature P&L" }).ClickAsync();
+            await page.WaitForURLAsync(new Regex(@"/pnl$"));
+            await BrowserFixture.WaitForCircuitAsync(page);
+            var consoleErrors = ConsoleErrors(page);
+            await Expect(page.GetByTestId("no-revenue")).ToBeVisibleAsync();
+            (await UnlabelledFieldsAsync(page)).ShouldBeEmpty();
+            var (start, end) = (day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
-        // The button opens the browser's file chooser; the file goes over the circuit to the background import.
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByTestId("upload").ClickAsync());
-        await chooser.SetFilesAsync(Csv(
-            "feature,customer,periodStart,periodEnd,amountUsd",
-            $"answer,acme,{start},{end},10",
-            $"answer,acme,{start},{end},ten",
-            $"answer,acme,{end},{start},5"));
+            // The button opens the browser's file chooser; the file goes over the circuit to the background import.
+            var chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByTestId("upload").ClickAsync());
+            await chooser.SetFilesAsync(Csv(
+                "feature,customer,periodStart,periodEnd,amountUsd",
+                $"answer,acme,{start},{end},10",
+                $"answer,acme,{start},{end},ten",
+                $"answer,acme,{end},{start},5"));
 
-        await Expect(page.GetByTestId("upload-errors").Locator("li")).ToHaveTextAsync(
-        [
-            "line 3: amountUsd 'ten' is not a number (use a dot for decimals, no currency sign)",
-            "line 4: periodEnd must be after periodStart",
-        ], new() { Timeout = 60_000 });
-        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Nothing was stored: 2 line(s) need fixing.");
-        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM revenue")).ShouldBe(0);
-        await BrowserFixture.ScreenshotAsync(page, "pnl-bad-upload");
+            await Expect(page.GetByTestId("upload-errors").Locator("li")).ToHaveTextAsync(
+            [
+                "line 3: amountUsd 'ten' is not a number (use a dot for decimals, no currency sign)",
+                "line 4: periodEnd must be after periodStart",
+            ], new() { Timeout = 60_000 });
+            await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Nothing was stored: 2 line(s) need fixing.");
+            (await app.Database.ScalarAsync<long>("SELECT count(*) FROM revenue")).ShouldBe(0);
+            await BrowserFixture.ScreenshotAsync(page, "pnl-bad-upload");
 
-        chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByTestId("upload").ClickAsync());
-        await chooser.SetFilesAsync(Csv(
-            "feature,customer,periodStart,periodEnd,amountUsd",
-            $"answer,acme,{start},{end},10"));
+            chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByTestId("upload").ClickAsync());
+            await chooser.SetFilesAsync(Csv(
+                "feature,customer,periodStart,periodEnd,amountUsd",
+                $"answer,acme,{start},{end},10"));
 
-        await Expect(page.GetByTestId("upload-status")).ToHaveTextAsync("Stored 1 revenue line(s) from revenue.csv.", new() { Timeout = 60_000 });
-        await Expect(page.Locator(".mud-snackbar", new() { HasText = "Stored 1 revenue line(s) from revenue.csv." })).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("upload-errors")).ToHaveCountAsync(0);
-        // The margins are loaded again in the page: revenue 10.00, cost 2.00 + 1.00 = 3.00, margin 7.00 = 70%.
-        var answer = page.GetByTestId("pnl-table").Locator("tbody tr", new() { HasText = "answer" });
-        await Expect(answer.Locator("td").Nth(1)).ToHaveTextAsync("$10.00");
-        var cells = await answer.Locator("td").AllInnerTextsAsync();
-        cells[2].ShouldBe("$3.00");
-        cells[3].ShouldBe("$7.00");
-        cells[4].ShouldBe("70%");
-        await Expect(page.GetByTestId("no-revenue")).ToHaveCountAsync(0);
-        await BrowserFixture.ScreenshotAsync(page, "pnl-with-revenue");
+            await Expect(page.GetByTestId("upload-status")).ToHaveTextAsync("Stored 1 revenue line(s) from revenue.csv.", new() { Timeout = 60_000 });
+            await Expect(page.Locator(".mud-snackbar", new() { HasText = "Stored 1 revenue line(s) from revenue.csv." })).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("upload-errors")).ToHaveCountAsync(0);
+            // The margins are loaded again in the page: revenue 10.00, cost 2.00 + 1.00 = 3.00, margin 7.00 = 70%.
+            var answer = page.GetByTestId("pnl-table").Locator("tbody tr", new() { HasText = "answer" });
+            await Expect(answer.Locator("td").Nth(1)).ToHaveTextAsync("$10.00");
+            var cells = await answer.Locator("td").AllInnerTextsAsync();
+            cells[2].ShouldBe("$3.00");
+            cells[3].ShouldBe("$7.00");
+            cells[4].ShouldBe("70%");
+            await Expect(page.GetByTestId("no-revenue")).ToHaveCountAsync(0);
+            await BrowserFixture.ScreenshotAsync(page, "pnl-with-revenue");
 
-        // The period: choose the last 7 days, then Tab to "Show" and press Enter.
-        await page.GetByTestId("period-picker").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "Last 7 days", Exact = true }).ClickAsync();
-        await page.GetByTestId("show-period").FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex(@"/pnl\?period=7$"));
-        await Expect(page.Locator("#pnl-title")).ToContainTextAsync("against the 7 days before");
-        await Expect(answer.Locator("td").Nth(1)).ToHaveTextAsync("$10.00");
-        consoleErrors.ShouldBeEmpty();
-        await page.CloseAsync();
+            // The period: choose the last 7 days, then Tab to "Show" and press Enter.
+            await page.GetByTestId("period-picker").ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = "Last 7 days", Exact = true }).ClickAsync();
+            // The list closes and the select re-renders first: a key pressed before that can be lost.
+            await Expect(page.GetByRole(AriaRole.Option, new() { Name = "Last 7 days", Exact = true })).ToBeHiddenAsync();
+            await page.GetByTestId("show-period").FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync(new Regex(@"/pnl\?period=7$"));
+            await Expect(page.Locator("#pnl-title")).ToContainTextAsync("against the 7 days before");
+            await Expect(answer.Locator("td").Nth(1)).ToHaveTextAsync("$10.00");
+            consoleErrors.ShouldBeEmpty();
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
     }
 
     [Fact]
@@ -210,6 +219,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Scenarios" }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/scenarios$"));
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Scenarios");
         (await UnlabelledFieldsAsync(page)).ShouldBeEmpty();
         await page.GetByLabel("Cache hit rate change (points)").FillAsync("lots");
         await page.GetByLabel("Cache hit rate change (points)").PressAsync("Enter");

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Testing;
 using Tollgate.Analytics.Time;
+using static Microsoft.Playwright.Assertions;
 
 namespace Tollgate.EndToEnd;
 
@@ -29,6 +30,9 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
         {
             await BrowserFixture.WaitForCircuitAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = "Dependencies", Exact = true }).ClickAsync();
+            // From the interactive home page the address changes before the static page has loaded.
+            await page.WaitForURLAsync(new Regex("/dependencies"));
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Dependency map");
             await page.GetByLabel("Period").SelectOptionAsync("24h");
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await page.WaitForURLAsync(new Regex("period=24h"));

@@ -44,11 +44,25 @@ public sealed class DataChangeNotices(NpgsqlDataSource dataSource, ILogger<DataC
 /// This process's side of <see cref="DataChangeNotices"/>: pages subscribe to <see cref="Changed"/>,
 /// which <see cref="DataChangeListener"/> raises for every notice on the channel.
 /// </summary>
-public sealed class DataChangeFeed
+public sealed class DataChangeFeed(ILogger<DataChangeFeed> logger)
 {
     public event Action<DataChange>? Changed;
 
-    public void Raise(DataChange change) => Changed?.Invoke(change);
+    /// <summary>Calls every subscriber; one that throws neither stops the others nor the listener.</summary>
+    public void Raise(DataChange change)
+    {
+        foreach (var subscriber in Changed?.GetInvocationList().Cast<Action<DataChange>>() ?? [])
+        {
+            try
+            {
+                subscriber(change);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "A page failed to take the change of {Change}", change);
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -97,8 +111,9 @@ public sealed class DataChangeListener(NpgsqlDataSource dataSource, DataChangeFe
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.IO.IOException)
+            catch (Exception e)
             {
+                // Whatever broke the connection, open pages only miss updates meanwhile: never stop the host for it.
                 logger.LogWarning(e, "Lost the connection that listens for data changes; listening again in {Retry}", Retry);
                 reconnecting = true;
                 try

@@ -35,6 +35,13 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
             && all.Any(p => p.Id == id) ? id : null;
     }
 
+    /// <summary>The project a request names, by name or number (see <see cref="Resolve"/>); null when none matches.</summary>
+    public async Task<ProjectInfo?> FindAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        var all = await ListAsync(cancellationToken);
+        return Resolve(all.Select(p => (p.Id, p.Name)), nameOrId) is { } id ? all.First(p => p.Id == id) : null;
+    }
+
     public async Task<IReadOnlyList<ProjectInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("SELECT id, name, content_capture, created_at FROM projects ORDER BY name");

@@ -49,17 +49,8 @@ public static class AnalyticsEndpoints
             return BadRequest("Invalid window", error!);
         }
 
-        int? projectId = null;
-        if (project is not null)
-        {
-            projectId = (await projects.ListAsync(ct)).FirstOrDefault(p => p.Name == project)?.Id;
-            if (projectId is null)
-            {
-                return TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: $"There is no project '{project}'.");
-            }
-        }
-
-        return TypedResults.Ok(await run(window, projectId));
+        var (chosen, unknown) = await ProjectParameter.ResolveAsync(projects, project, ct);
+        return unknown ?? (IResult)TypedResults.Ok(await run(window, chosen?.Id));
     }
 
     private static ProblemHttpResult BadRequest(string title, string detail) => TypedResults.Problem(statusCode: 400, title: title, detail: detail);

@@ -49,16 +49,14 @@ public static class AnomaliesEndpoints
             {
                 return Problem(400, "Invalid range", $"'to' must be after 'from' and the range at most {MaxListRange.TotalDays:0} days.");
             }
-            int? projectId = null;
-            if (project is not null)
+
+            var (chosen, unknown) = await ProjectParameter.ResolveAsync(projects, project, ct);
+            if (unknown is not null)
             {
-                projectId = (await projects.ListAsync(ct)).FirstOrDefault(p => p.Name == project)?.Id;
-                if (projectId is null)
-                {
-                    return Problem(404, "Unknown project", $"There is no project '{project}'.");
-                }
+                return unknown;
             }
-            var rows = await query.ListAsync(projectId, start, end, ct);
+
+            var rows = await query.ListAsync(chosen?.Id, start, end, ct);
             return TypedResults.Ok(new AnomalyListDto(rows
                 .Select(a => new AnomalyRowDto(a.Dimension, a.Key, a.Hour, a.ActualUsd, a.ExpectedUsd, a.LowerUsd, a.UpperUsd, a.Score, a.Contributors,
                     a.Kind, a.Detector, a.Explanation))

@@ -28,17 +28,17 @@ public static class CoverageEndpoints
                     detail: $"hours is the look-back in hours, from 1 to {maxHours} (default {DefaultHours}).");
             }
 
-            var known = await projects.ListAsync(ct);
-            var name = string.IsNullOrWhiteSpace(project) ? options.DefaultProject : project.Trim();
-            if (ProjectStore.Resolve(known.Select(p => (p.Id, p.Name)), name) is not { } projectId)
+            // Coverage is per project: without one, the default project's.
+            var (chosen, unknown) = await ProjectParameter.ResolveAsync(projects, string.IsNullOrWhiteSpace(project) ? options.DefaultProject : project, ct);
+            if (chosen is null)
             {
-                return TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: "There is no such project.");
+                return unknown!;
             }
 
             var to = time.GetUtcNow().UtcDateTime;
             var from = to.AddHours(-(hours ?? DefaultHours));
-            var services = await query.UsageCoverageAsync(projectId, from, to, ct);
-            return TypedResults.Ok(new UsageCoverageDto(known.First(p => p.Id == projectId).Name, from, to, services.Select(ToDto).ToList()));
+            var services = await query.UsageCoverageAsync(chosen.Id, from, to, ct);
+            return TypedResults.Ok(new UsageCoverageDto(chosen.Name, from, to, services.Select(ToDto).ToList()));
         })
         .WithSummary("Per service, which usage fields its instrumentation sent on model calls, how many calls had none, and what that means for the figures");
     }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Tollgate.Analytics.Benchmarks;
 using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Insights;
@@ -8,7 +7,6 @@ using Tollgate.Analytics.Maturity;
 using Tollgate.Analytics.Metrics;
 using Tollgate.Analytics.Projects;
 using Tollgate.Analytics.Scenarios;
-using Tollgate.Analytics.Storage;
 
 namespace Tollgate.Dashboard.Web.Api;
 
@@ -47,9 +45,9 @@ public static class InsightsEndpoints
 {
     public static void MapInsightsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/dependencies", async Task<IResult> (DateTime? from, DateTime? to, string? project, DependencyMap map, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        api.MapGet("/dependencies", async Task<IResult> (DateTime? from, DateTime? to, string? project, DependencyMap map, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
         {
-            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            var (window, problem) = await WindowAsync(from, to, project, projects, time, ct);
             if (problem is not null)
             {
                 return problem;
@@ -62,15 +60,15 @@ public static class InsightsEndpoints
                 graph.Truncated));
         });
 
-        api.MapGet("/dependencies/debt", async Task<IResult> (DateTime? from, DateTime? to, string? project, DebtLoader debt, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        api.MapGet("/dependencies/debt", async Task<IResult> (DateTime? from, DateTime? to, string? project, DebtLoader debt, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
         {
-            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            var (window, problem) = await WindowAsync(from, to, project, projects, time, ct);
             return problem ?? TypedResults.Ok(await debt.LoadAsync(window!, ct));
         });
 
-        api.MapGet("/maturity", async Task<IResult> (DateTime? from, DateTime? to, string? project, OrganisationFiguresLoader figures, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        api.MapGet("/maturity", async Task<IResult> (DateTime? from, DateTime? to, string? project, OrganisationFiguresLoader figures, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
         {
-            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            var (window, problem) = await WindowAsync(from, to, project, projects, time, ct);
             if (problem is not null)
             {
                 return problem;
@@ -82,9 +80,9 @@ public static class InsightsEndpoints
         });
 
         api.MapGet("/benchmarks", async Task<IResult> (DateTime? from, DateTime? to, string? project, OrganisationFiguresLoader figures, BenchmarkBandStore bands,
-            TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+            ProjectStore projects, TimeProvider time, CancellationToken ct) =>
         {
-            var (window, problem) = await WindowAsync(from, to, project, db, time, ct);
+            var (window, problem) = await WindowAsync(from, to, project, projects, time, ct);
             if (problem is not null)
             {
                 return problem;
@@ -114,7 +112,7 @@ public static class InsightsEndpoints
             }
         }).RequireAuthorization(ApiPolicies.Admin);
 
-        api.MapPost("/scenarios", async Task<IResult> (ScenarioInput? input, string? project, OrganisationFiguresLoader figures, TollgateDbContext db, TimeProvider time, CancellationToken ct) =>
+        api.MapPost("/scenarios", async Task<IResult> (ScenarioInput? input, string? project, OrganisationFiguresLoader figures, ProjectStore projects, TimeProvider time, CancellationToken ct) =>
         {
             if (input is null)
             {
@@ -128,7 +126,7 @@ public static class InsightsEndpoints
                 return Invalid("Scenario not projected", scenarioProblem);
             }
 
-            var (window, problem) = await WindowAsync(input.From, input.To, project, db, time, ct);
+            var (window, problem) = await WindowAsync(input.From, input.To, project, projects, time, ct);
             return problem ?? TypedResults.Ok(ScenarioProjection.Project(await figures.LoadAsync(window!, ct), scenario));
         });
     }
@@ -143,20 +141,12 @@ public static class InsightsEndpoints
 
     /// <summary>The window (default: the last 30 days) and project (by name or id; all when absent), or the problem to answer.</summary>
     private static async Task<(QueryWindow? Window, IResult? Problem)> WindowAsync(
-        DateTime? from, DateTime? to, string? project, TollgateDbContext db, TimeProvider time, CancellationToken ct)
+        DateTime? from, DateTime? to, string? project, ProjectStore projects, TimeProvider time, CancellationToken ct)
     {
-        int? projectId = null;
-        if (!string.IsNullOrWhiteSpace(project))
+        var (chosen, unknown) = await ProjectParameter.ResolveAsync(projects, project, ct);
+        if (unknown is not null)
         {
-            var all = await db.Projects.AsNoTracking().Select(p => new { p.Id, p.Name }).ToListAsync(ct);
-            var match = ProjectStore.Resolve(all.Select(p => (p.Id, p.Name)), project);
-
-            if (match is null)
-            {
-                return (null, TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: $"There is no project '{project}'."));
-            }
-
-            projectId = match;
+            return (null, unknown);
         }
 
         if (QueryTimes.Problem(from, to) is { } outOfRange)
@@ -164,7 +154,7 @@ public static class InsightsEndpoints
             return (null, Invalid("Invalid window", outOfRange));
         }
 
-        var window = QueryWindow.Resolve(from, to, projectId, time.GetUtcNow().UtcDateTime);
+        var window = QueryWindow.Resolve(from, to, chosen?.Id, time.GetUtcNow().UtcDateTime);
         return window.Problem() is { } problem ? (null, Invalid("Invalid window", problem)) : (window, null);
     }
 

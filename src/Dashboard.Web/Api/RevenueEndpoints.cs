@@ -95,7 +95,7 @@ public static class RevenueEndpoints
             var projectName = project ?? options.DefaultProject;
             if ((await projects.ListAsync(ct)).FirstOrDefault(p => p.Name == projectName) is not { } target)
             {
-                return UnknownProject(projectName);
+                return ProjectParameter.Unknown(projectName);
             }
 
             var id = await imports.QueueAsync(target.Id, body, fileName, user.Identity?.Name ?? "unknown", CancellationToken.None);
@@ -112,7 +112,7 @@ public static class RevenueEndpoints
             var projectName = project ?? options.DefaultProject;
             return (await projects.ListAsync(ct)).FirstOrDefault(p => p.Name == projectName) is { } target
                 ? TypedResults.Ok((await store.ListAsync(target.Id, RecentImports, ct)).Select(i => ToDto(i, target.Name)))
-                : UnknownProject(projectName);
+                : ProjectParameter.Unknown(projectName);
         });
     }
 
@@ -152,9 +152,6 @@ public static class RevenueEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long limit, string advice) =>
         TypedResults.Problem(statusCode: 413, title: "Revenue file too large", detail: $"The limit is {limit / (1024 * 1024)} MiB: {advice}.");
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult UnknownProject(string name) =>
-        TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: $"There is no project '{name}'.");
-
     private static async Task<IResult> StoreAsync(List<RevenueLine> lines, string? project, ClaimsPrincipal user, RevenueStore store,
         ProjectStore projects, TollgateOptions options, CancellationToken ct)
     {
@@ -162,7 +159,7 @@ public static class RevenueEndpoints
         var projectId = (await projects.ListAsync(ct)).FirstOrDefault(p => p.Name == projectName)?.Id;
         if (projectId is null)
         {
-            return UnknownProject(projectName);
+            return ProjectParameter.Unknown(projectName);
         }
 
         var summary = await store.StoreAsync(projectId.Value, lines, user.Identity?.Name ?? "unknown", cancellationToken: ct);

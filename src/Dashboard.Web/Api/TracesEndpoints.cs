@@ -24,19 +24,15 @@ public static class TracesEndpoints
                 return TypedResults.Problem(statusCode: 400, title: "Invalid trace id", detail: "A trace id is 32 hexadecimal characters.");
             }
 
-            var known = await projects.ListAsync(ct);
-            int? projectId = null;
-            if (!string.IsNullOrWhiteSpace(project))
+            var (chosen, unknown) = await ProjectParameter.ResolveAsync(projects, project, ct);
+            if (unknown is not null)
             {
-                projectId = ProjectStore.Resolve(known.Select(p => (p.Id, p.Name)), project);
-                if (projectId is null)
-                {
-                    return TypedResults.Problem(statusCode: 404, title: "Unknown project", detail: "There is no such project.");
-                }
+                return unknown;
             }
 
             var id = traceId.ToLowerInvariant();
-            var found = await query.FindTraceAsync(Convert.FromHexString(traceId), projectId, ct);
+            var found = await query.FindTraceAsync(Convert.FromHexString(traceId), chosen?.Id, ct);
+            var known = chosen is null ? await projects.ListAsync(ct) : [chosen];
             if (found.IsAmbiguous)
             {
                 var names = string.Join(", ", found.Projects.Select(p => known.FirstOrDefault(k => k.Id == p)?.Name ?? p.ToString(CultureInfo.InvariantCulture)));

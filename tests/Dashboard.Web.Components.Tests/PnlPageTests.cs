@@ -198,8 +198,7 @@ public sealed class PnlPageTests : PageTestContext
         page.Find("[data-testid=show-period]").Click();
 
         Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/pnl?period=7");
-        // The page then loads the chosen period; the test ends once it has (its database
-        // context is disposed with the test, and must not be while a query runs).
+        // The page then loads the chosen period.
         page.WaitForAssertion(() => page.FindAll("[data-testid=period-error]").ShouldBeEmpty());
     }
 

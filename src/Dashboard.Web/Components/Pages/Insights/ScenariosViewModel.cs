@@ -28,7 +28,8 @@ public sealed class ScenariosViewModel(TollgateDbContext db, OrganisationFigures
 
     public async Task LoadAsync(ScenarioQuery query, CancellationToken cancellationToken = default)
     {
-        Query = query;
+        (Query, Result) = (query, null);
+        Errors.Clear();
         HasSpans = await db.Spans.AnyAsync(cancellationToken);
         var scenario = Check(query, Errors);
         if (!HasSpans || scenario is null)

@@ -83,7 +83,6 @@ public static class DashboardApp
         app.MapOpenApi();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapDashboardFragments();
         app.MapJobsDashboard();
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicies.Read);
         api.MapTracesApi();

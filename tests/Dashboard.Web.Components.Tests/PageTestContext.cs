@@ -40,6 +40,15 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         return app;
     }
 
+    /// <summary>Gives pages <typeparamref name="TService"/> from a scope of the app's, as a circuit's scope would; call before rendering.</summary>
+    protected void UseAppService<TService>(RunningApp app)
+        where TService : class
+    {
+        var scope = app.App.Services.CreateAsyncScope();
+        _owned.Insert(0, scope);
+        Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
     /// <summary>Renders <typeparamref name="TPage"/> at <paramref name="uri"/> for a user holding <paramref name="role"/>, with its view model from the app.</summary>
     protected async Task<IRenderedComponent<TPage>> RenderPageAsync<TPage, TModel>(RunningApp app, string uri, string role, string readySelector,
         Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)

@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Tollgate.Dashboard.Web.Accounts;
 using static Microsoft.Playwright.Assertions;
 
 namespace Tollgate.EndToEnd;
@@ -11,6 +14,7 @@ public sealed class ConnectTests(BrowserFixture fixture)
     {
         var page = await fixture.NewSignedInPageAsync();
         await page.GotoAsync("/connect");
+        await BrowserFixture.WaitForCircuitAsync(page);
         await PageChecks.LandmarksAndLabelsAsync(page);
 
         // Keyboard only: Tab to the key name, type, Tab to the project, replace it, Enter.
@@ -26,13 +30,15 @@ public sealed class ConnectTests(BrowserFixture fixture)
         key.ShouldStartWith("tg_ingest_");
         (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("OTEL_EXPORTER_OTLP_HEADERS='x-api-key=" + key + "'", Case.Sensitive);
 
-        // Attribution fields fill in OTEL_RESOURCE_ATTRIBUTES (a GET form, so the key is not carried along).
-        await page.GetByLabel("Team").FillAsync("payments");
-        await page.GetByLabel("Feature").FillAsync("checkout");
+        // Attribution fields fill in OTEL_RESOURCE_ATTRIBUTES; the address keeps them, never the key,
+        // which stays in the set-up only while this page is open.
+        await page.GetByLabel("Team", new() { Exact = true }).FillAsync("payments");
+        await page.GetByLabel("Feature", new() { Exact = true }).FillAsync("checkout");
         await page.GetByRole(AriaRole.Button, new() { Name = "Fill in the set-up" }).ClickAsync();
         await page.WaitForURLAsync("**team=payments**");
-        (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("OTEL_RESOURCE_ATTRIBUTES='tollgate.team=payments,tollgate.feature=checkout'", Case.Sensitive);
-        (await page.GetByTestId("new-key").CountAsync()).ShouldBe(0, "the key is shown only once");
+        page.Url.ShouldNotContain("tg_ingest_");
+        await Expect(page.GetByTestId("env-snippet")).ToContainTextAsync("OTEL_RESOURCE_ATTRIBUTES='tollgate.team=payments,tollgate.feature=checkout'");
+        (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("x-api-key=" + key, Case.Sensitive);
         await Expect(page.GetByTestId("live-empty")).ToBeVisibleAsync();
 
         // The key works at the OTLP endpoint; the live check (polled every 2 s) shows what was recognised.
@@ -60,7 +66,11 @@ public sealed class ConnectTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(page, "connect-live-check");
 
         // Loaded with the page: the service's one model call carried usage but no cache tokens.
+        // The key is not shown again.
         await page.ReloadAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        (await page.GetByTestId("new-key").CountAsync()).ShouldBe(0, "the key is shown only once");
+        (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("x-api-key=<your-ingest-key>", Case.Sensitive);
         var coverage = page.GetByTestId("coverage-table").Locator("tr[data-service='checkout']");
         await Expect(coverage.Locator("[data-field=calls]")).ToHaveTextAsync("1");
         await Expect(coverage.Locator("[data-field=without-usage]")).ToHaveTextAsync("0");
@@ -71,17 +81,17 @@ public sealed class ConnectTests(BrowserFixture fixture)
     [Fact]
     public async Task A_viewer_sees_the_set_up_but_cannot_create_keys()
     {
-        var admin = await fixture.NewSignedInPageAsync();
-        await admin.GotoAsync("/admin/users");
-        await admin.GetByLabel("User name").FillAsync("viewer-connect");
-        await admin.GetByLabel("Password").FillAsync("viewer-password-long");
-        await admin.Locator("#u-role").SelectOptionAsync("viewer");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
-        await Expect(admin.GetByTestId("user-status")).ToContainTextAsync("Created viewer-connect as viewer");
-        await admin.CloseAsync();
+        using (var scope = fixture.App.App.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            var user = new IdentityUser("viewer-connect");
+            (await users.CreateAsync(user, "viewer-password-long")).Succeeded.ShouldBeTrue();
+            (await users.AddToRoleAsync(user, Roles.Viewer)).Succeeded.ShouldBeTrue();
+        }
 
         var page = await fixture.NewSignedInPageAsync("viewer-connect", "viewer-password-long");
         await page.GotoAsync("/connect");
+        await BrowserFixture.WaitForCircuitAsync(page);
 
         (await page.Locator("#key-name").CountAsync()).ShouldBe(0);
         await Expect(page.Locator("main")).ToContainTextAsync("Ask an admin or a team lead for an ingest key");

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Tollgate.Analytics.Changes;
 using Tollgate.Dashboard.Web.Components.Display;
 using Tollgate.Dashboard.Web.Components.Pages;
@@ -15,9 +14,8 @@ using Tollgate.Dashboard.Web.Components.Pages.Traces;
 namespace Tollgate.Dashboard.Web.Components;
 
 /// <summary>
-/// The web pages' services (one scoped view model per page) and the HTML fragments that htmx
-/// fetches. A new page registers its view model here and, if it refreshes part of itself, maps
-/// its fragment under /fragments.
+/// The web pages' services: one view model per page, which a page resolves in a scope of its own
+/// (see <see cref="DataPage{TModel}"/>). A new page registers its view model here.
 /// </summary>
 public static class DashboardPages
 {
@@ -44,16 +42,5 @@ public static class DashboardPages
         services.AddScoped<AttributionViewModel>();
         services.AddScoped<DependenciesViewModel>();
         return services;
-    }
-
-    /// <summary>Fragments render one component without the layout; they need a signed-in user like the pages.</summary>
-    public static void MapDashboardFragments(this IEndpointRouteBuilder app)
-    {
-        var fragments = app.MapGroup("/fragments").RequireAuthorization();
-        fragments.MapGet("/connect-live", async (string? project, LiveCheckViewModel model, ConnectViewModel connect, CancellationToken ct) =>
-        {
-            await model.LoadAsync(string.IsNullOrWhiteSpace(project) ? connect.DefaultProject : project.Trim(), ct);
-            return new RazorComponentResult<LiveCheck>(new { model.Spans, model.Project });
-        });
     }
 }

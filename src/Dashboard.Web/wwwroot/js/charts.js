@@ -1,7 +1,6 @@
 // Draws every element with a data-chart attribute: the attribute holds an ECharts option as JSON,
 // rendered by the server. No inline script, so a strict content security policy stays possible.
-// Runs on page load and again after htmx swaps in a fragment; interactive pages call
-// tollgateCharts.draw(element) after they render one.
+// Runs on page load; interactive pages call tollgateCharts.draw(element) after they render one.
 (function () {
     function draw(root) {
         if (typeof echarts === "undefined") {
@@ -26,5 +25,4 @@
     }
     window.tollgateCharts = { draw: draw };
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
-    document.addEventListener("htmx:after:swap", function (e) { draw(e.target || document); });
 })();

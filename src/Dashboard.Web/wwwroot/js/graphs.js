@@ -72,5 +72,4 @@
         });
     }
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
-    document.addEventListener("htmx:after:swap", function (e) { draw(e.target || document); });
 })();

@@ -27,9 +27,11 @@ public sealed class TestDatabase : IAsyncDisposable
                 "TOLLGATE_TEST_PG is not set: run the tests with ./test.sh, which starts a throwaway PostgreSQL, "
                 + "or set it to a connection string of a PostgreSQL superuser.");
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static Task<TestDatabase> CreateAsync() => CreateAsync(AdminConnectionString);
+
+    /// <summary>A fresh database on the server that <paramref name="admin"/> (a superuser's connection string) reaches.</summary>
+    public static async Task<TestDatabase> CreateAsync(string admin)
     {
-        var admin = AdminConnectionString;
         var name = "tollgate_test_" + Guid.NewGuid().ToString("N")[..12];
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
@@ -57,7 +59,6 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Makes the database refuse (and drop) connections, as an outage would, or accept them again.</summary>
     /// <summary>How many sessions of this database are waiting for a lock (a writer held up by a test's lock, say).</summary>
     public async Task<long> SessionsWaitingOnLocksAsync()
     {
@@ -67,6 +68,7 @@ public sealed class TestDatabase : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Makes the database refuse (and drop) connections, as an outage would, or accept them again.</summary>
     public async Task SetConnectionsAllowedAsync(bool allowed)
     {
         await using var connection = new NpgsqlConnection(_adminConnectionString);

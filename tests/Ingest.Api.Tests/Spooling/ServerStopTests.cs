@@ -65,10 +65,7 @@ public sealed class ServerStopTests
 
         problems.ShouldBeEmpty();
         acknowledgedWhileStopped.ShouldBeGreaterThan(0);
-        var stored = await StoredPerTraceAsync(app.Database);
-        expected.Where(e => stored.GetValueOrDefault(e.Key) != e.Value)
-            .Select(e => $"{e.Key}: {stored.GetValueOrDefault(e.Key)} of {e.Value}").ShouldBeEmpty();
-        stored.Values.Sum().ShouldBe(expected.Values.Sum());
+        await StoredExactlyAsync(app.Database, expected);
         (await SpoolHealthAsync(app.OtlpHttpPort)).Status.ShouldBe("Healthy");
     }
 }

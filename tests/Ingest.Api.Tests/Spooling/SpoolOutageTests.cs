@@ -26,6 +26,15 @@ public sealed class SpoolOutageTests
         return (json.RootElement.GetProperty("status").GetString()!, json.RootElement.GetProperty("spool").GetProperty("records").GetInt64());
     }
 
+    /// <summary>Each acknowledged trace holds exactly its spans, and nothing else is stored.</summary>
+    internal static async Task StoredExactlyAsync(TestDatabase database, IReadOnlyDictionary<string, long> expected)
+    {
+        var stored = await StoredPerTraceAsync(database);
+        expected.Where(e => stored.GetValueOrDefault(e.Key) != e.Value)
+            .Select(e => $"{e.Key}: {stored.GetValueOrDefault(e.Key)} of {e.Value}").ShouldBeEmpty();
+        stored.Values.Sum().ShouldBe(expected.Values.Sum());
+    }
+
     [Fact]
     public async Task Through_a_20_second_outage_under_load_every_request_is_acknowledged_and_every_span_is_stored_once()
     {
@@ -98,10 +107,7 @@ public sealed class SpoolOutageTests
         await Eventually.TrueAsync(async () => (await SpoolHealthAsync(app.OtlpHttpPort)).Records == 0, Bound, "The spool replayed to the end");
 
         problems.ShouldBeEmpty();
-        var stored = await StoredPerTraceAsync(app.Database);
-        expected.Where(e => stored.GetValueOrDefault(e.Key) != e.Value)
-            .Select(e => $"{e.Key}: {stored.GetValueOrDefault(e.Key)} of {e.Value}").ShouldBeEmpty();
-        stored.Values.Sum().ShouldBe(expected.Values.Sum());
+        await StoredExactlyAsync(app.Database, expected);
         (await SpoolHealthAsync(app.OtlpHttpPort)).Status.ShouldBe("Healthy");
     }
 

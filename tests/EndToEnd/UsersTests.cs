@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -7,28 +8,30 @@ namespace Tollgate.EndToEnd;
 public sealed class UsersTests(BrowserFixture fixture)
 {
     [Fact]
-    public async Task An_admin_creates_a_pm_who_signs_in_without_seeing_admin_forms()
+    public async Task An_admin_creates_a_pm_who_signs_in_without_seeing_admin_forms_and_then_promotes_them()
     {
         var admin = await fixture.NewSignedInPageAsync();
-        await admin.GotoAsync("/admin/users");
+        await OpenUsersAsync(admin);
         await PageChecks.LandmarksAndLabelsAsync(admin);
 
-        // A password below the 12-character minimum is refused next to the field.
+        // A password below the 12-character minimum is refused under the field.
+        await admin.GetByTestId("create-user").ClickAsync();
+        var dialog = admin.Locator(".user-dialog");
+        await Expect(dialog.Locator("#user-dialog-title")).ToHaveTextAsync("Create a user");
         await admin.GetByLabel("User name").FillAsync("pm-e2e");
         await admin.GetByLabel("Password").FillAsync("short");
-        await admin.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("pm");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
-        await Expect(admin.Locator("#u-password ~ .invalid-feedback")).ToContainTextAsync("12");
+        await ChooseAsync(admin, "u-role", "pm");
+        await PageChecks.LandmarksAndLabelsAsync(admin);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Expect(ProblemUnder(admin, "u-password")).ToContainTextAsync("12");
 
-        await PageChecks.TabToAsync(admin, "u-name");
-        await admin.Keyboard.PressAsync("Control+A");
-        await admin.Keyboard.TypeAsync("pm-e2e");
-        await admin.Keyboard.PressAsync("Tab");
-        await admin.Keyboard.TypeAsync("pm-password-long-enough");
-        await admin.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("pm");
-        await admin.GetByLabel("Password").PressAsync("Enter");
-        await Expect(admin.GetByTestId("user-status")).ToContainTextAsync("Created pm-e2e as pm");
-        await Expect(admin.Locator("tr[data-user=pm-e2e] [data-field=role]")).ToHaveTextAsync("pm");
+        // Keyboard: from the password field, replace it and press Enter on the button.
+        await admin.GetByLabel("Password").FillAsync("pm-password-long-enough");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).FocusAsync();
+        await admin.Keyboard.PressAsync("Enter");
+        await ExpectSnackbarAsync(admin, "Created pm-e2e as pm.");
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(Row(admin, "pm-e2e").Locator("[data-field=role]")).ToHaveTextAsync("pm");
         (await fixture.App.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE action = 'users.add' AND subject = 'users/pm-e2e' AND after->>'userName' = 'pm-e2e' AND after->>'role' = 'pm' AND actor = 'admin'")).ShouldBe(1);
         await BrowserFixture.ScreenshotAsync(admin, "users-created-pm");
@@ -36,23 +39,67 @@ public sealed class UsersTests(BrowserFixture fixture)
         var pm = await fixture.NewSignedInPageAsync("pm-e2e", "pm-password-long-enough");
         await Expect(pm.GetByTestId("user-role")).ToHaveTextAsync("pm");
         (await pm.Locator("nav[aria-label=Main] a[href='/admin/users']").CountAsync()).ShouldBe(0);
-        await pm.GotoAsync("/admin/prices");
-        await Expect(pm.Locator("h1")).ToHaveTextAsync("Prices");
-        (await pm.Locator("#add-price").CountAsync()).ShouldBe(0);
+        await PricesTests.OpenPricesAsync(pm);
+        await Expect(pm.GetByTestId("add-price")).ToHaveCountAsync(0);
+        await Expect(pm.GetByTestId("import-price-file")).ToHaveCountAsync(0);
         await pm.GotoAsync("/admin/users");
         await Expect(pm.Locator("h1")).ToHaveTextAsync("Not allowed");
-        (await pm.Locator("#u-name").CountAsync()).ShouldBe(0);
+        await Expect(pm.GetByTestId("user-grid")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(pm, "users-pm-denied");
         await pm.CloseAsync();
 
-        // The admin promotes the PM to lead; the change is audited with the role before and after.
-        var row = admin.Locator("tr[data-user=pm-e2e]");
-        await row.Locator("select").SelectOptionAsync("lead");
-        await row.GetByRole(AriaRole.Button).ClickAsync();
-        await Expect(admin.GetByTestId("user-status")).ToContainTextAsync("pm-e2e is now lead");
-        await Expect(admin.Locator("tr[data-user=pm-e2e] [data-field=role]")).ToHaveTextAsync("lead");
+        // The admin promotes the PM to lead from the row's dialog; the change is audited with the role before and after.
+        await Row(admin, "pm-e2e").GetByRole(AriaRole.Button, new() { Name = "Change the role of pm-e2e" }).ClickAsync();
+        var roleDialog = admin.Locator(".role-dialog");
+        await Expect(roleDialog).ToContainTextAsync("pm-e2e is pm now.");
+        await ChooseAsync(admin, "r-role", "lead");
+        await BrowserFixture.ScreenshotAsync(admin, "users-role-dialog");
+        await roleDialog.GetByRole(AriaRole.Button, new() { Name = "Make pm-e2e lead" }).ClickAsync();
+        await ExpectSnackbarAsync(admin, "pm-e2e is now lead.");
+        await Expect(Row(admin, "pm-e2e").Locator("[data-field=role]")).ToHaveTextAsync("lead");
         (await fixture.App.Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_log WHERE action = 'users.role' AND subject = 'users/pm-e2e' AND before->>'role' = 'pm' AND after->>'role' = 'lead' AND actor = 'admin'")).ShouldBe(1);
         await admin.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_only_admin_is_told_why_they_cannot_step_down()
+    {
+        var page = await fixture.NewSignedInPageAsync();
+        await OpenUsersAsync(page);
+
+        await Row(page, "admin").GetByRole(AriaRole.Button, new() { Name = "Change the role of admin" }).ClickAsync();
+        var dialog = page.Locator(".role-dialog");
+        await ChooseAsync(page, "r-role", "viewer");
+        await Expect(dialog.GetByTestId("self-demotion")).ToBeVisibleAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Make admin viewer" }).ClickAsync();
+
+        await Expect(dialog.GetByTestId("role-problem")).ToHaveTextAsync("admin is the only admin; make someone else admin first.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(Row(page, "admin").Locator("[data-field=role]")).ToHaveTextAsync("admin");
+        await page.CloseAsync();
+    }
+
+    private static async Task OpenUsersAsync(IPage page)
+    {
+        await page.GotoAsync("/admin/users");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Users");
+        await Expect(page.GetByTestId("users-page")).ToHaveAttributeAsync("data-interactive", "true");
+    }
+
+    private static async Task ChooseAsync(IPage page, string select, string option)
+    {
+        await page.GetByTestId(select).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToHaveCountAsync(0);
+    }
+
+    private static Task ExpectSnackbarAsync(IPage page, string text) =>
+        Expect(page.Locator(".mud-snackbar", new() { HasText = text })).ToBeVisibleAsync();
+
+    private static ILocator Row(IPage page, string name) =>
+        page.GetByTestId("user-grid").Locator("tbody tr", new() { Has = page.Locator("[data-field=name]", new() { HasTextRegex = new Regex($"^{Regex.Escape(name)}$") }) });
+
+    private static ILocator ProblemUnder(IPage page, string inputId) =>
+        page.Locator(".mud-input-control", new() { Has = page.Locator($"#{inputId}") }).Locator(".mud-input-helper-text.mud-input-error");
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Tollgate.Dashboard.Web.Accounts;
@@ -24,10 +25,15 @@ public sealed class UsersPageTests : PageTestContext
 
         page.FindAll("script, b").ShouldBeEmpty();
         Names(page).ShouldContain(Hostile);
-        Cells(page, Hostile).ShouldBe([Hostile, "<b>mal</b>@example.com", "viewer", "Change role"]);
+        Cells(page, Hostile).ShouldBe([Hostile, "<b>mal</b>@example.com", "viewer", "active", "Change role"]);
         Button(page, $"Change the role of {Hostile}").Click();
         Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe($"Change the role of {Hostile}"));
         Dialogs.Find(".mud-dialog-content").TextContent.ShouldContain($"{Hostile} is viewer now.");
+        Dialogs.FindAll("script").ShouldBeEmpty();
+        DialogButton("Cancel").Click();
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty());
+        Button(page, $"Disable {Hostile}").Click();
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe($"Disable {Hostile}?"));
         Dialogs.FindAll("script").ShouldBeEmpty();
     }
 
@@ -155,6 +161,78 @@ public sealed class UsersPageTests : PageTestContext
     }
 
     [Fact]
+    public async Task Disabling_asks_first_keeps_a_disabled_user_from_signing_in_and_enabling_lets_them_in_again()
+    {
+        var app = await StartAsync();
+        await CreateAsync(app, "pat", Roles.Pm);
+        var page = await RenderUsersAsync(app);
+        Row(page, "pat").QuerySelector("[data-field=status]")!.TextContent.ShouldBe("active");
+
+        Button(page, "Disable pat").Click();
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Disable pat?"));
+        Dialogs.Find(".mud-dialog-content").TextContent.ShouldContain("They can no longer sign in");
+        DialogButton("Cancel").Click();
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty());
+        (await SignInAsync(app, "pat", "long-enough-password")).ShouldBe("succeeded");
+
+        Button(page, "Disable pat").Click();
+        Dialogs.WaitForAssertion(() => DialogButton("Disable pat").Click());
+
+        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("pat is disabled: they can no longer sign in."));
+        page.WaitForAssertion(() => Row(page, "pat").QuerySelector("[data-field=status]")!.TextContent.ShouldBe("disabled"));
+        Row(page, "pat").QuerySelector("[data-field=role]")!.TextContent.ShouldBe("pm");
+        (await SignInAsync(app, "pat", "long-enough-password")).ShouldBe("locked out");
+
+        Button(page, "Enable pat").Click();
+        Dialogs.WaitForAssertion(() => DialogButton("Enable pat").Click());
+
+        page.WaitForAssertion(() => Row(page, "pat").QuerySelector("[data-field=status]")!.TextContent.ShouldBe("active"));
+        (await SignInAsync(app, "pat", "long-enough-password")).ShouldBe("succeeded");
+        (await app.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE subject = 'users/pat' AND actor = 'ann' AND action IN ('users.disable', 'users.enable')")).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Admins_are_not_offered_to_disable_themselves_and_the_only_admin_cannot_be_disabled()
+    {
+        var app = await StartAsync();
+        await CreateAsync(app, "ann", Roles.Lead);
+        var page = await RenderUsersAsync(app);
+
+        page.FindAll("button[aria-label='Disable ann']").ShouldBeEmpty();
+        Button(page, "Disable admin").Click();
+        Dialogs.WaitForAssertion(() => DialogButton("Disable admin").Click());
+
+        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("admin is the only admin; make someone else admin first."));
+        Snackbars.Find(".mud-snackbar").ClassList.ShouldContain("mud-alert-filled-error");
+        Row(page, "admin").QuerySelector("[data-field=status]")!.TextContent.ShouldBe("active");
+        (await SignInAsync(app, RunningApp.AdminUser, RunningApp.AdminPassword)).ShouldBe("succeeded");
+    }
+
+    [Fact]
+    public async Task A_reset_password_is_shown_once_works_for_signing_in_and_is_never_written_to_the_audit_log()
+    {
+        var app = await StartAsync();
+        await CreateAsync(app, "pat", Roles.Viewer);
+        var page = await RenderUsersAsync(app);
+
+        Button(page, "Reset the password of pat").Click();
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Reset the password of pat?"));
+        DialogButton("Reset the password").Click();
+
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("New password of pat"));
+        var password = Dialogs.Find("[data-testid=new-password]").TextContent;
+        password.Length.ShouldBe(20);
+        (await SignInAsync(app, "pat", "long-enough-password")).ShouldBe("failed");
+        (await SignInAsync(app, "pat", password)).ShouldBe("succeeded");
+        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'users.password' AND subject = 'users/pat' AND actor = 'ann'")).ShouldBe(1);
+        (await app.Database.ScalarAsync<long>($"SELECT count(*) FROM audit_log WHERE coalesce(after::text, '') LIKE '%{password}%'")).ShouldBe(0);
+
+        Dialogs.Find("button[data-testid=close-password]").Click();
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty());
+    }
+
+    [Fact]
     public async Task The_view_model_refuses_changes_from_those_the_users_API_refuses()
     {
         var app = await StartAsync();
@@ -165,6 +243,11 @@ public sealed class UsersPageTests : PageTestContext
         (await model.CreateAsync(new NewUserInput { UserName = "sneaky", Password = "long-enough-password", Role = Roles.Admin }, lead))
             .Problems.ShouldBe(new Dictionary<string, string> { [""] = "Only admins may create users." });
         (await model.ChangeRoleAsync("admin", Roles.Viewer, lead)).Problems.ShouldBe(new Dictionary<string, string> { [""] = "Only admins may change roles." });
+        (await model.SetDisabledAsync("admin", true, lead)).Problems.ShouldBe(new Dictionary<string, string> { [""] = "Only admins may disable users." });
+        var reset = await model.ResetPasswordAsync("admin", lead);
+        reset.Problems.ShouldBe(new Dictionary<string, string> { [""] = "Only admins may reset passwords." });
+        reset.NewPassword.ShouldBeNull();
+        (await SignInAsync(app, RunningApp.AdminUser, RunningApp.AdminPassword)).ShouldBe("succeeded");
 
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM users WHERE user_name = 'sneaky'")).ShouldBe(0);
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action LIKE 'users.%'")).ShouldBe(0);
@@ -175,6 +258,16 @@ public sealed class UsersPageTests : PageTestContext
         await using var scope = app.App.Services.CreateAsyncScope();
         var change = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(name, "long-enough-password", role, email, "seed");
         change.Succeeded.ShouldBeTrue(string.Join(" ", change.Problems.SelectMany(p => p.Value)));
+    }
+
+    /// <summary>What signing in with the password would do: succeeded, locked out or failed.</summary>
+    private static async Task<string> SignInAsync(RunningApp app, string name, string password)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = (await users.FindByNameAsync(name))!;
+        var result = await scope.ServiceProvider.GetRequiredService<SignInManager<IdentityUser>>().CheckPasswordSignInAsync(user, password, lockoutOnFailure: false);
+        return result.Succeeded ? "succeeded" : result.IsLockedOut ? "locked out" : "failed";
     }
 
     private Task<IRenderedComponent<Users>> RenderUsersAsync(RunningApp app) =>

@@ -20,8 +20,11 @@ public sealed class NewUserInput
     public string? Role { get; set; } = Roles.Viewer;
 }
 
-/// <summary>The outcome of a change: problems by the form's field names ("" for the form as a whole), empty when it worked.</summary>
-public sealed record UserChangeResult(IReadOnlyDictionary<string, string> Problems, UserInfo? User = null)
+/// <summary>
+/// The outcome of a change: problems by the form's field names ("" for the form as a whole), empty
+/// when it worked; after a password reset, the new password to show once.
+/// </summary>
+public sealed record UserChangeResult(IReadOnlyDictionary<string, string> Problems, UserInfo? User = null, string? NewPassword = null)
 {
     public bool Succeeded => Problems.Count == 0;
 
@@ -30,8 +33,9 @@ public sealed record UserChangeResult(IReadOnlyDictionary<string, string> Proble
 
 /// <summary>
 /// The users page over <see cref="UserAdministration"/>, which the users API shares: the logins
-/// with their roles, creating one, and changing a role (the last admin cannot step down). Who may
-/// do this is the users API's policy.
+/// with their roles, creating one, changing a role, disabling and enabling one, and resetting a
+/// password (the last admin can neither step down nor be disabled). Who may do this is the users
+/// API's policy.
 /// </summary>
 public sealed class UsersViewModel(UserAdministration administration, IAuthorizationService authorization)
 {
@@ -74,10 +78,32 @@ public sealed class UsersViewModel(UserAdministration administration, IAuthoriza
         return ForForm(await administration.ChangeRoleAsync(userName, role, Actor(actor), cancellationToken));
     }
 
+    /// <summary>Disables the login (it can no longer sign in) or enables it again.</summary>
+    public async Task<UserChangeResult> SetDisabledAsync(string userName, bool disabled, ClaimsPrincipal actor, CancellationToken cancellationToken = default)
+    {
+        if (!await MayManageUsersAsync(actor))
+        {
+            return UserChangeResult.Problem(disabled ? "Only admins may disable users." : "Only admins may enable users.");
+        }
+
+        return ForForm(await administration.SetDisabledAsync(userName, disabled, Actor(actor), cancellationToken));
+    }
+
+    /// <summary>Gives the login a new random password, in the result once.</summary>
+    public async Task<UserChangeResult> ResetPasswordAsync(string userName, ClaimsPrincipal actor, CancellationToken cancellationToken = default)
+    {
+        if (!await MayManageUsersAsync(actor))
+        {
+            return UserChangeResult.Problem("Only admins may reset passwords.");
+        }
+
+        return ForForm(await administration.ResetPasswordAsync(userName, Actor(actor), cancellationToken));
+    }
+
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 
     // The service names fields as the API does (userName); the form's fields are the input's properties (UserName).
     private static UserChangeResult ForForm(UserChange change) => change.Succeeded
-        ? new UserChangeResult(new Dictionary<string, string>(), change.User)
+        ? new UserChangeResult(new Dictionary<string, string>(), change.User, change.NewPassword)
         : new UserChangeResult(change.Problems.ToDictionary(p => p.Key.Length == 0 ? "" : char.ToUpperInvariant(p.Key[0]) + p.Key[1..], p => string.Join(" ", p.Value)));
 }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Tollgate.Dashboard.Web.Accounts;
 using static Microsoft.Playwright.Assertions;
 
 namespace Tollgate.EndToEnd;
@@ -18,15 +20,15 @@ public sealed class UsersTests(BrowserFixture fixture)
         await admin.GetByTestId("create-user").ClickAsync();
         var dialog = admin.Locator(".user-dialog");
         await Expect(dialog.Locator("#user-dialog-title")).ToHaveTextAsync("Create a user");
-        await admin.GetByLabel("User name").FillAsync("pm-e2e");
-        await admin.GetByLabel("Password").FillAsync("short");
+        await admin.GetByLabel("User name", new() { Exact = true }).FillAsync("pm-e2e");
+        await admin.GetByLabel("Password", new() { Exact = true }).FillAsync("short");
         await ChooseAsync(admin, "u-role", "pm");
         await PageChecks.LandmarksAndLabelsAsync(admin);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
         await Expect(ProblemUnder(admin, "u-password")).ToContainTextAsync("12");
 
         // Keyboard: from the password field, replace it and press Enter on the button.
-        await admin.GetByLabel("Password").FillAsync("pm-password-long-enough");
+        await admin.GetByLabel("Password", new() { Exact = true }).FillAsync("pm-password-long-enough");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).FocusAsync();
         await admin.Keyboard.PressAsync("Enter");
         await ExpectSnackbarAsync(admin, "Created pm-e2e as pm.");
@@ -78,6 +80,45 @@ public sealed class UsersTests(BrowserFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Expect(Row(page, "admin").Locator("[data-field=role]")).ToHaveTextAsync("admin");
         await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_reset_password_is_shown_once_and_signs_in_and_a_disabled_user_cannot_sign_in()
+    {
+        await using (var scope = fixture.App.App.Services.CreateAsyncScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync("reset-e2e", "first-password-long", Roles.Viewer, null, "seed");
+            created.Succeeded.ShouldBeTrue();
+        }
+
+        var admin = await fixture.NewSignedInPageAsync();
+        await OpenUsersAsync(admin);
+        await Row(admin, "reset-e2e").GetByRole(AriaRole.Button, new() { Name = "Reset the password of reset-e2e" }).ClickAsync();
+        await admin.Locator(".mud-dialog", new() { HasText = "Reset the password of reset-e2e?" }).GetByRole(AriaRole.Button, new() { Name = "Reset the password" }).ClickAsync();
+        var secret = admin.GetByTestId("new-password");
+        await Expect(secret).ToHaveTextAsync(new Regex("^[A-Za-z0-9]{20}$"));
+        var password = await secret.TextContentAsync() ?? "";
+        await BrowserFixture.ScreenshotAsync(admin, "users-new-password");
+        await admin.GetByTestId("close-password").ClickAsync();
+        await Expect(secret).ToHaveCountAsync(0);
+
+        var user = await fixture.NewSignedInPageAsync("reset-e2e", password);
+        await Expect(user.GetByTestId("user-name")).ToHaveTextAsync("reset-e2e");
+        await user.CloseAsync();
+
+        await Row(admin, "reset-e2e").GetByRole(AriaRole.Button, new() { Name = "Disable reset-e2e" }).ClickAsync();
+        await admin.Locator(".mud-dialog", new() { HasText = "Disable reset-e2e?" }).GetByRole(AriaRole.Button, new() { Name = "Disable reset-e2e" }).ClickAsync();
+        await ExpectSnackbarAsync(admin, "reset-e2e is disabled: they can no longer sign in.");
+        await Expect(Row(admin, "reset-e2e").Locator("[data-field=status]")).ToHaveTextAsync("disabled");
+
+        var refused = await fixture.NewPageAsync(fixture.App);
+        await refused.GotoAsync("/");
+        await refused.GetByLabel("User name").FillAsync("reset-e2e");
+        await refused.GetByLabel("Password").FillAsync(password);
+        await refused.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(refused.GetByText("User name or password is wrong.")).ToBeVisibleAsync();
+        await refused.CloseAsync();
+        await admin.CloseAsync();
     }
 
     private static async Task OpenUsersAsync(IPage page)

@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
-using Tollgate.Dashboard.Web.Accounts;
 using static Microsoft.Playwright.Assertions;
 
 namespace Tollgate.EndToEnd;
@@ -81,12 +79,10 @@ public sealed class ConnectTests(BrowserFixture fixture)
     [Fact]
     public async Task A_viewer_sees_the_set_up_but_cannot_create_keys()
     {
-        using (var scope = fixture.App.App.Services.CreateScope())
+        using (var api = fixture.App.CreateClient(withAdminKey: true))
         {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            var user = new IdentityUser("viewer-connect");
-            (await users.CreateAsync(user, "viewer-password-long")).Succeeded.ShouldBeTrue();
-            (await users.AddToRoleAsync(user, Roles.Viewer)).Succeeded.ShouldBeTrue();
+            var created = await api.PostAsJsonAsync("/api/v1/users", new { userName = "viewer-connect", password = "viewer-password-long", role = "viewer" });
+            created.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         }
 
         var page = await fixture.NewSignedInPageAsync("viewer-connect", "viewer-password-long");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -6,8 +7,8 @@ using Tollgate.Analytics.Audit;
 
 namespace Tollgate.Dashboard.Web.Accounts;
 
-/// <summary>A login as lists and audit entries show it: never the password or its hash.</summary>
-public sealed record UserInfo(string UserName, string? Email, string? Role);
+/// <summary>A login as lists and audit entries show it: never the password or its hash. A disabled login cannot sign in.</summary>
+public sealed record UserInfo(string UserName, string? Email, string? Role, bool Disabled = false);
 
 public enum UserChangeOutcome
 {
@@ -21,9 +22,10 @@ public enum UserChangeOutcome
 
 /// <summary>
 /// What a change did, with the user as it is now, or the problems by field name
-/// (<c>userName</c>, <c>password</c>, <c>role</c>, or empty for the request as a whole).
+/// (<c>userName</c>, <c>password</c>, <c>role</c>, or empty for the request as a whole). A password
+/// reset carries the new password, to be shown once to the admin who asked and never stored.
 /// </summary>
-public sealed record UserChange(UserChangeOutcome Outcome, UserInfo? User, IReadOnlyDictionary<string, string[]> Problems)
+public sealed record UserChange(UserChangeOutcome Outcome, UserInfo? User, IReadOnlyDictionary<string, string[]> Problems, string? NewPassword = null)
 {
     public bool Succeeded => Outcome is UserChangeOutcome.Changed or UserChangeOutcome.Unchanged;
 
@@ -42,6 +44,11 @@ public sealed class UserAdministration(UserManager<IdentityUser> users, Accounts
     /// <summary>A team's dashboard has tens of logins; lists stop here.</summary>
     public const int MaxUsers = 1_000;
 
+    /// <summary>Generated passwords: 20 characters from 57 unambiguous ones, about 116 bits.</summary>
+    private const int GeneratedPasswordLength = 20;
+
+    private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
     private static readonly string RoleProblem = $"Choose the role, one of {string.Join(", ", Roles.All)}.";
 
     /// <summary>Logins by name, each with its most powerful role (null for a login without one).</summary>
@@ -54,11 +61,13 @@ public sealed class UserAdministration(UserManager<IdentityUser> users, Accounts
             join r in accounts.Roles on ur.RoleId equals r.Id into roles
             from r in roles.DefaultIfEmpty()
             orderby u.UserName
-            select new { u.Id, u.UserName, u.Email, Role = r == null ? null : r.Name })
+            select new { u.Id, u.UserName, u.Email, u.LockoutEnabled, u.LockoutEnd, Role = r == null ? null : r.Name })
             .Take(MaxUsers * Roles.All.Count)
             .ToListAsync(cancellationToken);
+        var now = DateTimeOffset.UtcNow;
         return rows.GroupBy(r => r.Id)
-            .Select(g => new UserInfo(g.First().UserName ?? "", g.First().Email, Roles.All.FirstOrDefault(role => g.Any(x => x.Role == role))))
+            .Select(g => new UserInfo(g.First().UserName ?? "", g.First().Email, Roles.All.FirstOrDefault(role => g.Any(x => x.Role == role)),
+                g.First().LockoutEnabled && g.First().LockoutEnd > now))
             .Take(MaxUsers)
             .ToList();
     }
@@ -138,7 +147,7 @@ public sealed class UserAdministration(UserManager<IdentityUser> users, Accounts
             return UserChange.Done(UserChangeOutcome.Unchanged, before);
         }
 
-        if (current.Contains(Roles.Admin) && role != Roles.Admin && (await users.GetUsersInRoleAsync(Roles.Admin)).Count <= 1)
+        if (current.Contains(Roles.Admin) && role != Roles.Admin && await EnabledAdminsAsync() <= 1)
         {
             return UserChange.Problem(UserChangeOutcome.Invalid, "role", $"{user.UserName} is the only admin; make someone else admin first.");
         }
@@ -156,6 +165,94 @@ public sealed class UserAdministration(UserManager<IdentityUser> users, Accounts
         await AuditAsync(transaction, actor, "users.role", before, after, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return UserChange.Done(UserChangeOutcome.Changed, after);
+    }
+
+    /// <summary>
+    /// Disables or enables a login. A disabled login cannot sign in and its open sessions end when
+    /// they are next validated. Admins cannot disable themselves, nor the last enabled admin: someone
+    /// must still be able to manage users. Takes the role changes' lock, for the same reason.
+    /// </summary>
+    public async Task<UserChange> SetDisabledAsync(string userName, bool disabled, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await accounts.Database.BeginTransactionAsync(cancellationToken);
+        await accounts.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('tollgate.user-roles'))", cancellationToken);
+        if (await users.FindByNameAsync(userName) is not { } user)
+        {
+            return UserChange.Problem(UserChangeOutcome.NotFound, "", $"No user is named {userName}.");
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        var before = new UserInfo(user.UserName!, user.Email, Roles.All.FirstOrDefault(roles.Contains), await users.IsLockedOutAsync(user));
+        if (before.Disabled == disabled)
+        {
+            return UserChange.Done(UserChangeOutcome.Unchanged, before);
+        }
+
+        if (disabled && string.Equals(user.UserName, actor, StringComparison.Ordinal))
+        {
+            return UserChange.Problem(UserChangeOutcome.Invalid, "", "You cannot disable your own login; ask another admin.");
+        }
+
+        if (disabled && roles.Contains(Roles.Admin) && await EnabledAdminsAsync() <= 1)
+        {
+            return UserChange.Problem(UserChangeOutcome.Invalid, "", $"{user.UserName} is the only admin; make someone else admin first.");
+        }
+
+        // Lockout is off for new logins (failed guesses never lock anyone out); a disabled login is locked out for good.
+        // Identity sets an end date only while lockout is on: switched on before, and off after.
+        var changed = disabled ? await users.SetLockoutEnabledAsync(user, true) : IdentityResult.Success;
+        changed = changed.Succeeded ? await users.SetLockoutEndDateAsync(user, disabled ? DateTimeOffset.MaxValue : null) : changed;
+        changed = changed.Succeeded && !disabled ? await users.SetLockoutEnabledAsync(user, false) : changed;
+        changed = changed.Succeeded ? await users.UpdateSecurityStampAsync(user) : changed;
+        if (!changed.Succeeded)
+        {
+            return FromIdentity(changed);
+        }
+
+        var after = before with { Disabled = disabled };
+        await AuditAsync(transaction, actor, disabled ? "users.disable" : "users.enable", before, after, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return UserChange.Done(UserChangeOutcome.Changed, after);
+    }
+
+    /// <summary>
+    /// Gives the login a new random password, returned once in <see cref="UserChange.NewPassword"/>
+    /// for the admin to hand over; the user's open sessions end when they are next validated.
+    /// </summary>
+    public async Task<UserChange> ResetPasswordAsync(string userName, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await accounts.Database.BeginTransactionAsync(cancellationToken);
+        if (await users.FindByNameAsync(userName) is not { } user)
+        {
+            return UserChange.Problem(UserChangeOutcome.NotFound, "", $"No user is named {userName}.");
+        }
+
+        var password = RandomNumberGenerator.GetString(PasswordAlphabet, GeneratedPasswordLength);
+        var removed = await users.RemovePasswordAsync(user);
+        var added = removed.Succeeded ? await users.AddPasswordAsync(user, password) : removed;
+        if (!added.Succeeded)
+        {
+            return FromIdentity(added);
+        }
+
+        var info = new UserInfo(user.UserName!, user.Email, Roles.All.FirstOrDefault((await users.GetRolesAsync(user)).Contains), await users.IsLockedOutAsync(user));
+        await AuditAsync(transaction, actor, "users.password", null, info, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new UserChange(UserChangeOutcome.Changed, info, new Dictionary<string, string[]>(), password);
+    }
+
+    private async Task<int> EnabledAdminsAsync()
+    {
+        var count = 0;
+        foreach (var admin in await users.GetUsersInRoleAsync(Roles.Admin))
+        {
+            if (!await users.IsLockedOutAsync(admin))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private async Task AuditAsync(IDbContextTransaction transaction, string actor, string action, UserInfo? before, UserInfo? after, CancellationToken cancellationToken) =>

@@ -134,8 +134,22 @@ public sealed class AttributionRuleStore(NpgsqlDataSource dataSource)
         update.Parameters.Add(new() { Value = id });
         update.Parameters.Add(new() { Value = attributeKey });
         update.Parameters.Add(new() { Value = target });
-        var after = (await ReadAllAsync(update, cancellationToken)).SingleOrDefault()
-            ?? throw new InvalidOperationException($"Project '{before.Project}' already has a rule for '{attributeKey}'.");
+        AttributionRule? after;
+        try
+        {
+            after = (await ReadAllAsync(update, cancellationToken)).SingleOrDefault();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another admin added the key between the check and the update.
+            after = null;
+        }
+
+        if (after is null)
+        {
+            throw new InvalidOperationException($"Project '{before.Project}' already has a rule for '{attributeKey}'.");
+        }
+
         await AuditLog.WriteAsync(connection, transaction, actor, "attribution-rules.update", $"attribution_rules/{id}", before, after, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return after;

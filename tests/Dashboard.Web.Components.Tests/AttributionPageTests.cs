@@ -15,6 +15,9 @@ namespace Tollgate.Dashboard.Web.Components.Tests;
 /// <summary>The attribution rules page over a circuit: the grid in the receiver's order, the dialog form, editing and deleting.</summary>
 public sealed class AttributionPageTests : PageTestContext
 {
+    /// <summary>How long a test waits for the page to show what the database holds: long enough for a loaded machine.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
     [Fact]
     public async Task A_rule_key_with_markup_renders_as_text_in_the_grid_the_buttons_the_dialogs_and_the_snackbar()
     {
@@ -26,17 +29,17 @@ public sealed class AttributionPageTests : PageTestContext
         page.FindAll("script").ShouldBeEmpty();
         Keys(page).ShouldBe([Hostile]);
         Button(page, $"Edit rule {Hostile}").Click();
-        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe($"Edit the rule for {Hostile}"));
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe($"Edit the rule for {Hostile}"), Wait);
         Dialogs.Find("#r-key").GetAttribute("value").ShouldBe(Hostile);
         Dialogs.FindAll("script").ShouldBeEmpty();
         DialogButton("Cancel").Click();
-        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty());
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty(), Wait);
 
         Button(page, $"Delete rule {Hostile}").Click();
-        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe($"Delete the rule for {Hostile}?"));
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe($"Delete the rule for {Hostile}?"), Wait);
         Dialogs.FindAll("script").ShouldBeEmpty();
         DialogButton("Delete rule").Click();
-        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain($"Deleted the rule for {Hostile}."));
+        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain($"Deleted the rule for {Hostile}."), Wait);
         Snackbars.FindAll("script").ShouldBeEmpty();
     }
 
@@ -56,11 +59,11 @@ public sealed class AttributionPageTests : PageTestContext
         Cells(page, "billing.account")[..4].ShouldBe(["2", "billing.account", "customer", "seed"]);
         page.FindAll("[data-field=project]").ShouldBeEmpty();
         SortBy(page, "Attribute key");
-        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.area", "app.squad", "billing.account"]));
+        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.area", "app.squad", "billing.account"]), Wait);
         SortBy(page, "Attribute key");
-        page.WaitForAssertion(() => Keys(page).ShouldBe(["billing.account", "app.squad", "app.area"]));
+        page.WaitForAssertion(() => Keys(page).ShouldBe(["billing.account", "app.squad", "app.area"]), Wait);
         SortBy(page, "Read as");
-        page.WaitForAssertion(() => Keys(page).ShouldBe(["billing.account", "app.squad", "app.area"]));
+        page.WaitForAssertion(() => Keys(page).ShouldBe(["billing.account", "app.squad", "app.area"]), Wait);
     }
 
     [Fact]
@@ -72,11 +75,11 @@ public sealed class AttributionPageTests : PageTestContext
 
         var page = await RenderRulesAsync(app);
         page.Find("input[data-testid=rule-search]").Input("SQUAD");
-        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.squad"]));
+        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.squad"]), Wait);
         page.Find("input[data-testid=rule-search]").Input("customer");
-        page.WaitForAssertion(() => Keys(page).ShouldBe(["billing.account"]));
+        page.WaitForAssertion(() => Keys(page).ShouldBe(["billing.account"]), Wait);
         page.Find("input[data-testid=rule-search]").Input("nothing like it");
-        page.WaitForAssertion(() => page.Find("[data-testid=no-match]").TextContent.ShouldBe("No rule matches the search or filters."));
+        page.WaitForAssertion(() => page.Find("[data-testid=no-match]").TextContent.ShouldBe("No rule matches the search or filters."), Wait);
     }
 
     [Fact]
@@ -87,14 +90,14 @@ public sealed class AttributionPageTests : PageTestContext
         page.Find("[data-testid=no-rules]").TextContent.ShouldBe("No rule: spans are attributed by the standard keys only. Add one with New rule.");
 
         page.Find("button[data-testid=add-rule]").Click();
-        Dialogs.WaitForElement(".rule-dialog");
+        Dialogs.WaitForElement(".rule-dialog", Wait);
         Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Add a rule");
         // One project: the rule goes to it without asking.
         Dialogs.FindAll("#r-project").ShouldBeEmpty();
         Dialogs.Find("#r-key").Input("app squad");
         Dialogs.Find("button[data-testid=save-rule]").Click();
 
-        Dialogs.WaitForAssertion(() => ProblemUnder("r-key").ShouldBe("Give the attribute key as your spans carry it, 1 to 64 characters without spaces, for example app.squad."));
+        Dialogs.WaitForAssertion(() => ProblemUnder("r-key").ShouldBe("Give the attribute key as your spans carry it, 1 to 64 characters without spaces, for example app.squad."), Wait);
         ProblemUnder("r-target").ShouldBe("");
         foreach (var input in Dialogs.FindAll("input:not([type=hidden]):not([readonly]), textarea"))
         {
@@ -107,9 +110,9 @@ public sealed class AttributionPageTests : PageTestContext
         await ChooseAsync("Read as", "customer");
         Dialogs.Find("button[data-testid=save-rule]").Click();
 
-        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Added: attribute billing.account is read as customer."));
-        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".rule-dialog").ShouldBeEmpty());
-        page.WaitForAssertion(() => Cells(page, "billing.account")[..4].ShouldBe(["1", "billing.account", "customer", "ann"]));
+        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Added: attribute billing.account is read as customer."), Wait);
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".rule-dialog").ShouldBeEmpty(), Wait);
+        page.WaitForAssertion(() => Cells(page, "billing.account")[..4].ShouldBe(["1", "billing.account", "customer", "ann"]), Wait);
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'attribution-rules.add' AND actor = 'ann'")).ShouldBe(1);
     }
 
@@ -121,14 +124,14 @@ public sealed class AttributionPageTests : PageTestContext
         var page = await RenderRulesAsync(app);
 
         page.Find("button[data-testid=add-rule]").Click();
-        Dialogs.WaitForElement(".rule-dialog");
+        Dialogs.WaitForElement(".rule-dialog", Wait);
         Dialogs.Find("#r-key").Input("app.squad");
         Dialogs.Find("#r-key").KeyDown(Key.Enter);
 
-        Dialogs.WaitForAssertion(() => ProblemUnder("r-key").ShouldContain("already has a rule for 'app.squad'"));
+        Dialogs.WaitForAssertion(() => ProblemUnder("r-key").ShouldContain("already has a rule for 'app.squad'"), Wait);
         Dialogs.Find("#r-key").Input("app.area");
         Dialogs.Find("#r-key").KeyDown(Key.Enter);
-        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.squad", "app.area"]));
+        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.squad", "app.area"]), Wait);
     }
 
     [Fact]
@@ -140,14 +143,14 @@ public sealed class AttributionPageTests : PageTestContext
         var page = await RenderRulesAsync(app);
 
         Button(page, "Edit rule app.squad").Click();
-        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Edit the rule for app.squad"));
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Edit the rule for app.squad"), Wait);
         Dialogs.Find("[data-field=project]").TextContent.ShouldBe("default");
         Dialogs.Find("button[data-testid=save-rule]").TextContent.Trim().ShouldBe("Save rule");
         await ChooseAsync("Read as", "feature");
         Dialogs.Find("button[data-testid=save-rule]").Click();
 
-        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Saved: attribute app.squad is read as feature."));
-        page.WaitForAssertion(() => Cells(page, "app.squad")[..3].ShouldBe(["1", "app.squad", "feature"]));
+        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Saved: attribute app.squad is read as feature."), Wait);
+        page.WaitForAssertion(() => Cells(page, "app.squad")[..3].ShouldBe(["1", "app.squad", "feature"]), Wait);
         Keys(page).ShouldBe(["app.squad", "app.area"]);
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'attribution-rules.update' AND actor = 'ann'")).ShouldBe(1);
         (await app.Database.ScalarAsync<string>("SELECT before->>'target' || ' -> ' || (after->>'target') FROM audit_log WHERE action = 'attribution-rules.update'")).ShouldBe("team -> feature");
@@ -162,18 +165,18 @@ public sealed class AttributionPageTests : PageTestContext
         var page = await RenderRulesAsync(app);
 
         Button(page, "Delete rule app.squad").Click();
-        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Delete the rule for app.squad?"));
+        Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Delete the rule for app.squad?"), Wait);
         Dialogs.Find(".mud-dialog-content").TextContent.ShouldContain("Spans received from now on no longer read app.squad as team; stored spans keep their attribution.");
         DialogButton("Cancel").Click();
-        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty());
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty(), Wait);
         Keys(page).ShouldBe(["app.squad", "app.area"]);
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM attribution_rules")).ShouldBe(2);
 
         Button(page, "Delete rule app.squad").Click();
-        Dialogs.WaitForAssertion(() => DialogButton("Delete rule").Click());
+        Dialogs.WaitForAssertion(() => DialogButton("Delete rule").Click(), Wait);
 
-        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Deleted the rule for app.squad."));
-        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.area"]));
+        Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Deleted the rule for app.squad."), Wait);
+        page.WaitForAssertion(() => Keys(page).ShouldBe(["app.area"]), Wait);
         page.Find("[data-testid=rule-grid] tbody [data-field=order]").TextContent.ShouldBe("1");
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'attribution-rules.delete' AND actor = 'ann'")).ShouldBe(1);
     }
@@ -226,7 +229,7 @@ public sealed class AttributionPageTests : PageTestContext
 
         page.FindAll("[data-field=project]").Select(p => p.TextContent).ShouldBe(["default"]);
         page.Find("button[data-testid=add-rule]").Click();
-        Dialogs.WaitForElement("#r-project");
+        Dialogs.WaitForElement("#r-project", Wait);
         Dialogs.FindAll("label[for='r-project']").Single().TextContent.ShouldBe("Project");
         Dialogs.Find("#r-project").GetAttribute("value").ShouldBe("default");
         await ChooseAsync("Project", "mobile");
@@ -235,7 +238,7 @@ public sealed class AttributionPageTests : PageTestContext
 
         // Each project orders its own rules.
         page.WaitForAssertion(() => page.FindAll("[data-testid=rule-grid] tbody tr").Select(r => r.QuerySelector("[data-field=project]")!.TextContent + " "
-            + r.QuerySelector("[data-field=order]")!.TextContent + " " + r.QuerySelector("[data-field=key]")!.TextContent).ShouldBe(["default 1 app.squad", "mobile 1 app.squad"]));
+            + r.QuerySelector("[data-field=order]")!.TextContent + " " + r.QuerySelector("[data-field=key]")!.TextContent).ShouldBe(["default 1 app.squad", "mobile 1 app.squad"]), Wait);
     }
 
     private static async Task<int> SeedAsync(RunningApp app, string key, string target) =>

@@ -11,6 +11,9 @@ namespace Tollgate.Dashboard.Web.Components.Tests;
 /// <summary>The audit log over a circuit: pages read from the database, filters in the address, documents as text.</summary>
 public sealed class AuditPageTests : PageTestContext
 {
+    /// <summary>How long a test waits for the page to show what the database holds: long enough for a loaded machine.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
     [Fact]
     public async Task Entries_with_markup_render_as_text_and_their_documents_as_indented_json()
     {
@@ -20,7 +23,7 @@ public sealed class AuditPageTests : PageTestContext
 
         var page = await RenderAuditAsync(app, "/admin/audit");
 
-        page.WaitForAssertion(() => Actions(page).ShouldBe(["budgets.add"]));
+        page.WaitForAssertion(() => Actions(page).ShouldBe(["budgets.add"]), Wait);
         page.FindAll("script").ShouldBeEmpty();
         page.Find("[data-testid=audit-table] tbody [data-field=actor]").TextContent.ShouldBe(Hostile);
         page.Find("[data-testid=audit-table] tbody [data-field=subject]").TextContent.ShouldBe($"budgets/{Hostile}");
@@ -45,15 +48,15 @@ public sealed class AuditPageTests : PageTestContext
         var page = await RenderAuditAsync(app, "/admin/audit?action=budgets");
 
         // 60 = a page of 50, then 10 on the last page.
-        page.WaitForAssertion(() => Subjects(page).Count.ShouldBe(AuditViewModel.PageSize));
+        page.WaitForAssertion(() => Subjects(page).Count.ShouldBe(AuditViewModel.PageSize), Wait);
         page.Find("[data-testid=audit-table] .mud-table-page-number-information").TextContent.ShouldContain("1-50 of 60");
         var first = Subjects(page);
         page.Find("button[aria-label='Next page']").Click();
-        page.WaitForAssertion(() => Subjects(page).Count.ShouldBe(10));
+        page.WaitForAssertion(() => Subjects(page).Count.ShouldBe(10), Wait);
         first.Concat(Subjects(page)).Distinct().Count().ShouldBe(60);
 
         await GoAsync(page, "/admin/audit");
-        page.WaitForAssertion(() => Actions(page)[0].ShouldBe("prices.add"));
+        page.WaitForAssertion(() => Actions(page)[0].ShouldBe("prices.add"), Wait);
     }
 
     [Fact]
@@ -71,16 +74,16 @@ public sealed class AuditPageTests : PageTestContext
         var page = await RenderAuditAsync(app, "/admin/audit?action=budgets&actor=ann&from=2026-12-01&to=2026-12-01");
 
         // Newest first; "budgets" is the area, not a prefix of budgetsx; the last day is included, the day after is not.
-        page.WaitForAssertion(() => Actions(page).ShouldBe(["budgets.update"]));
+        page.WaitForAssertion(() => Actions(page).ShouldBe(["budgets.update"]), Wait);
         page.Find("#a-action").GetAttribute("value").ShouldBe("budgets");
         page.Find("#a-actor").GetAttribute("value").ShouldBe("ann");
         page.Find("#a-from").GetAttribute("value").ShouldBe("2026-12-01");
         page.Find("#a-to").GetAttribute("value").ShouldBe("2026-12-01");
 
         await GoAsync(page, "/admin/audit?actor=ann");
-        page.WaitForAssertion(() => Actions(page).ShouldBe(["budgets.add", "budgetsx.add", "prices.add", "budgets.update", "budgets.add"]));
+        page.WaitForAssertion(() => Actions(page).ShouldBe(["budgets.add", "budgetsx.add", "prices.add", "budgets.update", "budgets.add"]), Wait);
         await GoAsync(page, "/admin/audit?actor=nobody");
-        page.WaitForAssertion(() => page.Find("[data-testid=no-audit]").TextContent.ShouldBe("No entry matches."));
+        page.WaitForAssertion(() => page.Find("[data-testid=no-audit]").TextContent.ShouldBe("No entry matches."), Wait);
     }
 
     [Fact]
@@ -91,14 +94,14 @@ public sealed class AuditPageTests : PageTestContext
         await AddAsync(app, "ann", "budgets.add", "budgets/1", null, null);
         await AddAsync(app, "bob & co", "prices.add", "prices/1", null, null);
         var page = await RenderAuditAsync(app, "/admin/audit");
-        page.WaitForAssertion(() => Actions(page).Count.ShouldBe(2));
+        page.WaitForAssertion(() => Actions(page).Count.ShouldBe(2), Wait);
 
         page.Find("#a-actor").Change("bob & co");
         page.Find("#a-from").Change("2026-11-01");
         page.Find("form[data-testid=audit-filter]").Submit();
 
-        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/admin/audit?actor=bob%20%26%20co&from=2026-11-01"));
-        page.WaitForAssertion(() => Actions(page).ShouldBe(["prices.add"]));
+        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/admin/audit?actor=bob%20%26%20co&from=2026-11-01"), Wait);
+        page.WaitForAssertion(() => Actions(page).ShouldBe(["prices.add"]), Wait);
     }
 
     [Fact]
@@ -107,19 +110,19 @@ public sealed class AuditPageTests : PageTestContext
         var app = await StartAsync();
 
         var page = await RenderAuditAsync(app, "/admin/audit?from=yesterday&to=2026-12-01");
-        page.WaitForAssertion(() => ProblemUnder(page, "a-from").ShouldBe("Give a day as yyyy-MM-dd, for example 2026-12-01."));
+        page.WaitForAssertion(() => ProblemUnder(page, "a-from").ShouldBe("Give a day as yyyy-MM-dd, for example 2026-12-01."), Wait);
         ProblemUnder(page, "a-to").ShouldBe("");
         page.FindAll("[data-testid=audit-table]").ShouldBeEmpty();
         page.Find("[data-testid=audit-filter-problem]").TextContent.ShouldBe("Fix the days to see entries.");
 
         await GoAsync(page, "/admin/audit?from=2026-12-02&to=2026-12-01");
-        page.WaitForAssertion(() => ProblemUnder(page, "a-to").ShouldBe("Give a last day on or after the first day."));
+        page.WaitForAssertion(() => ProblemUnder(page, "a-to").ShouldBe("Give a last day on or after the first day."), Wait);
         ProblemUnder(page, "a-from").ShouldBe("");
         page.FindAll("[data-testid=audit-table]").ShouldBeEmpty();
 
         // Fixed, the days show the table again.
         await GoAsync(page, "/admin/audit?from=2026-12-01&to=2026-12-02");
-        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-table]").Count.ShouldBe(1));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-table]").Count.ShouldBe(1), Wait);
         ProblemUnder(page, "a-to").ShouldBe("");
     }
 

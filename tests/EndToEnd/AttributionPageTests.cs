@@ -16,7 +16,7 @@ public sealed class AttributionPageTests(BrowserFixture fixture)
         {
             await BrowserFixture.WaitForCircuitAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = "Attribution", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync("**/admin/attribution");
+            await Expect(page).ToHaveURLAsync(new Regex("/admin/attribution$"));
             await Expect(page.Locator("h1")).ToHaveTextAsync("Attribution rules");
             await Expect(page.GetByTestId("rules-page")).ToHaveAttributeAsync("data-interactive", "true");
             await PageChecks.LandmarksAndLabelsAsync(page);
@@ -80,7 +80,7 @@ public sealed class AttributionPageTests(BrowserFixture fixture)
             await page.GetByLabel("From day").FillAsync("2026-12-31");
             await page.GetByLabel("To day (included)").FillAsync("2026-12-01");
             await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-            await page.WaitForURLAsync(new Regex("from=2026-12-31"));
+            await Expect(page).ToHaveURLAsync(new Regex("from=2026-12-31"));
             await Expect(ProblemUnder(page, "a-to")).ToHaveTextAsync("Give a last day on or after the first day.");
             await Expect(page.GetByTestId("audit-table")).ToHaveCountAsync(0);
         }

@@ -97,15 +97,16 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
 
             // The audit log, filtered to the budgets area, lists the three changes newest first.
             await page.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true }).ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Audit log");
+            await Expect(page.GetByTestId("audit-page")).ToHaveAttributeAsync("data-interactive", "true");
             await page.GetByLabel("Action or area").FillAsync("budgets");
             await page.GetByLabel("Actor").FillAsync(RunningApp.AdminUser);
             await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
             await page.WaitForURLAsync(new Regex("action=budgets"));
-            var actions = await page.Locator("[data-testid=audit-table] td[data-field=action]").AllTextContentsAsync();
-            actions.ShouldBe(["budgets.delete", "budgets.update", "budgets.add"]);
-            var update = page.Locator("tr[data-action='budgets.update']");
+            await Expect(page.Locator("[data-testid=audit-table] td[data-field=action]")).ToHaveTextAsync(["budgets.delete", "budgets.update", "budgets.add"]);
+            var update = page.Locator("[data-testid=audit-table] tbody tr", new() { Has = page.Locator("td[data-field=action]", new() { HasTextString = "budgets.update" }) });
             await update.Locator("summary", new() { HasText = "after" }).ClickAsync();
-            (await update.Locator("pre[data-field=after]").TextContentAsync() ?? "").ShouldContain("\"amountUsd\": 2");
+            await Expect(update.Locator("pre[data-field=after]")).ToContainTextAsync("\"amountUsd\": 2");
             await BrowserFixture.ScreenshotAsync(page, "audit-log");
         }
         finally

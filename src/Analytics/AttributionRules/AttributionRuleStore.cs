@@ -100,6 +100,61 @@ public sealed class AttributionRuleStore(NpgsqlDataSource dataSource)
         return rule;
     }
 
+    /// <summary>
+    /// Changes a rule's key or target in place (audited), keeping its place among the project's rules;
+    /// null when there is no rule with this id.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rule is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The project has another rule for this key.</exception>
+    public async Task<AttributionRule?> UpdateAsync(int id, string attributeKey, string target, string actor, CancellationToken cancellationToken = default)
+    {
+        if (Problem(attributeKey, target) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(attributeKey));
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var read = new NpgsqlCommand("""
+            SELECT r.id, p.name, r.attribute_key, r.target, r.created_by, r.created_at
+            FROM attribution_rules r JOIN projects p ON p.id = r.project_id WHERE r.id = $1 FOR UPDATE OF r
+            """, connection, transaction);
+        read.Parameters.Add(new() { Value = id });
+        if ((await ReadAllAsync(read, cancellationToken)).SingleOrDefault() is not { } before)
+        {
+            return null;
+        }
+
+        await using var update = new NpgsqlCommand("""
+            UPDATE attribution_rules r SET attribute_key = $2, target = $3 FROM projects p
+            WHERE r.id = $1 AND p.id = r.project_id
+              AND NOT EXISTS (SELECT 1 FROM attribution_rules o WHERE o.project_id = r.project_id AND o.attribute_key = $2 AND o.id <> r.id)
+            RETURNING r.id, p.name, r.attribute_key, r.target, r.created_by, r.created_at
+            """, connection, transaction);
+        update.Parameters.Add(new() { Value = id });
+        update.Parameters.Add(new() { Value = attributeKey });
+        update.Parameters.Add(new() { Value = target });
+        AttributionRule? after;
+        try
+        {
+            after = (await ReadAllAsync(update, cancellationToken)).SingleOrDefault();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another admin added the key between the check and the update.
+            after = null;
+        }
+
+        if (after is null)
+        {
+            throw new InvalidOperationException($"Project '{before.Project}' already has a rule for '{attributeKey}'.");
+        }
+
+        await AuditLog.WriteAsync(connection, transaction, actor, "attribution-rules.update", $"attribution_rules/{id}", before, after, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return after;
+    }
+
     /// <summary>Deletes a rule (audited); false when there is none with this id.</summary>
     public async Task<bool> DeleteAsync(int id, string actor, CancellationToken cancellationToken = default)
     {

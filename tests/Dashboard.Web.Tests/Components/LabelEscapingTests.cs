@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Tollgate.Analytics.Audit;
 using Tollgate.Analytics.Dependencies;
-using Tollgate.Dashboard.Web.Components.Pages.Audit;
 using Tollgate.Dashboard.Web.Components.Pages.Dependencies;
 
 namespace Tollgate.Dashboard.Web.Tests.Components;
@@ -70,21 +68,5 @@ public sealed class LabelEscapingTests
         // In: 4 + 2 calls, 1 + 0 errors, $1.50 + $0.25. Out: the one edge to the model.
         (panel.CallsIn, panel.ErrorsIn, panel.CostIn, panel.CallsOut, panel.ErrorsOut, panel.CostOut).ShouldBe((6L, 1L, 1.75m, 6L, 2L, 1.25m));
         DependenciesViewModel.PanelOf(graph, "tool:nothing").ShouldBeNull();
-    }
-
-    [Fact]
-    public async Task Audit_documents_are_shown_as_indented_json_text()
-    {
-        using var after = JsonDocument.Parse("""{"name":"<script>alert(1)</script>","amountUsd":500}""");
-        AuditRow[] rows = [new(1, Seen, "admin", "budgets.add", "budgets/1", null, after.RootElement.Clone())];
-
-        var page = await Render.ComponentAsync<AuditTable>(new Dictionary<string, object?> { ["Rows"] = rows });
-
-        page.QuerySelectorAll("script").Length.ShouldBe(0);
-        var shown = page.QuerySelector("pre[data-field=after]")!.TextContent;
-        shown.ShouldContain("\"name\": \"<script>alert(1)</script>\"");
-        shown.ShouldContain("\n  \"amountUsd\": 500\n");
-        page.QuerySelector("pre[data-field=before]").ShouldBeNull();
-        page.QuerySelector("td[data-field=action]")!.TextContent.ShouldBe("budgets.add");
     }
 }

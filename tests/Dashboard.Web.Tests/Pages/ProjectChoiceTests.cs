@@ -36,10 +36,10 @@ public sealed class ProjectChoiceTests
         (await budgets.SaveAsync(new BudgetForm { Name = "Everything", Scope = "total", Period = "monthly", AmountUsd = 20m }, Admin)).Budget!.Project.ShouldBe("default");
 
         var rules = scope.ServiceProvider.GetRequiredService<AttributionViewModel>();
-        (await rules.AddAsync(new RuleForm { Project = "mobile", AttributeKey = "app.squad", Target = "team" }, Admin)).ShouldBeEmpty();
-        (await rules.AddAsync(new RuleForm { Project = "bad\u0001name", AttributeKey = "app.area", Target = "feature" }, Admin)).Keys.ShouldBe([""]);
+        (await rules.SaveAsync(new RuleForm { Project = "mobile", AttributeKey = "app.squad", Target = "team" }, Admin)).Problems.ShouldBeEmpty();
+        (await rules.SaveAsync(new RuleForm { Project = "bad\u0001name", AttributeKey = "app.area", Target = "feature" }, Admin)).Problems.Keys.ShouldBe([""]);
         await rules.LoadAsync();
-        rules.Rules.Select(r => $"{r.Project} {r.AttributeKey}").ShouldBe(["mobile app.squad"]);
+        rules.Rows.Select(r => $"{r.Project} {r.AttributeKey}").ShouldBe(["mobile app.squad"]);
 
         var pnl = scope.ServiceProvider.GetRequiredService<PnlViewModel>();
         var csv = Encoding.UTF8.GetBytes("feature,periodStart,periodEnd,amountUsd\ncheckout,2026-11-01,2026-11-02,25\n");

@@ -23,7 +23,6 @@ public static class DashboardPages
     {
         services.AddHttpContextAccessor();
         services.AddScoped<ViewerClock>();
-        services.AddSingleton<OneTimeSecret>();
         // Open pages reload their figures when a job anywhere changed them.
         services.AddSingleton<DataChangeFeed>();
         services.AddHostedService<DataChangeListener>();

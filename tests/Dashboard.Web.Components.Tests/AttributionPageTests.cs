@@ -254,18 +254,6 @@ public sealed class AttributionPageTests : PageTestContext
     private Task<IRenderedComponent<Attribution>> RenderRulesAsync(RunningApp app, string role = Roles.Admin) =>
         RenderPageAsync<Attribution, AttributionViewModel>(app, "/admin/attribution", role, "[data-testid=rules-page][data-interactive=true]");
 
-    private async Task ChooseAsync(string label, string value)
-    {
-        var select = Dialogs.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
-        await select.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
-    }
-
-    /// <summary>The validation message MudBlazor shows under the field, "" when there is none.</summary>
-    private string ProblemUnder(string inputId) =>
-        Dialogs.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
-
-    private IElement DialogButton(string text) => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == text);
-
     private static IElement Button(IRenderedComponent<Attribution> page, string name) => page.Find($"button[aria-label='{name}']");
 
     private static void SortBy(IRenderedComponent<Attribution> page, string column) =>

@@ -328,18 +328,6 @@ public sealed class BudgetsPageTests : PageTestContext
     private Task<IRenderedComponent<BudgetDetail>> RenderDetailAsync(RunningApp app, int id, string role = Roles.Admin) =>
         RenderPageAsync<BudgetDetail, BudgetsViewModel>(app, $"/admin/budgets/{id}", role, "[data-testid=budget-detail]", p => p.Add(d => d.Id, id));
 
-    private async Task ChooseAsync(string label, string value)
-    {
-        var select = Dialogs.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
-        await select.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
-    }
-
-    /// <summary>The validation message MudBlazor shows under the field, "" when there is none.</summary>
-    private string ProblemUnder(string inputId) =>
-        Dialogs.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
-
-    private IElement DialogButton(string text) => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == text);
-
     private static IElement Button(IRenderedComponent<Budgets> page, string name) => page.Find($"button[aria-label='{name}']");
 
     private static void SortBy(IRenderedComponent<Budgets> page, string column) =>

@@ -76,6 +76,20 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         return page;
     }
 
+    /// <summary>Picks <paramref name="value"/> in the open dialog's select labelled <paramref name="label"/>.</summary>
+    protected async Task ChooseAsync(string label, string value)
+    {
+        var select = Dialogs.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
+        await select.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
+    }
+
+    /// <summary>The validation message MudBlazor shows under the open dialog's field, "" when there is none.</summary>
+    protected string ProblemUnder(string inputId) =>
+        Dialogs.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
+
+    /// <summary>The open dialog's button reading <paramref name="text"/>.</summary>
+    protected AngleSharp.Dom.IElement DialogButton(string text) => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == text);
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();

@@ -300,12 +300,6 @@ public sealed class PricesPageTests : PageTestContext
     private Task<IRenderedComponent<Prices>> RenderPricesAsync(RunningApp app, string role = Roles.Admin, string uri = "/admin/prices") =>
         RenderPageAsync<Prices, PricesViewModel>(app, uri, role, "[data-testid=prices-page]");
 
-    /// <summary>The validation message MudBlazor shows under the field, "" when there is none.</summary>
-    private string ProblemUnder(string inputId) =>
-        Dialogs.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
-
-    private IElement DialogButton(string text) => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == text);
-
     private static IElement Button(IRenderedComponent<Prices> page, string name) => page.Find($"button[aria-label='{name}']");
 
     private static void SortBy(IRenderedComponent<Prices> page, string column) =>

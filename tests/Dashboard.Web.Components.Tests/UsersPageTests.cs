@@ -273,18 +273,6 @@ public sealed class UsersPageTests : PageTestContext
     private Task<IRenderedComponent<Users>> RenderUsersAsync(RunningApp app) =>
         RenderPageAsync<Users, UsersViewModel>(app, "/admin/users", Roles.Admin, "[data-testid=users-page]");
 
-    private async Task ChooseAsync(string label, string value)
-    {
-        var select = Dialogs.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label);
-        await select.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
-    }
-
-    /// <summary>The validation message MudBlazor shows under the field, "" when there is none.</summary>
-    private string ProblemUnder(string inputId) =>
-        Dialogs.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
-
-    private IElement DialogButton(string text) => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == text);
-
     private static IElement Button(IRenderedComponent<Users> page, string name) => page.Find($"button[aria-label='{name}']");
 
     private static void SortBy(IRenderedComponent<Users> page, string column) =>

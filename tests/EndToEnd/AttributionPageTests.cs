@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Tollgate.Testing;
 using static Microsoft.Playwright.Assertions;
+using static Tollgate.EndToEnd.MudControls;
 
 namespace Tollgate.EndToEnd;
 
@@ -89,17 +90,4 @@ public sealed class AttributionPageTests(BrowserFixture fixture)
             await page.CloseAsync();
         }
     }
-
-    private static async Task ChooseAsync(IPage page, string select, string option)
-    {
-        await page.GetByTestId(select).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToHaveCountAsync(0);
-    }
-
-    private static Task ExpectSnackbarAsync(IPage page, string text) =>
-        Expect(page.Locator(".mud-snackbar", new() { HasText = text })).ToBeVisibleAsync();
-
-    private static ILocator ProblemUnder(IPage page, string inputId) =>
-        page.Locator(".mud-input-control", new() { Has = page.Locator($"#{inputId}") }).Locator(".mud-input-helper-text.mud-input-error");
 }

@@ -6,6 +6,7 @@ using Tollgate.Analytics.Budgets;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Testing;
 using static Microsoft.Playwright.Assertions;
+using static Tollgate.EndToEnd.MudControls;
 
 namespace Tollgate.EndToEnd;
 
@@ -227,18 +228,6 @@ public sealed class BudgetPagesTests(BrowserFixture fixture)
         (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("the page scrolls sideways");
     }
 
-    private static async Task ChooseAsync(IPage page, string select, string option)
-    {
-        await page.GetByTestId(select).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-    }
-
-    private static Task ExpectSnackbarAsync(IPage page, string text) =>
-        Expect(page.Locator(".mud-snackbar", new() { HasText = text })).ToBeVisibleAsync();
-
     private static ILocator Row(IPage page, string name) =>
         page.GetByTestId("budget-grid").Locator("tbody tr", new() { Has = page.Locator("[data-field=name]", new() { HasTextRegex = new Regex($"^{Regex.Escape(name)}$") }) });
-
-    private static ILocator ProblemUnder(IPage page, string inputId) =>
-        page.Locator(".mud-input-control", new() { Has = page.Locator($"#{inputId}") }).Locator(".mud-input-helper-text.mud-input-error");
 }

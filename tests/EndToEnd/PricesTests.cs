@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using Tollgate.Analytics.Pricing;
 using Tollgate.Testing;
 using static Microsoft.Playwright.Assertions;
+using static Tollgate.EndToEnd.MudControls;
 
 namespace Tollgate.EndToEnd;
 
@@ -158,17 +159,4 @@ public sealed class PricesTests(BrowserFixture fixture)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Prices");
         await Expect(page.GetByTestId("prices-page")).ToHaveAttributeAsync("data-interactive", "true");
     }
-
-    private static async Task ChooseAsync(IPage page, string select, string option)
-    {
-        await page.GetByTestId(select).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToHaveCountAsync(0);
-    }
-
-    private static Task ExpectSnackbarAsync(IPage page, string text) =>
-        Expect(page.Locator(".mud-snackbar", new() { HasText = text })).ToBeVisibleAsync();
-
-    private static ILocator ProblemUnder(IPage page, string inputId) =>
-        page.Locator(".mud-input-control", new() { Has = page.Locator($"#{inputId}") }).Locator(".mud-input-helper-text.mud-input-error");
 }

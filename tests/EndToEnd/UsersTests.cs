@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tollgate.Dashboard.Web.Accounts;
 using static Microsoft.Playwright.Assertions;
+using static Tollgate.EndToEnd.MudControls;
 
 namespace Tollgate.EndToEnd;
 
@@ -128,19 +129,6 @@ public sealed class UsersTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("users-page")).ToHaveAttributeAsync("data-interactive", "true");
     }
 
-    private static async Task ChooseAsync(IPage page, string select, string option)
-    {
-        await page.GetByTestId(select).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToHaveCountAsync(0);
-    }
-
-    private static Task ExpectSnackbarAsync(IPage page, string text) =>
-        Expect(page.Locator(".mud-snackbar", new() { HasText = text })).ToBeVisibleAsync();
-
     private static ILocator Row(IPage page, string name) =>
         page.GetByTestId("user-grid").Locator("tbody tr", new() { Has = page.Locator("[data-field=name]", new() { HasTextRegex = new Regex($"^{Regex.Escape(name)}$") }) });
-
-    private static ILocator ProblemUnder(IPage page, string inputId) =>
-        page.Locator(".mud-input-control", new() { Has = page.Locator($"#{inputId}") }).Locator(".mud-input-helper-text.mud-input-error");
 }

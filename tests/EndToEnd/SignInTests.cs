@@ -33,6 +33,7 @@ public sealed class SignInTests(BrowserFixture fixture)
         }
 
         tabs.ShouldBeLessThan(10, "Tab never reached the user name field");
+        await BrowserFixture.ScreenshotAsync(page, "sign-in");
         await page.Keyboard.TypeAsync(Testing.RunningApp.AdminUser);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(Testing.RunningApp.AdminPassword);
@@ -62,6 +63,27 @@ public sealed class SignInTests(BrowserFixture fixture)
         (await icon).Status.ShouldBe(200);
         (await page.GetAttributeAsync("link[rel=icon]", "href") ?? "").ShouldStartWith("favicon");
         failed.ShouldBeEmpty();
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_said_on_the_page_styled_without_a_circuit()
+    {
+        var page = await fixture.NewPageAsync(fixture.App);
+        await page.GotoAsync("/account/login");
+
+        await page.GetByLabel("User name").FillAsync(Testing.RunningApp.AdminUser);
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        var alert = page.GetByRole(Microsoft.Playwright.AriaRole.Alert);
+        await Microsoft.Playwright.Assertions.Expect(alert).ToHaveTextAsync("User name or password is wrong.");
+        (await page.GetByLabel("User name").InputValueAsync()).ShouldBe(Testing.RunningApp.AdminUser);
+        (await page.GetByLabel("Password").InputValueAsync()).ShouldBeEmpty("a password is never sent back to the browser");
+        // The theme's palette reaches the static page: the message is in the theme's error colour, not the default black.
+        (await alert.EvaluateAsync<string>("e => getComputedStyle(e).color")).ShouldNotBe("rgb(0, 0, 0)");
+        (await page.EvaluateAsync<int>("document.querySelectorAll('script[src*=\"blazor.web.js\"]').length")).ShouldBe(0, "sign-in sets a cookie and must render without a circuit");
+        await BrowserFixture.ScreenshotAsync(page, "sign-in-wrong-password");
         await page.CloseAsync();
     }
 }

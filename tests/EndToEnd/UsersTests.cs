@@ -117,7 +117,7 @@ public sealed class UsersTests(BrowserFixture fixture)
         await refused.GetByLabel("User name").FillAsync("reset-e2e");
         await refused.GetByLabel("Password").FillAsync(password);
         await refused.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(refused.GetByText("User name or password is wrong.")).ToBeVisibleAsync();
+        await Expect(refused.GetByRole(AriaRole.Alert)).ToHaveTextAsync("This login is disabled. Ask an admin to enable it.");
         await refused.CloseAsync();
         await admin.CloseAsync();
     }

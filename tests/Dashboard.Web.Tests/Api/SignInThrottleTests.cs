@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Parser;
+using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Dashboard.Web.Accounts;
 using Tollgate.Testing;
 
@@ -76,5 +77,34 @@ public sealed class SignInThrottleTests
         admin[^1].ShouldStartWith("Too many failed sign-ins from your address");
         whileWaiting.ShouldStartWith("Too many failed sign-ins from your address");
         afterwards.ShouldBe("signed in");
+    }
+
+    [Fact]
+    public async Task A_disabled_login_is_told_so_only_with_its_right_password_and_the_password_never_comes_back()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        using (var scope = app.App.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            (await users.CreateAsync("dora", "dora-password-long", Roles.Viewer, email: null, RunningApp.AdminUser)).Succeeded.ShouldBeTrue();
+            (await users.SetDisabledAsync("dora", disabled: true, RunningApp.AdminUser)).Succeeded.ShouldBeTrue();
+        }
+
+        async Task<(string Alert, string? Password)> SignInAsync(string password)
+        {
+            using var browser = SignInForm.Browser(app);
+            var response = await SignInForm.PostAsync(browser, "dora", password);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, "a refused sign-in shows the form again");
+            var page = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+            return (page.QuerySelector("[role=alert]")?.TextContent ?? "", page.QuerySelector("#password")?.GetAttribute("value"));
+        }
+
+        var right = await SignInAsync("dora-password-long");
+        var wrong = await SignInAsync("not-doras-password");
+
+        right.Alert.ShouldBe("This login is disabled. Ask an admin to enable it.");
+        wrong.Alert.ShouldBe("User name or password is wrong.");
+        right.Password.ShouldBeNullOrEmpty();
+        wrong.Password.ShouldBeNullOrEmpty();
     }
 }

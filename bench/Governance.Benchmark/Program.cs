@@ -6,6 +6,7 @@ using Npgsql;
 using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Pricing;
+using Tollgate.Benchmarks;
 using Tollgate.Governance.Benchmark;
 
 // Governance check latency and throughput against the real dashboard over HTTP/1.1 keep-alive,

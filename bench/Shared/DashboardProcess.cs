@@ -1,6 +1,4 @@
-using Tollgate.Benchmarks;
-
-namespace Tollgate.Governance.Benchmark;
+namespace Tollgate.Benchmarks;
 
 /// <summary>The dashboard (Tollgate.Dashboard.Web) in a process of its own, as deployed, without the embedded receiver.</summary>
 internal sealed class DashboardProcess : IAsyncDisposable
@@ -17,17 +15,23 @@ internal sealed class DashboardProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<DashboardProcess> StartAsync(string connectionString)
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>Starts the dashboard on <paramref name="connectionString"/>; <paramref name="settings"/> are more configuration arguments.</summary>
+    public static async Task<DashboardProcess> StartAsync(string connectionString, params string[] settings)
     {
         var web = ServiceProcess.FreePorts(1)[0];
         var process = await ServiceProcess.StartAsync("Tollgate.Dashboard.Web.dll",
             [
                 $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapAdminKey={AdminKey}",
-                "--Tollgate:Ingest:Embedded=false", "--Logging:LogLevel:Default=Warning",
+                "--Tollgate:Ingest:Embedded=false", "--Logging:LogLevel:Default=Warning", .. settings,
             ],
             readyPort: web, readyWithin: TimeSpan.FromSeconds(30));
         return new DashboardProcess(process, web);
     }
+
+    /// <summary>Resident memory of the dashboard now, from /proc.</summary>
+    public long ResidentBytes() => _process.ResidentBytes();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

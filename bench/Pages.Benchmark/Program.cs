@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Playwright;
+using Npgsql;
+using Tollgate.Benchmarks;
+using Tollgate.Pages.Benchmark;
+
+// Page benchmark: how soon the weekly review and the dependency map paint and become interactive
+// in a real Chromium, and the dashboard's memory per open circuit, over a database that the
+// analytics benchmark filled (bench/pages.sh makes one of BENCH_SPANS spans first).
+// References measured in the same run: the statically rendered sign-in page (no data, no circuit)
+// and the JSON API answering each page's main question from the same database.
+// Usage: dotnet Tollgate.Pages.Benchmark.dll <admin connection string>
+// Settings: BENCH_REUSE_DB (the database; else the newest the analytics benchmark kept),
+// BENCH_PAGE_LOADS (30), BENCH_TABS (50), TOLLGATE_CHROMIUM (a Chromium executable).
+var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
+    ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/pages.sh does");
+var chromium = Environment.GetEnvironmentVariable("TOLLGATE_CHROMIUM") is { Length: > 0 } path
+    ? path
+    : throw new InvalidOperationException("set TOLLGATE_CHROMIUM to a Chromium executable; bench/pages.sh installs one and does");
+var loads = int.Parse(Environment.GetEnvironmentVariable("BENCH_PAGE_LOADS") ?? "30", CultureInfo.InvariantCulture);
+var tabs = int.Parse(Environment.GetEnvironmentVariable("BENCH_TABS") ?? "50", CultureInfo.InvariantCulture);
+
+var database = Environment.GetEnvironmentVariable("BENCH_REUSE_DB") ?? await NewestAnalyticsDatabaseAsync(admin)
+    ?? throw new InvalidOperationException("no database to measure: run bench/pages.sh, or set BENCH_REUSE_DB to one the analytics benchmark kept (BENCH_KEEP_DB=1)");
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+{
+    var spans = (long)(await dataSource.CreateCommand("SELECT count(*) FROM spans").ExecuteScalarAsync())!;
+    Console.WriteLine($"Database {database}: {spans:N0} spans");
+}
+
+const string User = "bench-admin";
+const string Password = "bench-admin-password";
+await using var dashboard = await DashboardProcess.StartAsync(connectionString,
+    $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}");
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = chromium,
+    Headless = true,
+    Args = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
+});
+var visits = await PageVisits.SignInAsync(browser, dashboard.BaseAddress, User, Password);
+
+// 1. First paint and time to interactive, each page loaded afresh in a new tab.
+Console.WriteLine($"Page loads ({loads} each after 3 to warm up), ms from navigation start (p50 / p95):");
+Console.WriteLine($"  {"page",-44} {"HTML in",15} {"first paint",15} {"interactive",15} {"figures",15}");
+var signIn = await visits.MeasureAsync("/account/login", loads, figures: "form");
+var home = await visits.MeasureAsync("/", loads, figures: "[data-testid=cost-this-week]");
+var map = await visits.MeasureAsync("/dependencies", loads, figures: "canvas");
+foreach (var (label, result) in new[] { ("sign-in (static, no data: reference)", signIn), ("weekly review /", home), ("dependency map /dependencies", map) })
+{
+    Console.WriteLine($"  {label,-44} {result.Html,15} {result.FirstPaint,15} {result.Interactive,15} {result.Figures,15}");
+}
+
+// 2. The same questions through the JSON API (the database work each page does at least).
+using (var api = new HttpClient { BaseAddress = dashboard.BaseAddress })
+{
+    api.DefaultRequestHeaders.Authorization = new("Bearer", DashboardProcess.AdminKey);
+    var week = DateTime.UtcNow.Date.AddDays(-(((int)DateTime.UtcNow.DayOfWeek + 6) % 7));
+    var summary = await TimeRequestsAsync(api, $"/api/v1/summary?from={week:yyyy-MM-dd}&to={DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}", loads);
+    var dependencies = await TimeRequestsAsync(api, "/api/v1/dependencies", loads);
+    Console.WriteLine($"  {"API: this week's summary (reference)",-44} {summary,15}");
+    Console.WriteLine($"  {"API: the dependency map (reference)",-44} {dependencies,15}");
+}
+
+// 3. Server memory per open circuit: the dashboard's resident memory with no tab open, then with
+// BENCH_TABS tabs on the weekly review, each interactive.
+await visits.CloseAllAsync();
+var idle = await SettledResidentBytesAsync(dashboard);
+var open = await visits.OpenInteractiveTabsAsync("/", tabs);
+var busy = await SettledResidentBytesAsync(dashboard);
+Console.WriteLine($"Server memory: {idle / 1048576.0:F0} MiB with no tab open (reference), {busy / 1048576.0:F0} MiB with {open} interactive tabs on the weekly review");
+Console.WriteLine($"  {(busy - idle) / 1048576.0 / open:F2} MiB per circuit (goal: at most 2 MiB)");
+return 0;
+
+static async Task<string?> NewestAnalyticsDatabaseAsync(string admin)
+{
+    await using var dataSource = NpgsqlDataSource.Create(admin);
+    return (string?)await dataSource.CreateCommand(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'tollgate_bench_analytics_%' ORDER BY oid DESC LIMIT 1").ExecuteScalarAsync();
+}
+
+static async Task<Percentiles> TimeRequestsAsync(HttpClient api, string path, int count)
+{
+    var times = new List<double>();
+    for (var i = 0; i < count + 3; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await api.GetAsync(new Uri(path, UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        await response.Content.ReadAsByteArrayAsync();
+        if (i >= 3)
+        {
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    return Percentiles.Of(times);
+}
+
+// Resident memory once it stops moving: the median of five readings a second apart.
+static async Task<long> SettledResidentBytesAsync(DashboardProcess dashboard)
+{
+    var readings = new List<long>();
+    for (var i = 0; i < 5; i++)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        readings.Add(dashboard.ResidentBytes());
+    }
+
+    readings.Sort();
+    return readings[2];
+}

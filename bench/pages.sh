@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Page benchmark: fills a throwaway PostgreSQL with the analytics benchmark's traffic (BENCH_SPANS,
+# 10000000 by default; 100000 for a quick run), then measures first paint, time to interactive and
+# server memory per circuit of the weekly review and the dependency map in Chromium.
+# Settings: BENCH_SPANS, BENCH_DAYS (90), BENCH_PAGE_LOADS (30), BENCH_TABS (50). To measure pages
+# again on data already made, set TOLLGATE_BENCH_PG to that server and BENCH_REUSE_DB to the database.
+set -euo pipefail
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ensure_chromium
+export TOLLGATE_CHROMIUM=$CHROMIUM_PATH
+dotnet build "$repo/bench/Pages.Benchmark" -c Release -nologo -v quiet -clp:ErrorsOnly
+pages="$repo/bench/Pages.Benchmark/bin/Release/net10.0/Tollgate.Pages.Benchmark.dll"
+
+if [[ -n ${BENCH_REUSE_DB:-} && -n ${TOLLGATE_BENCH_PG:-} ]]; then
+  dotnet "$pages" "$TOLLGATE_BENCH_PG"
+  exit
+fi
+
+ensure_postgres
+bench_work=$(mktemp -d /tmp/tollgate-bench.XXXXXX)
+chmod 755 "$bench_work"
+trap 'pg_stop "$bench_work/pg"; rm -rf "$bench_work"' EXIT
+pg_start "$bench_work/pg" "$bench_work/socket" "$bench_work/postgres.log"
+export TOLLGATE_BENCH_PG="Host=$bench_work/socket;Username=postgres;Database=postgres"
+dotnet build "$repo/bench/Analytics.Benchmark" -c Release -nologo -v quiet -clp:ErrorsOnly
+# The analytics benchmark writes and rolls up the data and keeps its database (its own query runs kept short).
+BENCH_KEEP_DB=1 BENCH_RUNS=${BENCH_ANALYTICS_RUNS:-3} dotnet "$repo/bench/Analytics.Benchmark/bin/Release/net10.0/Tollgate.Analytics.Benchmark.dll" "$TOLLGATE_BENCH_PG"
+dotnet "$pages" "$TOLLGATE_BENCH_PG"

@@ -52,6 +52,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobRunLog>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<RepricingJobs>();
+        services.AddSingleton<CustomPrices>();
         services.AddTransient<RepricingJob>();
         services.AddSingleton<RevenueImportJobs>();
         services.AddTransient<RevenueImportJob>();

@@ -70,9 +70,7 @@ public static class PricesEndpoints
         api.MapPost("/prices/import", ImportAsync).RequireAuthorization(ApiPolicies.Admin).DisableAntiforgery();
     }
 
-    private static async Task<IResult> AddAsync(
-        PriceInput input, ClaimsPrincipal user, PriceStore store, CurrentPrices current, RepricingService repricing, RepricingJobs repricingJobs,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AddAsync(PriceInput input, ClaimsPrincipal user, CustomPrices prices, CancellationToken ct)
     {
         var errors = Validate(input);
         if (errors.Count > 0)
@@ -80,37 +78,29 @@ public static class PricesEndpoints
             return TypedResults.ValidationProblem(errors, title: "The price is not valid");
         }
 
-        var actor = user.Identity?.Name ?? "unknown";
-        var custom = new Price
-        {
-            Provider = input.Provider!.Trim().ToLowerInvariant(),
-            Model = input.Model!.Trim(),
-            InputPerMTok = input.InputPerMTok!.Value,
-            OutputPerMTok = input.OutputPerMTok!.Value,
-            CacheReadPerMTok = input.CacheReadPerMTok,
-            CacheWritePerMTok = input.CacheWritePerMTok,
-            ReasoningPerMTok = input.ReasoningPerMTok,
-            Tier = input.Tier!,
-            EffectiveFrom = input.EffectiveFrom!.Value.ToUniversalTime(),
-            Origin = PriceOrigins.Custom,
-        };
         Price price;
+        RepricingRun run;
         try
         {
-            price = await store.AddAsync(custom, actor, ct);
+            (price, run) = await prices.AddAsync(new Price
+            {
+                Provider = input.Provider!,
+                Model = input.Model!,
+                InputPerMTok = input.InputPerMTok!.Value,
+                OutputPerMTok = input.OutputPerMTok!.Value,
+                CacheReadPerMTok = input.CacheReadPerMTok,
+                CacheWritePerMTok = input.CacheWritePerMTok,
+                ReasoningPerMTok = input.ReasoningPerMTok,
+                Tier = input.Tier!,
+                EffectiveFrom = input.EffectiveFrom!.Value.ToUniversalTime(),
+                Origin = PriceOrigins.Custom,
+            }, user.Identity?.Name ?? "unknown", RepricingWait, ct);
         }
         catch (ArgumentException ex)
         {
             return TypedResults.Problem(statusCode: 400, title: "The price is not valid", detail: ex.Message);
         }
 
-        await current.RefreshAsync(ct);
-
-        // Spans already stored from the price's date on are re-priced with it, by the re-pricing
-        // worker: the run goes on if this request is abandoned, and resumes if the process stops.
-        var until = time.GetUtcNow().UtcDateTime.AddDays(2);
-        var runId = await repricingJobs.QueueAsync(price.EffectiveFrom, until, actor, CancellationToken.None);
-        var run = (await repricing.WaitAsync(runId, RepricingWait, ct))!;
         return TypedResults.Created($"/api/v1/prices/{price.Id}", new PriceAdded(ToDto(price), run.Id, run.Status, run.SpansTotal, run.SpansChanged));
     }
 

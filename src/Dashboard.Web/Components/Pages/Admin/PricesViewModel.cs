@@ -85,7 +85,7 @@ public sealed record PriceChangeResult(IReadOnlyDictionary<string, string> Probl
 /// pattern, cancelling a run). Who may change them is the prices API's policy.
 /// </summary>
 public sealed class PricesViewModel(
-    TollgateDbContext db, SpanQuery spans, PriceStore store, CurrentPrices current, RepricingService repricing, RepricingJobs repricingJobs,
+    TollgateDbContext db, SpanQuery spans, PriceStore store, CurrentPrices current, RepricingService repricing, CustomPrices customPrices,
     IAuthorizationService authorization, TimeProvider time)
 {
     /// <summary>The policy of the API's price writes, and so of the page's buttons.</summary>
@@ -208,33 +208,30 @@ public sealed class PricesViewModel(
             return new PriceChangeResult(problems);
         }
 
-        var actor = Actor(user);
         Price price;
+        RepricingRun run;
         try
         {
-            price = await store.AddAsync(new Price
+            (price, run) = await customPrices.AddAsync(new Price
             {
-                Provider = form.Provider!.Trim().ToLowerInvariant(),
-                Model = form.Model!.Trim(),
+                Provider = form.Provider!,
+                Model = form.Model!,
                 InputPerMTok = form.InputPerMTok!.Value,
                 OutputPerMTok = form.OutputPerMTok!.Value,
                 CacheReadPerMTok = form.CacheReadPerMTok,
                 CacheWritePerMTok = form.CacheWritePerMTok,
                 ReasoningPerMTok = form.ReasoningPerMTok,
                 Tier = form.Tier!,
+                // The form gives a day: the price applies from its start, in UTC.
                 EffectiveFrom = DateTime.SpecifyKind(form.EffectiveFrom!.Value.Date, DateTimeKind.Utc),
                 Origin = PriceOrigins.Custom,
-            }, actor, cancellationToken);
+            }, Actor(user), RepricingWait, cancellationToken);
         }
         catch (ArgumentException ex)
         {
             return PriceChangeResult.Problem(ex.Message);
         }
 
-        await current.RefreshAsync(cancellationToken);
-        // Same horizon and the same worker as the REST API: spans stamped up to two days ahead are re-priced too.
-        var runId = await repricingJobs.QueueAsync(price.EffectiveFrom, time.GetUtcNow().UtcDateTime.AddDays(2), actor, CancellationToken.None);
-        var run = (await repricing.WaitAsync(runId, RepricingWait, cancellationToken))!;
         var added = string.Create(CultureInfo.InvariantCulture, $"Added the price of {price.Provider}/{price.Model} from {price.EffectiveFrom:yyyy-MM-dd}; ");
         return PriceChangeResult.Done(added + (run.Status == RepricingService.Done
             ? string.Create(CultureInfo.InvariantCulture, $"{run.SpansChanged:N0} of {run.SpansTotal:N0} stored spans changed cost.")

@@ -1,4 +1,4 @@
-using Tollgate.Benchmarks;
+using Tollgate.Testing;
 
 namespace Tollgate.Governance.Benchmark;
 
@@ -19,7 +19,7 @@ internal sealed class DashboardProcess : IAsyncDisposable
 
     public static async Task<DashboardProcess> StartAsync(string connectionString)
     {
-        var web = ServiceProcess.FreePorts(1)[0];
+        var web = FreePort.Next();
         var process = await ServiceProcess.StartAsync("Tollgate.Dashboard.Web.dll",
             [
                 $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapAdminKey={AdminKey}",

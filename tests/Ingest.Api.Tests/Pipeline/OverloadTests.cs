@@ -63,54 +63,61 @@ public sealed class OverloadTests(ITestOutputHelper output)
         await using var database = await TestDatabase.CreateAsync();
         var (httpPort, grpcPort, webPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var spool = Path.Combine(Path.GetTempPath(), "tollgate-test-spool-" + Guid.NewGuid().ToString("N")[..12]);
-        var load = new Load(httpPort);
-        await using (var receiver = await ServiceProcess.StartAsync("Tollgate.Ingest.Api.dll",
-            [
-                $"--ConnectionStrings:Tollgate={database.ConnectionString}", $"--Tollgate:Ingest:HttpPort={httpPort}",
-                $"--Tollgate:Ingest:GrpcPort={grpcPort}", $"--Tollgate:HttpPort={webPort}", $"--Tollgate:BootstrapIngestKey={RunningApp.IngestKey}",
-                $"--Tollgate:Ingest:MaxInFlightBytes={InFlightBudget}", $"--Tollgate:Ingest:Spool:Directory={spool}",
-                // The per-key rate limit would refuse the excess before it reaches the memory budget and the queue.
-                "--Tollgate:Ingest:DefaultRateLimitPerSecond=100000000", "--Logging:LogLevel:Default=Warning",
-            ],
-            readyPort: httpPort, readyWithin: TimeSpan.FromMinutes(1)))
+        using var load = new Load(httpPort);
+        try
         {
-            var atRest = receiver.ResidentBytes();
-            using var sampling = new CancellationTokenSource();
-            var sampler = SamplePeakAsync(receiver, sampling.Token);
+            await using (var receiver = await ServiceProcess.StartAsync("Tollgate.Ingest.Api.dll",
+                [
+                    $"--ConnectionStrings:Tollgate={database.ConnectionString}", $"--Tollgate:Ingest:HttpPort={httpPort}",
+                    $"--Tollgate:Ingest:GrpcPort={grpcPort}", $"--Tollgate:HttpPort={webPort}", $"--Tollgate:BootstrapIngestKey={RunningApp.IngestKey}",
+                    $"--Tollgate:Ingest:MaxInFlightBytes={InFlightBudget}", $"--Tollgate:Ingest:Spool:Directory={spool}",
+                    // The per-key rate limit would refuse the excess before it reaches the memory budget and the queue.
+                    "--Tollgate:Ingest:DefaultRateLimitPerSecond=100000000", "--Logging:LogLevel:Default=Warning",
+                ],
+                readyPort: httpPort, readyWithin: TimeSpan.FromMinutes(1)))
+            {
+                var atRest = receiver.ResidentBytes();
+                using var sampling = new CancellationTokenSource();
+                var sampler = SamplePeakAsync(receiver, sampling.Token);
 
-            await load.ClosedLoopAsync(Exporters, Warmup);
-            var measured = await load.ClosedLoopAsync(Exporters, Measurement);
-            var sustainable = measured.Spans / measured.Elapsed.TotalSeconds;
-            measured.Spans.ShouldBeGreaterThan(0, "nothing was acknowledged in the closed-loop phase: " + load.Problems.FirstOrDefault());
+                await load.ClosedLoopAsync(Exporters, Warmup);
+                var measured = await load.ClosedLoopAsync(Exporters, Measurement);
+                var sustainable = measured.Spans / measured.Elapsed.TotalSeconds;
+                measured.Spans.ShouldBeGreaterThan(0, "nothing was acknowledged in the closed-loop phase: " + load.Problems.FirstOrDefault());
 
-            var before = load.Counts();
-            var (overloaded, finalRate) = await load.OpenLoopAsync(sustainable, OverloadDuration);
-            var during = load.Counts() - before;
+                var before = load.Counts();
+                var (overloaded, finalRate) = await load.OpenLoopAsync(sustainable, OverloadDuration);
+                var during = load.Counts() - before;
 
-            await sampling.CancelAsync();
-            var (sampledPeak, highWater) = (await sampler, receiver.PeakResidentBytes());
-            var peak = Math.Max(sampledPeak, highWater);
-            receiver.HasExited.ShouldBeFalse("the receiver exited under load: " + receiver.RecentOutput);
+                await sampling.CancelAsync();
+                var sampledPeak = await sampler;
+                receiver.HasExited.ShouldBeFalse("the receiver exited under load: " + receiver.RecentOutput);
+                var highWater = receiver.PeakResidentBytes();
+                var peak = Math.Max(sampledPeak, highWater);
 
-            output.WriteLine($"Sustainable (closed loop, {Exporters} exporters, {measured.Elapsed.TotalSeconds:F1} s): {sustainable:N0} spans/s");
-            var (offeredRate, acknowledgedRate) = (during.Offered * SpansPerBatch / overloaded.TotalSeconds, during.Acknowledged * SpansPerBatch / overloaded.TotalSeconds);
-            output.WriteLine($"Offered for {overloaded.TotalSeconds:F1} s: {during.Offered} batches of {SpansPerBatch} spans ({load.BatchBytes / 1024} KiB) = {during.Offered * SpansPerBatch:N0} spans, "
-                + $"{offeredRate:N0} spans/s ({offeredRate / sustainable:F1}x the closed-loop rate, {offeredRate / acknowledgedRate:F1}x the acknowledged rate; {finalRate:N0} spans/s at the end)");
-            output.WriteLine($"Acknowledged: {during.Acknowledged} batches ({acknowledgedRate:N0} spans/s); refused: {during.Refused} ({load.DescribeRefusals()}); other answers: {load.Problems.Count}");
-            output.WriteLine($"Receiver RSS: {atRest / 1048576.0:F0} MiB at rest, peak {sampledPeak / 1048576.0:F0} MiB sampled every 100 ms, VmHWM {highWater / 1048576.0:F0} MiB; "
-                + $"bound {ResidentBound / 1048576} MiB with an in-flight budget of {InFlightBudget / 1048576} MiB");
+                output.WriteLine($"Sustainable (closed loop, {Exporters} exporters, {measured.Elapsed.TotalSeconds:F1} s): {sustainable:N0} spans/s");
+                var (offeredRate, acknowledgedRate) = (during.Offered * SpansPerBatch / overloaded.TotalSeconds, during.Acknowledged * SpansPerBatch / overloaded.TotalSeconds);
+                output.WriteLine($"Offered for {overloaded.TotalSeconds:F1} s: {during.Offered} batches of {SpansPerBatch} spans ({load.BatchBytes / 1024} KiB) = {during.Offered * SpansPerBatch:N0} spans, "
+                    + $"{offeredRate:N0} spans/s ({offeredRate / sustainable:F1}x the closed-loop rate, {offeredRate / acknowledgedRate:F1}x the acknowledged rate; {finalRate:N0} spans/s at the end)");
+                output.WriteLine($"Acknowledged: {during.Acknowledged} batches ({acknowledgedRate:N0} spans/s); refused: {during.Refused} ({load.DescribeRefusals()}); other answers: {load.Problems.Count}");
+                output.WriteLine($"Receiver RSS: {atRest / 1048576.0:F0} MiB at rest, peak {sampledPeak / 1048576.0:F0} MiB sampled every 100 ms, VmHWM {highWater / 1048576.0:F0} MiB; "
+                    + $"bound {ResidentBound / 1048576} MiB with an in-flight budget of {InFlightBudget / 1048576} MiB");
 
-            load.Problems.Take(20).ShouldBeEmpty("every answer should be 200, or 429/503 with Retry-After");
-            during.Refused.ShouldBeGreaterThan(0,
-                $"nothing was refused in {overloaded.TotalSeconds:F0} s at {offeredRate:N0} spans/s: that was not overload");
-            peak.ShouldBeLessThan(ResidentBound, "the receiver's resident memory went over the bound");
+                load.Problems.Take(20).ShouldBeEmpty("every answer should be 200, or 429/503 with Retry-After");
+                during.Refused.ShouldBeGreaterThan(0,
+                    $"nothing was refused in {overloaded.TotalSeconds:F0} s at {offeredRate:N0} spans/s: that was not overload");
+                peak.ShouldBeLessThan(ResidentBound, "the receiver's resident memory went over the bound");
+            }
+
+            // A 200 means committed, so nothing is left to wait for.
+            await StoredExactlyAsync(database, load.Acknowledged);
         }
-
-        // A 200 means committed, so nothing is left to wait for.
-        await StoredExactlyAsync(database, load.Acknowledged);
-        if (Directory.Exists(spool))
+        finally
         {
-            Directory.Delete(spool, recursive: true);
+            if (Directory.Exists(spool))
+            {
+                Directory.Delete(spool, recursive: true);
+            }
         }
     }
 
@@ -124,7 +131,7 @@ public sealed class OverloadTests(ITestOutputHelper output)
             {
                 peak = Math.Max(peak, receiver.ResidentBytes());
             }
-            while (await timer.WaitForNextTickAsync(stop));
+            while (await timer.WaitForNextTickAsync(stop) && !receiver.HasExited);
         }
         catch (OperationCanceledException)
         {
@@ -134,7 +141,7 @@ public sealed class OverloadTests(ITestOutputHelper output)
     }
 
     /// <summary>Exporters sending batches of <see cref="SpansPerBatch"/> spans, each its own trace, keeping account of every answer.</summary>
-    private sealed class Load(int httpPort)
+    private sealed class Load(int httpPort) : IDisposable
     {
         private readonly HttpClient _client = CreateClient(httpPort);
         private readonly Template _template = new(SpansPerBatch);
@@ -247,6 +254,8 @@ public sealed class OverloadTests(ITestOutputHelper output)
                 Problems.Enqueue($"no answer: {ex.GetType().Name}: {ex.Message}");
             }
         }
+
+        public void Dispose() => _client.Dispose();
 
         private static HttpClient CreateClient(int httpPort)
         {

@@ -250,7 +250,7 @@ public sealed class OverloadTests(ITestOutputHelper output)
                 }
                 else
                 {
-                    Problems.Enqueue($"HTTP {(int)response.StatusCode} (Retry-After: {response.Headers.RetryAfter?.ToString() ?? "none"}): {await response.Content.ReadAsStringAsync()}");
+                    Problems.Enqueue($"HTTP {(int)response.StatusCode} (Retry-After: {response.Headers.RetryAfter?.ToString() ?? "none"}): {await MessageOfAsync(response)}");
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -260,6 +260,20 @@ public sealed class OverloadTests(ITestOutputHelper output)
         }
 
         public void Dispose() => _client.Dispose();
+
+        /// <summary>The message of the google.rpc.Status that OTLP errors carry.</summary>
+        private static async Task<string> MessageOfAsync(HttpResponseMessage response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync();
+            try
+            {
+                return Tollgate.Ingest.Api.Otlp.Rpc.Status.Parser.ParseFrom(body).Message;
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                return $"{body.Length} bytes that are not a google.rpc.Status";
+            }
+        }
 
         private static HttpClient CreateClient(int httpPort)
         {

@@ -58,6 +58,26 @@ for trx in "$results"/*.trx; do
   printf '%-32s %s passed, %s failed, %s skipped\n' "$name" "$p" "$((f + e + t))" "$n"
   passed=$((passed + p)) failed=$((failed + f + e + t)) skipped=$((skipped + n))
 done
+# Figures tests report (lines of their output that start with "figure: ", such as the overload
+# test's rates and memory), so a CI log shows them; the rest of their output stays in the TRX files.
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  awk '
+    function unescape(s) { gsub(/&#x[dD];/, "", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s); return s }
+    /<UnitTestResult / { match($0, /testName="[^"]*"/); name = unescape(substr($0, RSTART + 10, RLENGTH - 11)); intest = 1; shown = 0 }
+    intest && /<StdOut>/ { inout = 1; sub(/.*<StdOut>/, "") }
+    inout {
+      done = sub(/<\/StdOut>.*/, "")
+      line = unescape($0)
+      if (line ~ /^figure: /) {
+        if (!shown++) print "FIGURES " name
+        print "  " substr(line, 9)
+      }
+      if (done) { inout = 0 }
+    }
+    /<\/UnitTestResult>/ { intest = 0; inout = 0 }
+  ' "$trx"
+done
 # Failed tests with the first lines of their messages, just before the totals, so a CI log ends with them.
 for trx in "$results"/*.trx; do
   [[ -f "$trx" ]] || continue

@@ -1,4 +1,4 @@
-using Tollgate.Benchmarks;
+using Tollgate.Testing;
 
 namespace Tollgate.Ingest.Benchmark;
 
@@ -23,8 +23,7 @@ internal sealed class ReceiverProcess : IAsyncDisposable
 
     public static async Task<ReceiverProcess> StartAsync(string connectionString)
     {
-        var ports = ServiceProcess.FreePorts(3);
-        var (http, grpc, web) = (ports[0], ports[1], ports[2]);
+        var (http, grpc, web) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var spool = Path.Combine(Path.GetTempPath(), $"tollgate-bench-spool-{http}");
         // BENCH_RECEIVER_ENV="NAME=value;NAME=value" passes runtime settings to the receiver, for experiments.
         var environment = (Environment.GetEnvironmentVariable("BENCH_RECEIVER_ENV") ?? "")

@@ -1,3 +1,5 @@
+using Tollgate.Testing;
+
 namespace Tollgate.Benchmarks;
 
 /// <summary>The dashboard (Tollgate.Dashboard.Web) in a process of its own, as deployed, without the embedded receiver.</summary>
@@ -20,7 +22,7 @@ internal sealed class DashboardProcess : IAsyncDisposable
     /// <summary>Starts the dashboard on <paramref name="connectionString"/>; <paramref name="settings"/> are more configuration arguments.</summary>
     public static async Task<DashboardProcess> StartAsync(string connectionString, params string[] settings)
     {
-        var web = ServiceProcess.FreePorts(1)[0];
+        var web = FreePort.Next();
         var process = await ServiceProcess.StartAsync("Tollgate.Dashboard.Web.dll",
             [
                 $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapAdminKey={AdminKey}",

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Tollgate.Testing;
@@ -20,9 +19,8 @@ public sealed class SpoolCrashTests
         var (httpPort, grpcPort) = (FreePort.Next(), FreePort.Next());
         try
         {
-            var receiver = await StartAsync(database, spoolDirectory, httpPort, grpcPort);
             var acknowledged = new List<byte[]>();
-            try
+            await using (var receiver = await StartAsync(database, spoolDirectory, httpPort, grpcPort))
             {
                 // Sent once with the database up, so that the key is known when it goes away.
                 var first = NewTraceId();
@@ -37,25 +35,14 @@ public sealed class SpoolCrashTests
                 }
 
                 (await SpoolOutageTests.SpoolHealthAsync(httpPort)).Records.ShouldBe(30);
-            }
-            finally
-            {
-                receiver.Kill();
-                await receiver.WaitForExitAsync();
-                receiver.Dispose();
+                await receiver.KillAsync();
             }
 
             await database.SetConnectionsAllowedAsync(allowed: true);
-            using var restarted = await StartAsync(database, spoolDirectory, httpPort, grpcPort);
-            try
+            await using (var restarted = await StartAsync(database, spoolDirectory, httpPort, grpcPort))
             {
                 await Eventually.TrueAsync(async () => (await SpoolOutageTests.SpoolHealthAsync(httpPort)).Records == 0, Bound,
                     "The restarted receiver replaying its spool");
-            }
-            finally
-            {
-                restarted.Kill();
-                await restarted.WaitForExitAsync();
             }
 
             var stored = await StoredPerTraceAsync(database);
@@ -81,41 +68,14 @@ public sealed class SpoolCrashTests
     }
 
     /// <summary>The receiver as deployed: its own process, settings on the command line.</summary>
-    private static async Task<Process> StartAsync(TestDatabase database, string spoolDirectory, int httpPort, int grpcPort)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "Tollgate.Ingest.Api.dll"), $"--ConnectionStrings:Tollgate={database.ConnectionString}",
-            $"--Tollgate:Ingest:HttpPort={httpPort.ToString(CultureInfo.InvariantCulture)}",
-            $"--Tollgate:Ingest:GrpcPort={grpcPort.ToString(CultureInfo.InvariantCulture)}",
-            $"--Tollgate:BootstrapIngestKey={RunningApp.IngestKey}", $"--Tollgate:Ingest:Spool:Directory={spoolDirectory}",
-            "--Logging:LogLevel:Default=Warning",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        // Drained so that a chatty process never blocks on a full pipe; kept to explain a failed start.
-        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.TrueAsync(async () =>
-        {
-            process.HasExited.ShouldBeFalse("the receiver exited at start: " + string.Join(Environment.NewLine, output));
-            try
-            {
-                return (await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/health/ready"))).IsSuccessStatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                return false;
-            }
-        }, Bound, "The receiver process answering ready");
-        return process;
-    }
+    private static Task<ServiceProcess> StartAsync(TestDatabase database, string spoolDirectory, int httpPort, int grpcPort) =>
+        ServiceProcess.StartAsync("Tollgate.Ingest.Api.dll",
+            [
+                $"--ConnectionStrings:Tollgate={database.ConnectionString}",
+                $"--Tollgate:Ingest:HttpPort={httpPort.ToString(CultureInfo.InvariantCulture)}",
+                $"--Tollgate:Ingest:GrpcPort={grpcPort.ToString(CultureInfo.InvariantCulture)}",
+                $"--Tollgate:BootstrapIngestKey={RunningApp.IngestKey}", $"--Tollgate:Ingest:Spool:Directory={spoolDirectory}",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            readyPort: httpPort, readyWithin: Bound);
 }

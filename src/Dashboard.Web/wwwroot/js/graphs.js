@@ -101,9 +101,9 @@
             cy.on("mouseover", "node", function () { el.style.cursor = "pointer"; });
             cy.on("mouseout", "node", function () { el.style.cursor = ""; });
         }
-        // Kept on the element so that browser tests can reach the drawn graph.
+        // Kept on the element so that browser tests can reach the drawn graph, and count its drawings.
         el.tollgateGraph = cy;
-        el.dataset.graphDrawn = "1";
+        el.dataset.graphDrawn = String(Number(el.dataset.graphDrawn || 0) + 1);
         drawn.add(cy);
     }
 

@@ -81,11 +81,13 @@ public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, Ti
     /// <summary>Reads the period's map and debt, then shows it with the overlay and node given.</summary>
     public async Task LoadAsync(string? period, string? overlay, string? node, CancellationToken cancellationToken = default)
     {
-        Period = PeriodOf(period);
+        // Until both are read, a render shows the period before with its own map.
+        var chosen = PeriodOf(period);
         var now = time.GetUtcNow().UtcDateTime;
-        var window = new QueryWindow(now - Period.Length, now);
-        Graph = await map.LoadAsync(window, cancellationToken);
-        Debt = await debt.LoadAsync(window, cancellationToken);
+        var window = new QueryWindow(now - chosen.Length, now);
+        var graph = await map.LoadAsync(window, cancellationToken);
+        var report = await debt.LoadAsync(window, cancellationToken);
+        (Period, Graph, Debt) = (chosen, graph, report);
         Show(overlay, node);
     }
 

@@ -4,6 +4,7 @@ using Tollgate.Analytics.Dependencies;
 using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Time;
 using Tollgate.Testing;
+using static Microsoft.Playwright.Assertions;
 
 namespace Tollgate.EndToEnd;
 
@@ -50,12 +51,15 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
             (await response.HeaderValueAsync("x-frame-options")).ShouldBe("DENY");
         }
 
-        // The scripts ran: the weekly trend was drawn by ECharts (after the circuit's render) and the map by Cytoscape.
+        // The scripts ran: the weekly trend was drawn by ECharts and the map by Cytoscape (each after the circuit's render).
         await page.GotoAsync("/");
         await BrowserFixture.WaitForCircuitAsync(page);
         await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
         await page.GotoAsync("/dependencies?period=24h");
-        await page.WaitForFunctionAsync("document.querySelector('[data-graph]')?.dataset.graphDrawn === '1'");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Expect(page.GetByTestId("dependency-graph")).ToHaveAttributeAsync("data-graph-drawn", "1");
+        // Closed before the app stops, or its circuit's lost connection would be logged.
+        await page.CloseAsync();
         violations.ShouldBeEmpty();
     }
 }

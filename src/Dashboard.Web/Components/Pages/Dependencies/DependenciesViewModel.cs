@@ -15,10 +15,24 @@ public sealed record NodePanel(
     MapNode Node, long CallsIn, long ErrorsIn, decimal CostIn, long CallsOut, long ErrorsOut, decimal CostOut,
     IReadOnlyList<MapEdge> Incoming, IReadOnlyList<MapEdge> Outgoing);
 
+/// <summary>An edge as the table shows and sorts it: nodes by label, figures as read.</summary>
+public sealed record EdgeRow(MapEdge Edge)
+{
+    public string Source => DependencyNodes.Label(Edge.Source);
+    public string Target => DependencyNodes.Label(Edge.Target);
+    public long Calls => Edge.Calls;
+    public long Errors => Edge.Errors;
+    public decimal CostUsd => Edge.CostUsd;
+    public double? P95Ms => Edge.P95Ms;
+    public DateTime FirstSeen => Edge.FirstSeen;
+    public bool IsNew => Edge.IsNew;
+}
+
 /// <summary>
 /// The dependency map page: the period's graph (drawn by Cytoscape from JSON, and listed as a
 /// table), the figures of a chosen node, and the orchestration-debt report. The JSON and the
-/// edge colours are built here so that tests can check them without a browser.
+/// edge colours are built here so that tests can check them without a browser. The period is read
+/// from the database; the overlay and the chosen node are views of what was read.
 /// </summary>
 public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, TimeProvider time)
 {
@@ -61,19 +75,28 @@ public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, Ti
     /// <summary>A node id was asked for but is not on the map of this period.</summary>
     public string? MissingNode { get; private set; }
 
+    /// <summary>The period a query value names; the last 7 days when it names none.</summary>
+    public static MapPeriod PeriodOf(string? key) => Periods.FirstOrDefault(p => p.Key == key) ?? Periods[1];
+
+    /// <summary>Reads the period's map and debt, then shows it with the overlay and node given.</summary>
     public async Task LoadAsync(string? period, string? overlay, string? node, CancellationToken cancellationToken = default)
     {
-        Period = Periods.FirstOrDefault(p => p.Key == period) ?? Periods[1];
-        Overlay = overlay == ErrorsOverlay ? ErrorsOverlay : CostOverlay;
+        // Until both are read, a render shows the period before with its own map.
+        var chosen = PeriodOf(period);
         var now = time.GetUtcNow().UtcDateTime;
-        var window = new QueryWindow(now - Period.Length, now);
-        Graph = await map.LoadAsync(window, cancellationToken);
-        Debt = await debt.LoadAsync(window, cancellationToken);
-        if (!string.IsNullOrEmpty(node))
-        {
-            Selected = PanelOf(Graph, node);
-            MissingNode = Selected is null ? node : null;
-        }
+        var window = new QueryWindow(now - chosen.Length, now);
+        var graph = await map.LoadAsync(window, cancellationToken);
+        var report = await debt.LoadAsync(window, cancellationToken);
+        (Period, Graph, Debt) = (chosen, graph, report);
+        Show(overlay, node);
+    }
+
+    /// <summary>Colours the map already read by <paramref name="overlay"/> and selects <paramref name="node"/> (or none), without reading again.</summary>
+    public void Show(string? overlay, string? node)
+    {
+        Overlay = overlay == ErrorsOverlay ? ErrorsOverlay : CostOverlay;
+        Selected = string.IsNullOrEmpty(node) ? null : PanelOf(Graph, node);
+        MissingNode = !string.IsNullOrEmpty(node) && Selected is null ? node : null;
     }
 
     /// <summary>The figures of one node, or null when it is not on the map.</summary>
@@ -106,8 +129,6 @@ public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, Ti
 
         return QueryHelpers.AddQueryString("/dependencies", query);
     }
-
-    public string Label(string id) => DependencyNodes.Label(id);
 
     /// <summary>The JSON that wwwroot/js/graphs.js draws: nodes by kind, edges sized by calls and coloured by the overlay.</summary>
     public string GraphJson() => BuildGraphJson(Graph, Overlay, Selected?.Node.Id, Link(node: ""));

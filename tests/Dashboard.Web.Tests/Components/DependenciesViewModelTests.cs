@@ -4,31 +4,11 @@ using Tollgate.Dashboard.Web.Components.Pages.Dependencies;
 
 namespace Tollgate.Dashboard.Web.Tests.Components;
 
-public sealed class LabelEscapingTests
+/// <summary>The map's JSON for Cytoscape and a node's figures, built without a browser; the page itself is tested with bUnit.</summary>
+public sealed class DependenciesViewModelTests
 {
     private const string Markup = "<img src=x onerror=alert(1)>";
     private static readonly DateTime Seen = new(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc);
-
-    [Fact]
-    public async Task A_node_named_with_markup_is_written_as_text_in_the_edge_table()
-    {
-        MapEdge[] edges = [new("service:" + Markup, "model:openai/gpt-4o", 3, 1, 0.75m, 120, Seen, true)];
-
-        var page = await Render.ComponentAsync<EdgeTable>(new Dictionary<string, object?>
-        {
-            ["Edges"] = edges,
-            ["NodeLink"] = (Func<string, string>)(id => "/dependencies?node=" + Uri.EscapeDataString(id)),
-        });
-
-        page.QuerySelectorAll("img").Length.ShouldBe(0);
-        var source = page.QuerySelector("[data-field=source]")!;
-        source.TextContent.ShouldBe(Markup);
-        source.GetAttribute("href").ShouldBe("/dependencies?node=" + Uri.EscapeDataString("service:" + Markup));
-        var cells = page.QuerySelectorAll("tbody td").Select(td => td.TextContent.Trim()).ToList();
-        // 1 error in 3 calls is 33.3 %.
-        cells[2..6].ShouldBe(["3", "1 (33.3%)", "$0.75", "120 ms"]);
-        page.QuerySelector("tbody .badge")!.TextContent.ShouldBe("new");
-    }
 
     [Fact]
     public void The_graph_json_carries_the_markup_label_unchanged_for_the_canvas()

@@ -65,7 +65,12 @@ internal sealed class PageVisits(IBrowserContext context)
             }
 
             await page.WaitForSelectorAsync(figures, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-            await page.WaitForFunctionAsync("() => performance.getEntriesByName('first-contentful-paint').length > 0", null, new() { Timeout = 60_000 });
+            // Polled from here: a polling wait inside the page needs eval, which the dashboard's CSP forbids.
+            while (!await page.EvaluateAsync<bool>("() => performance.getEntriesByName('first-contentful-paint').length > 0"))
+            {
+                await Task.Delay(20);
+            }
+
             var stages = await page.EvaluateAsync<JsonElement>($$"""
                 () => ({
                     html: performance.getEntriesByType('navigation')[0].responseEnd,

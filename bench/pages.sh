@@ -7,24 +7,17 @@
 set -euo pipefail
 # shellcheck source=../scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ensure_chromium
 export TOLLGATE_CHROMIUM=$CHROMIUM_PATH
-dotnet build "$repo/bench/Pages.Benchmark" -c Release -nologo -v quiet -clp:ErrorsOnly
-pages="$repo/bench/Pages.Benchmark/bin/Release/net10.0/Tollgate.Pages.Benchmark.dll"
+pages=$(bench_build Pages.Benchmark)
 
 if [[ -n ${BENCH_REUSE_DB:-} && -n ${TOLLGATE_BENCH_PG:-} ]]; then
   dotnet "$pages" "$TOLLGATE_BENCH_PG"
   exit
 fi
 
-ensure_postgres
-bench_work=$(mktemp -d /tmp/tollgate-bench.XXXXXX)
-chmod 755 "$bench_work"
-trap 'pg_stop "$bench_work/pg"; rm -rf "$bench_work"' EXIT
-pg_start "$bench_work/pg" "$bench_work/socket" "$bench_work/postgres.log"
-export TOLLGATE_BENCH_PG="Host=$bench_work/socket;Username=postgres;Database=postgres"
-dotnet build "$repo/bench/Analytics.Benchmark" -c Release -nologo -v quiet -clp:ErrorsOnly
+bench_postgres
+analytics=$(bench_build Analytics.Benchmark)
 # The analytics benchmark writes and rolls up the data and keeps its database (its own query runs kept short).
-BENCH_KEEP_DB=1 BENCH_RUNS=${BENCH_ANALYTICS_RUNS:-3} dotnet "$repo/bench/Analytics.Benchmark/bin/Release/net10.0/Tollgate.Analytics.Benchmark.dll" "$TOLLGATE_BENCH_PG"
+BENCH_KEEP_DB=1 BENCH_RUNS=${BENCH_ANALYTICS_RUNS:-3} dotnet "$analytics" "$TOLLGATE_BENCH_PG"
 dotnet "$pages" "$TOLLGATE_BENCH_PG"

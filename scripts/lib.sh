@@ -101,19 +101,31 @@ random_secret() {
   printf '%s\n' "${out:0:$1}"
 }
 
-# Builds bench/NAME (Release) and runs it with a superuser connection string of a throwaway
-# PostgreSQL cluster, removed afterwards; extra arguments go to the benchmark. The connection
-# string is also in TOLLGATE_BENCH_PG.
-run_benchmark() {
-  local name=$1 repo
-  shift
-  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# bench_postgres: starts a throwaway PostgreSQL cluster, stopped and removed when the script
+# exits, and exports a superuser connection string to it in TOLLGATE_BENCH_PG.
+bench_postgres() {
   ensure_postgres
   bench_work=$(mktemp -d /tmp/tollgate-bench.XXXXXX)
   chmod 755 "$bench_work"
   trap 'pg_stop "$bench_work/pg"; rm -rf "$bench_work"' EXIT
   pg_start "$bench_work/pg" "$bench_work/socket" "$bench_work/postgres.log"
   export TOLLGATE_BENCH_PG="Host=$bench_work/socket;Username=postgres;Database=postgres"
-  dotnet build "$repo/bench/$name" -c Release -nologo -v quiet -clp:ErrorsOnly
-  dotnet "$repo/bench/$name/bin/Release/net10.0/Tollgate.$name.dll" "$TOLLGATE_BENCH_PG" "$@"
+}
+
+# bench_build NAME: builds bench/NAME (Release) and prints the path of its program.
+bench_build() {
+  local repo
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  dotnet build "$repo/bench/$1" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  printf '%s\n' "$repo/bench/$1/bin/Release/net10.0/Tollgate.$1.dll"
+}
+
+# run_benchmark NAME [ARGS...]: builds bench/NAME and runs it on a throwaway PostgreSQL with its
+# superuser connection string (also in TOLLGATE_BENCH_PG); extra arguments go to the benchmark.
+run_benchmark() {
+  local name=$1 program
+  shift
+  bench_postgres
+  program=$(bench_build "$name")
+  dotnet "$program" "$TOLLGATE_BENCH_PG" "$@"
 }

@@ -10,7 +10,8 @@ namespace Tollgate.Dashboard.Web.Tests.Api;
 /// </summary>
 public sealed class ProjectParameterTests
 {
-    private static readonly string[] Reads =
+    /// <summary>The reads that take a project.</summary>
+    internal static readonly string[] Reads =
     [
         "/api/v1/spend?groupBy=team",
         "/api/v1/summary",

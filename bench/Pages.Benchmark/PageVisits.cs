@@ -45,16 +45,23 @@ internal sealed class PageVisits(IBrowserContext context)
     }
 
     /// <summary>
-    /// Loads <paramref name="path"/> in a new tab <paramref name="count"/> times (after three loads to
-    /// warm up) and reads each stage's time from the page's own clock (ms since navigation start).
-    /// A page without a circuit is interactive once loaded (its scripts have run).
+    /// Loads <paramref name="path"/> <paramref name="count"/> times (after three loads to warm up) and
+    /// reads each stage's time from the page's own clock (ms since navigation start). Each load is in
+    /// a new tab, or, with <paramref name="openTab"/>, in a tab already open on another page of the
+    /// dashboard (as when a bookmark or a link is followed in a browser already in use: no new
+    /// renderer process to start). A page without a circuit is interactive once loaded (its scripts have run).
     /// </summary>
-    public async Task<PageTimes> MeasureAsync(string path, int count, string figures)
+    public async Task<PageTimes> MeasureAsync(string path, int count, string figures, bool openTab = false)
     {
         List<double> html = [], paint = [], interactive = [], shown = [];
         for (var i = 0; i < count + 3; i++)
         {
             var page = await context.NewPageAsync();
+            if (openTab)
+            {
+                await page.GotoAsync("/health/live");
+            }
+
             // Notes the first moment each watched selector matches, from before the document exists.
             await page.AddInitScriptAsync(WatchScript([Interactive, figures]));
             await page.GotoAsync(path);

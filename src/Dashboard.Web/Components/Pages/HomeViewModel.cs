@@ -13,6 +13,17 @@ namespace Tollgate.Dashboard.Web.Components.Pages;
 public sealed record BudgetLine(Budget Budget, BudgetStatus Status);
 
 /// <summary>
+/// What one load of the weekly review read, as it travels from the prerendered page to its circuit
+/// (serialised into the page), so that the circuit shows the same figures without reading them again.
+/// </summary>
+public sealed record HomeFigures(
+    string? Week, string? Team, DateTime LoadedAtUtc, bool HasSpans, DateTime WeekStartUtc, bool IsCurrentWeek, bool HasEarlierWeek,
+    DateTime ComparedUntilUtc, IReadOnlyList<string> Teams, decimal LastWeekWholeUsd, SpendChange Total, long RequestsThisWeek,
+    IReadOnlyDictionary<string, IReadOnlyList<SpendChange>> ByDimension, IReadOnlyDictionary<string, int> RowsBeyondLimit,
+    IReadOnlyList<SpendChange> Increases, IReadOnlyList<SpendChange> Decreases, IReadOnlyList<WeekPoint> Trend,
+    RoutingSavings? RoutingSavings, decimal CacheSavingsUsd, IReadOnlyList<CostAnomaly> Anomalies);
+
+/// <summary>
 /// The engineering lead's weekly spend review: one ISO week (Monday 00:00 UTC) against the week
 /// before (for the current week, the hours so far against the same hours of the week before), in
 /// total and by team, feature and model, with movers, budgets, the cost-per-request
@@ -82,6 +93,23 @@ public sealed class HomeViewModel(
     /// <summary>When the figures were read: a live page shows it, so that a stale one is seen to be.</summary>
     public DateTime LoadedAtUtc { get; private set; }
 
+    /// <summary>The figures of the last load, asked with <paramref name="week"/> and <paramref name="team"/>.</summary>
+    public HomeFigures Figures(string? week, string? team) => new(
+        week, team, LoadedAtUtc, HasSpans, WeekStartUtc, IsCurrentWeek, HasEarlierWeek, ComparedUntilUtc, Teams, LastWeekWholeUsd, Total,
+        RequestsThisWeek, ByDimension, RowsBeyondLimit, Increases, Decreases, Trend, RoutingSavings, CacheSavingsUsd, Anomalies);
+
+    /// <summary>Shows figures read before (by the prerendered page); the budgets' states are worked out now, from memory.</summary>
+    public void Show(HomeFigures figures)
+    {
+        (LoadedAtUtc, HasSpans, WeekStartUtc, IsCurrentWeek, HasEarlierWeek, ComparedUntilUtc) =
+            (figures.LoadedAtUtc, figures.HasSpans, figures.WeekStartUtc, figures.IsCurrentWeek, figures.HasEarlierWeek, figures.ComparedUntilUtc);
+        Team = string.IsNullOrWhiteSpace(figures.Team) ? null : figures.Team.Trim();
+        (Teams, LastWeekWholeUsd, Total, RequestsThisWeek) = (figures.Teams, figures.LastWeekWholeUsd, figures.Total, figures.RequestsThisWeek);
+        (ByDimension, RowsBeyondLimit, Increases, Decreases) = (figures.ByDimension, figures.RowsBeyondLimit, figures.Increases, figures.Decreases);
+        (Trend, RoutingSavings, CacheSavingsUsd, Anomalies) = (figures.Trend, figures.RoutingSavings, figures.CacheSavingsUsd, figures.Anomalies);
+        Budgets = HasSpans ? BudgetLines(time.GetUtcNow().UtcDateTime) : [];
+    }
+
     public async Task LoadAsync(string? week = null, string? team = null, CancellationToken cancellationToken = default)
     {
         LoadedAtUtc = time.GetUtcNow().UtcDateTime;
@@ -101,32 +129,32 @@ public sealed class HomeViewModel(
         var lastWeek = QueryWindow.Create(LastWeekStartUtc, LastWeekComparedUntilUtc);
         var filter = new SummaryFilter(Team: Team);
 
+        // The reads are independent and each takes its own pooled connection: issued together, the
+        // page waits for the slowest of them instead of the sum of about twenty.
+        var teamsThisWeekRead = spend.GetAsync(thisWeek, "team", cancellationToken: cancellationToken);
+        var teamsLastWeekRead = spend.GetAsync(lastWeek, "team", cancellationToken: cancellationToken);
+        // The picker offers every team of last week, also those with no spend yet in the part compared.
+        var teamsWholeLastWeekRead = IsWeekSoFar ? spend.GetAsync(QueryWindow.Create(LastWeekStartUtc, WeekStartUtc), "team", cancellationToken: cancellationToken) : teamsLastWeekRead;
+        var dimensionReads = ShownDimensions.Select(d => (d.Dimension, Costs: ReadCostsAsync(d.Dimension, thisWeek, lastWeek, teamsThisWeekRead, teamsLastWeekRead, cancellationToken))).ToList();
+        var trendReads = Enumerable.Range(0, TrendWeeks)
+            .Select(i => WeekStartUtc.AddDays(-7 * (TrendWeeks - 1 - i)))
+            .Select(start => (Start: start, Summary: summaries.GetAsync(QueryWindow.Create(start, start.AddDays(7)), filter, cancellationToken)))
+            .ToList();
+        var thisPartRead = summaries.GetAsync(thisWeek, filter, cancellationToken);
+        var lastPartRead = summaries.GetAsync(lastWeek, filter, cancellationToken);
+        var savingsRead = orchestration.GetSavingsAsync(thisWeek, projectId: null, Team, cancellationToken);
+        var anomaliesRead = anomalies.StrongestAsync(null, WeekStartUtc, WeekStartUtc.AddDays(7), Team, cancellationToken);
+        await Task.WhenAll(
+            [teamsWholeLastWeekRead, .. dimensionReads.Select(r => r.Costs), .. trendReads.Select(r => r.Summary),
+             thisPartRead, lastPartRead, savingsRead, anomaliesRead]);
+
+        Teams = [.. teamsThisWeekRead.Result.Rows.Concat(teamsWholeLastWeekRead.Result.Rows).Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         var byDimension = new Dictionary<string, IReadOnlyList<SpendChange>>();
         var beyond = new Dictionary<string, int>();
         var all = new List<SpendChange>();
-        var teamsThisWeek = await spend.GetAsync(thisWeek, "team", cancellationToken: cancellationToken);
-        var teamsLastWeek = await spend.GetAsync(lastWeek, "team", cancellationToken: cancellationToken);
-        // The picker offers every team of last week, also those with no spend yet in the part compared.
-        var teamsWholeLastWeek = IsWeekSoFar ? await spend.GetAsync(QueryWindow.Create(LastWeekStartUtc, WeekStartUtc), "team", cancellationToken: cancellationToken) : teamsLastWeek;
-        Teams = [.. teamsThisWeek.Rows.Concat(teamsWholeLastWeek.Rows).Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        foreach (var (dimension, _) in ShownDimensions)
+        foreach (var (dimension, costs) in dimensionReads)
         {
-            IReadOnlyList<KeyCost> current, previous;
-            if (Team is not null)
-            {
-                current = await spend.TeamCostsAsync(thisWeek, Team, dimension, cancellationToken: cancellationToken);
-                previous = await spend.TeamCostsAsync(lastWeek, Team, dimension, cancellationToken: cancellationToken);
-            }
-            else if (dimension == "team")
-            {
-                (current, previous) = (Costs(teamsThisWeek), Costs(teamsLastWeek));
-            }
-            else
-            {
-                current = Costs(await spend.GetAsync(thisWeek, dimension, cancellationToken: cancellationToken));
-                previous = Costs(await spend.GetAsync(lastWeek, dimension, cancellationToken: cancellationToken));
-            }
-
+            var (current, previous) = costs.Result;
             var changes = WeeklyReview.Compare(dimension, current, previous);
             all.AddRange(changes);
             byDimension[dimension] = changes.Take(WeeklyReview.MaxRowsPerTable).ToList();
@@ -136,33 +164,43 @@ public sealed class HomeViewModel(
         ByDimension = byDimension;
         RowsBeyondLimit = beyond;
         (Increases, Decreases) = WeeklyReview.Movers(all);
-
-        var trend = new List<WeekPoint>();
-        for (var i = TrendWeeks - 1; i >= 0; i--)
-        {
-            var start = WeekStartUtc.AddDays(-7 * i);
-            var summary = await summaries.GetAsync(QueryWindow.Create(start, start.AddDays(7)), filter, cancellationToken);
-            trend.Add(new WeekPoint(start, summary.CostPerRequestUsd, summary.Requests));
-            if (i == 1)
-            {
-                LastWeekWholeUsd = summary.CostUsd;
-            }
-        }
-
-        Trend = trend;
-        var thisPart = await summaries.GetAsync(thisWeek, filter, cancellationToken);
-        var lastPart = await summaries.GetAsync(lastWeek, filter, cancellationToken);
+        Trend = [.. trendReads.Select(r => new WeekPoint(r.Start, r.Summary.Result.CostPerRequestUsd, r.Summary.Result.Requests))];
+        LastWeekWholeUsd = trendReads[^2].Summary.Result.CostUsd;
+        var (thisPart, lastPart) = (thisPartRead.Result, lastPartRead.Result);
         Total = new SpendChange("total", null, thisPart.CostUsd, lastPart.CostUsd);
         RequestsThisWeek = thisPart.Requests;
-        var savings = await orchestration.GetSavingsAsync(thisWeek, projectId: null, Team, cancellationToken);
-        RoutingSavings = savings.Routing;
-        CacheSavingsUsd = savings.EstimatedCacheSavingsUsd;
-        Budgets = tracker.Budgets.All
-            .Where(b => Team is null || (b.Scope == BudgetScopes.Team && b.ScopeKey == Team))
-            .Select(b => new BudgetLine(b, BudgetStatus.Of(b, tracker.Figures(b, now))))
-            .OrderByDescending(b => b.Status.PercentUsed).ThenBy(b => b.Budget.Name, StringComparer.Ordinal)
-            .ToList();
-        Anomalies = await anomalies.StrongestAsync(null, WeekStartUtc, WeekStartUtc.AddDays(7), Team, cancellationToken);
+        RoutingSavings = savingsRead.Result.Routing;
+        CacheSavingsUsd = savingsRead.Result.EstimatedCacheSavingsUsd;
+        Budgets = BudgetLines(now);
+        Anomalies = anomaliesRead.Result;
+    }
+
+    private List<BudgetLine> BudgetLines(DateTime now) => tracker.Budgets.All
+        .Where(b => Team is null || (b.Scope == BudgetScopes.Team && b.ScopeKey == Team))
+        .Select(b => new BudgetLine(b, BudgetStatus.Of(b, tracker.Figures(b, now))))
+        .OrderByDescending(b => b.Status.PercentUsed).ThenBy(b => b.Budget.Name, StringComparer.Ordinal)
+        .ToList();
+
+    // One table's costs in the two weeks compared: one team's by a dimension, or everybody's.
+    private async Task<(IReadOnlyList<KeyCost> Current, IReadOnlyList<KeyCost> Previous)> ReadCostsAsync(
+        string dimension, QueryWindow thisWeek, QueryWindow lastWeek, Task<SpendReport> teamsThisWeek, Task<SpendReport> teamsLastWeek,
+        CancellationToken cancellationToken)
+    {
+        if (Team is { } team)
+        {
+            var current = spend.TeamCostsAsync(thisWeek, team, dimension, cancellationToken: cancellationToken);
+            var previous = spend.TeamCostsAsync(lastWeek, team, dimension, cancellationToken: cancellationToken);
+            return (await current, await previous);
+        }
+
+        if (dimension == "team")
+        {
+            return (Costs(await teamsThisWeek), Costs(await teamsLastWeek));
+        }
+
+        var thisWeekRead = spend.GetAsync(thisWeek, dimension, cancellationToken: cancellationToken);
+        var lastWeekRead = spend.GetAsync(lastWeek, dimension, cancellationToken: cancellationToken);
+        return (Costs(await thisWeekRead), Costs(await lastWeekRead));
     }
 
     private static List<KeyCost> Costs(SpendReport report) => [.. report.Rows.Select(r => new KeyCost(r.Key, r.CostUsd))];

@@ -28,6 +28,9 @@ public sealed record EdgeRow(MapEdge Edge)
     public bool IsNew => Edge.IsNew;
 }
 
+/// <summary>What one period's read found, as it travels from the prerendered page to its circuit.</summary>
+public sealed record MapFigures(string Period, DependencyGraph Graph, DebtReport? Debt);
+
 /// <summary>
 /// The dependency map page: the period's graph (drawn by Cytoscape from JSON, and listed as a
 /// table), the figures of a chosen node, and the orchestration-debt report. The JSON and the
@@ -88,6 +91,17 @@ public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, Ti
         var graph = await map.LoadAsync(window, cancellationToken);
         var report = await debt.LoadAsync(window, cancellationToken);
         (Period, Graph, Debt) = (chosen, graph, report);
+        Show(overlay, node);
+    }
+
+    /// <summary>The period's map and debt as last read.</summary>
+    public MapFigures Figures() => new(Period.Key, Graph, Debt);
+
+    /// <summary>Shows a map read before (by the prerendered page) with the overlay and node given.</summary>
+    public void Show(MapFigures figures, string? overlay, string? node)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        (Period, Graph, Debt) = (PeriodOf(figures.Period), figures.Graph, figures.Debt);
         Show(overlay, node);
     }
 

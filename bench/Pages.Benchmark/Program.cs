@@ -13,7 +13,8 @@ using Tollgate.Pages.Benchmark;
 // and the JSON API answering each page's main question from the same database.
 // Usage: dotnet Tollgate.Pages.Benchmark.dll <admin connection string>
 // Settings: BENCH_REUSE_DB (the database; else the newest the analytics benchmark kept),
-// BENCH_PAGE_LOADS (30), BENCH_TABS (50), TOLLGATE_CHROMIUM (a Chromium executable).
+// BENCH_PAGE_LOADS (30), BENCH_TABS (50), BENCH_HOLD_SECONDS (0: how long to keep the tabs open at the end,
+// to look inside the process), TOLLGATE_CHROMIUM (a Chromium executable).
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/pages.sh does");
 var chromium = Environment.GetEnvironmentVariable("TOLLGATE_CHROMIUM") is { Length: > 0 } path
@@ -78,6 +79,13 @@ var open = await visits.OpenInteractiveTabsAsync("/", tabs);
 var busy = await SettledResidentBytesAsync(dashboard);
 Console.WriteLine($"Server memory: {idle / 1048576.0:F0} MiB with no tab open (reference), {busy / 1048576.0:F0} MiB with {open} interactive tabs on the weekly review");
 Console.WriteLine($"  {(busy - idle) / 1048576.0 / open:F2} MiB per circuit (goal: at most 2 MiB)");
+if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_HOLD_SECONDS"), CultureInfo.InvariantCulture, out var hold) && hold > 0)
+{
+    // Time to look inside the process (dotnet-gcdump, dotnet-counters) with the tabs still open.
+    Console.WriteLine($"Holding the {open} tabs open for {hold} s: the dashboard is process {dashboard.ProcessId}");
+    await Task.Delay(TimeSpan.FromSeconds(hold));
+}
+
 return 0;
 
 static async Task<string?> NewestAnalyticsDatabaseAsync(string admin)

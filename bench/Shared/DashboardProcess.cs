@@ -32,6 +32,8 @@ internal sealed class DashboardProcess : IAsyncDisposable
         return new DashboardProcess(process, web);
     }
 
+    public int ProcessId => _process.ProcessId;
+
     /// <summary>Resident memory of the dashboard now, from /proc.</summary>
     public long ResidentBytes() => _process.ResidentBytes();
 

@@ -74,13 +74,15 @@ public sealed class HomePageTests : PageTestContext
 
         // Largest spender of either week first: answer 3.50, summarise 1.50, invoice 1.00 (last week).
         Keys(page, "feature").ShouldBe(["answer", "summarise", "invoice"]);
-        var byChange = page.FindAll("[data-testid=by-feature] .mud-table-sort-label").Single(l => l.TextContent.Contains("Change", StringComparison.Ordinal));
+        var byChange = page.FindAll("[data-testid=by-feature] th button").Single(l => l.TextContent.Contains("Change", StringComparison.Ordinal));
         byChange.Click();
         // invoice -1.00, answer +1.50, summarise +1.50 (ties keep their order).
         page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["invoice", "answer", "summarise"]));
-        page.FindAll("[data-testid=by-feature] .mud-table-sort-label").Single(l => l.TextContent.Contains("Change", StringComparison.Ordinal)).Click();
+        page.Find("[data-testid=by-feature] th[aria-sort]").TextContent.ShouldContain("Change");
+        page.Find("[data-testid=by-feature] th[aria-sort]").GetAttribute("aria-sort").ShouldBe("ascending");
+        page.FindAll("[data-testid=by-feature] th button").Single(l => l.TextContent.Contains("Change", StringComparison.Ordinal)).Click();
         page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["answer", "summarise", "invoice"]));
-        page.FindAll("[data-testid=by-feature] .mud-table-sort-label").Single(l => l.TextContent.Contains("Feature", StringComparison.Ordinal)).Click();
+        page.FindAll("[data-testid=by-feature] th button").Single(l => l.TextContent.Contains("Feature", StringComparison.Ordinal)).Click();
         page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["answer", "invoice", "summarise"]));
     }
 

@@ -79,9 +79,9 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
 
         // Features by change, over the circuit: answer +1.00 then summarise +1.50; again, the other way.
         var features = page.GetByTestId("by-feature");
-        await features.Locator(".mud-table-sort-label", new() { HasText = "Change" }).ClickAsync();
+        await features.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
         await Expect(features.Locator("tbody tr").First).ToContainTextAsync("answer");
-        await features.Locator(".mud-table-sort-label", new() { HasText = "Change" }).ClickAsync();
+        await features.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
         await Expect(features.Locator("tbody tr").First).ToContainTextAsync("summarise");
 
         await page.GetByTestId("by-team").GetByRole(AriaRole.Link, new() { Name = "search", Exact = true }).ClickAsync();

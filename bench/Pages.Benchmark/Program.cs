@@ -75,7 +75,17 @@ using (var api = new HttpClient { BaseAddress = dashboard.BaseAddress })
 // BENCH_TABS tabs on the weekly review, each interactive.
 await visits.CloseAllAsync();
 var idle = await SettledResidentBytesAsync(dashboard);
-var open = await visits.OpenInteractiveTabsAsync("/", tabs);
+int open;
+try
+{
+    open = await visits.OpenInteractiveTabsAsync("/", tabs);
+}
+catch (TimeoutException)
+{
+    Console.WriteLine($"A tab did not become interactive; the dashboard's last output:{Environment.NewLine}{dashboard.RecentOutput}");
+    throw;
+}
+
 var busy = await SettledResidentBytesAsync(dashboard);
 Console.WriteLine($"Server memory: {idle / 1048576.0:F0} MiB with no tab open (reference), {busy / 1048576.0:F0} MiB with {open} interactive tabs on the weekly review");
 Console.WriteLine($"  {(busy - idle) / 1048576.0 / open:F2} MiB per circuit (goal: at most 2 MiB)");

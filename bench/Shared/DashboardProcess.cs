@@ -34,6 +34,9 @@ internal sealed class DashboardProcess : IAsyncDisposable
 
     public int ProcessId => _process.ProcessId;
 
+    /// <summary>The last lines the dashboard wrote, to say why a step failed.</summary>
+    public string RecentOutput => _process.RecentOutput;
+
     /// <summary>Resident memory of the dashboard now, from /proc.</summary>
     public long ResidentBytes() => _process.ResidentBytes();
 

@@ -6,6 +6,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using Tollgate.Analytics.Changes;
 using Tollgate.Dashboard.Web.Components.Display;
+using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Testing;
 
 namespace Tollgate.Dashboard.Web.Components.Tests;
@@ -60,6 +61,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<TModel>());
         // The app's feed: a notice of changed data reaches the page as it reaches a circuit.
         Services.AddSingleton(app.App.Services.GetRequiredService<DataChangeFeed>());
+        Services.AddSingleton(app.App.Services.GetRequiredService<WeeklyReviewReads>());
         var auth = AddAuthorization();
         auth.SetAuthorized("ann");
         auth.SetRoles(role);

@@ -27,6 +27,7 @@ public static class DashboardPages
         services.AddSingleton<DataChangeFeed>();
         services.AddHostedService<DataChangeListener>();
         services.AddScoped<HomeViewModel>();
+        services.AddSingleton<WeeklyReviewReads>();
         services.AddScoped<ConnectViewModel>();
         services.AddScoped<LiveCheckViewModel>();
         services.AddScoped<TracesViewModel>();

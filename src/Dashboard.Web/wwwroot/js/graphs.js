@@ -4,7 +4,8 @@
 // { "nodes": [ { "id", "label", "kind", "selected"? } ],
 //   "edges": [ { "source", "target", "label"?, "width"?, "color"?, "dashed"? } ],
 //   "layout"?, "nodeLink"? }.
-// Labels are drawn by Cytoscape on a canvas as plain text, never parsed as HTML. A tapped node is
+// Labels are drawn by Cytoscape on a canvas as plain text, never parsed as HTML, on a pale
+// background so that an edge passing under a label does not cross out its text. A tapped node is
 // handed to .NET (dotnetRef.SelectNode), which updates the address and the node's panel; without a
 // reference, it opens nodeLink + the node's id.
 (function () {
@@ -36,13 +37,13 @@
     }
 
     var style = [
-        { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, "background-color": "#0d6efd", "width": 18, "height": 18, "text-wrap": "ellipsis", "text-max-width": 160 } },
+        { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 2, "background-color": "#0d6efd", "width": 18, "height": 18, "text-wrap": "ellipsis", "text-max-width": 160 } },
         { selector: "node[kind = 'agent']", style: { "background-color": "#20c997", "shape": "hexagon", "width": 22, "height": 20 } },
         { selector: "node[kind = 'model']", style: { "background-color": "#6f42c1", "shape": "round-rectangle" } },
         { selector: "node[kind = 'tool']", style: { "background-color": "#198754", "shape": "diamond" } },
         { selector: "node[kind = 'datastore']", style: { "background-color": "#fd7e14", "shape": "barrel" } },
         { selector: "node[?selected]", style: { "border-width": 3, "border-color": "#212529", "font-weight": "bold" } },
-        { selector: "edge", style: { "label": "data(label)", "font-size": 9, "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#adb5bd", "target-arrow-color": "#adb5bd" } },
+        { selector: "edge", style: { "label": "data(label)", "font-size": 9, "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 1, "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#adb5bd", "target-arrow-color": "#adb5bd" } },
         { selector: "edge[width]", style: { "width": "data(width)" } },
         { selector: "edge[color]", style: { "line-color": "data(color)", "target-arrow-color": "data(color)" } },
         { selector: "edge[?dashed]", style: { "line-style": "dashed" } }

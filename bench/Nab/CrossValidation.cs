@@ -61,7 +61,7 @@ public static class CrossValidation
     /// training categories only, then the held-out category is scored, with and without the
     /// ML.NET pattern detector, at thresholds chosen on the training categories.
     /// </summary>
-    public static void RunWithSearch(IReadOnlyList<NabFile> files, bool balanced)
+    internal static void RunWithSearch(IReadOnlyList<NabFile> files, SearchOptions options)
     {
         var categories = files.Select(Category).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToList();
         var results = new Dictionary<(bool, string), List<double>>();
@@ -69,7 +69,8 @@ public static class CrossValidation
         {
             var train = Indices(files, f => Category(f) != category);
             var test = Indices(files, f => Category(f) == category);
-            var tuned = CoordinateSearch.Run(Pick(files, train), CoordinateSearch.HandSet, rounds: 1, quiet: true, balanced);
+            var tuned = CoordinateSearch.Run(Pick(files, train), options);
+            Console.WriteLine($"    searched without {category}: {tuned}");
             foreach (var withPattern in new[] { false, true })
             {
                 var settings = Tollgate.Analytics.Anomalies.EnsembleSettings.Default with { Forecast = tuned, Pattern = withPattern ? Tollgate.Analytics.Anomalies.PatternSettings.Default : null };
@@ -97,6 +98,38 @@ public static class CrossValidation
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"searched per fold, {(withPattern ? "with" : "without")} ML.NET, {profile}: cross-validated mean over {list.Count} categories with windows {list.Average():F1}"));
+        }
+    }
+
+    /// <summary>
+    /// Whether the threshold transfers: each category scored at its own best threshold and at the
+    /// threshold best for the other categories, and the mean of the latter (cross-validation of the
+    /// threshold alone, the settings fixed).
+    /// </summary>
+    internal static void ByCategory(IReadOnlyList<NabFile> files, IEnumerable<(string Name, Tollgate.Analytics.Anomalies.EnsembleSettings Settings)> candidates)
+    {
+        var categories = files.Select(Category).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToList();
+        foreach (var (name, settings) in candidates)
+        {
+            var scores = files.Select(Candidates.Of(name, settings).Run).ToList();
+            var all = NabScorer.Score(files, scores, NabProfile.Standard);
+            var details = new List<string>();
+            var transferred = new List<double>();
+            foreach (var category in categories)
+            {
+                var test = Indices(files, f => Category(f) == category);
+                var train = Indices(files, f => Category(f) != category);
+                var own = NabScorer.Score(Pick(files, test), Pick(scores, test), NabProfile.Standard);
+                var rest = NabScorer.Score(Pick(files, train), Pick(scores, train), NabProfile.Standard);
+                var held = NabScorer.ScoreAt(Pick(files, test), Pick(scores, test), rest.Threshold, NabProfile.Standard);
+                if (!double.IsNaN(held.NormalisedScore))
+                {
+                    transferred.Add(held.NormalisedScore);
+                    details.Add(string.Create(CultureInfo.InvariantCulture, $"{category} {held.NormalisedScore:F1} (own best {own.NormalisedScore:F1})"));
+                }
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-32} in-sample {all.NormalisedScore,5:F1}; threshold cross-validated {transferred.Average(),5:F1}: {string.Join(", ", details)}"));
         }
     }
 

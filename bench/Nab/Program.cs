@@ -46,9 +46,34 @@ if (args.Contains("--cv-fixed"))
     }
     return 0;
 }
+if (args.Contains("--by-category"))
+{
+    // The shipped settings with and without ML.NET, then each setting in turn put back to its hand-set value.
+    var shipped = EnsembleSettings.Default with { Pattern = null };
+    var (f, h) = (shipped.Forecast, CoordinateSearch.HandSet);
+    CrossValidation.ByCategory(files, new (string, EnsembleSettings)[]
+    {
+        ("shipped with ML.NET", EnsembleSettings.Default),
+        ("shipped without ML.NET", shipped),
+        ("hand-set start", shipped with { Forecast = h }),
+        ("hand-set LevelGain", shipped with { Forecast = f with { LevelGain = h.LevelGain } }),
+        ("hand-set ScaleGain", shipped with { Forecast = f with { ScaleGain = h.ScaleGain } }),
+        ("hand-set ClipWidth", shipped with { Forecast = f with { ClipWidth = h.ClipWidth } }),
+        ("hand-set ShiftPoints", shipped with { Forecast = f with { ShiftPoints = h.ShiftPoints } }),
+        ("hand-set DailyGain", shipped with { Forecast = f with { DailyGain = h.DailyGain } }),
+        ("hand-set WeeklyGain", shipped with { Forecast = f with { WeeklyGain = h.WeeklyGain } }),
+        ("hand-set DispersionFloor", shipped with { Forecast = f with { DispersionFloor = h.DispersionFloor } }),
+        ("hand-set tail quantile", shipped with { Forecast = f with { TailQuantile = h.TailQuantile, NormalTail = h.NormalTail } }),
+        ("hand-set repeat damping", shipped with { Forecast = f with { RepeatPoints = h.RepeatPoints, RepeatFactor = h.RepeatFactor } }),
+        ("hand-set drift test", shipped with { Forecast = f with { SustainGain = h.SustainGain, SustainWeight = h.SustainWeight } }),
+    });
+    return 0;
+}
 if (args.Contains("--cv-search"))
 {
-    CrossValidation.RunWithSearch(files, balanced: args.Contains("--balanced"));
+    var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1);
+    var margin = args.SkipWhile(a => a != "--margin").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(SearchOptions.DefaultMargin);
+    CrossValidation.RunWithSearch(files, new SearchOptions(rounds, margin, AxisMiddleStart: args.Contains("--two-starts"), Balanced: args.Contains("--balanced")));
     return 0;
 }
 if (args.Contains("--holdout"))

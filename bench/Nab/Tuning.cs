@@ -51,6 +51,23 @@ internal static class CoordinateSearch
         TailQuantile = 0.99, NormalTail = 2.576, RepeatPoints = 100, RepeatFactor = 0.7, SustainGain = 0.1, SustainWeight = 1.0,
     };
 
+    /// <summary>
+    /// A second start that owes nothing to any data: the middle value of every axis the search
+    /// walks (the lower of the two middles for an even count).
+    /// </summary>
+    public static DetectorSettings AxisMiddle => _axes.Aggregate(HandSet, (s, axis) => axis.Set(s, axis.Values[(axis.Values.Length - 1) / 2]));
+
+    /// <summary>
+    /// Searches from each start and keeps the configuration that scores best on these files: a
+    /// greedy coordinate search stops at the first local optimum, so one start decides too much.
+    /// </summary>
+    public static DetectorSettings Run(IReadOnlyList<NabFile> files, SearchOptions options)
+    {
+        Func<IReadOnlyList<NabFile>, DetectorSettings, double> evaluate = options.Balanced ? EvaluateBalanced : Evaluate;
+        DetectorSettings[] starts = options.AxisMiddleStart ? [HandSet, AxisMiddle] : [HandSet];
+        return starts.Select(start => Run(files, start, options.Rounds, quiet: true, options.Balanced, options.Margin)).MaxBy(tuned => evaluate(files, tuned))!;
+    }
+
     /// <summary>Tunes on every other file and scores the files it did not see, both ways round.</summary>
     public static void Holdout(IReadOnlyList<NabFile> files)
     {
@@ -64,7 +81,7 @@ internal static class CoordinateSearch
         }
     }
 
-    public static DetectorSettings Run(IReadOnlyList<NabFile> files, DetectorSettings start, int rounds, bool quiet = false, bool balanced = false)
+    public static DetectorSettings Run(IReadOnlyList<NabFile> files, DetectorSettings start, int rounds, bool quiet = false, bool balanced = false, double margin = SearchOptions.DefaultMargin)
     {
         Func<IReadOnlyList<NabFile>, DetectorSettings, double> evaluate = balanced ? EvaluateBalanced : Evaluate;
         var best = start;
@@ -81,7 +98,7 @@ internal static class CoordinateSearch
                 {
                     var candidate = set(best, value);
                     var score = evaluate(files, candidate);
-                    if (score > bestScore + 0.05)
+                    if (score > bestScore + margin)
                     {
                         best = candidate;
                         bestScore = score;
@@ -106,7 +123,7 @@ internal static class CoordinateSearch
     /// </summary>
     public static double EvaluateBalanced(IReadOnlyList<NabFile> files, DetectorSettings settings)
     {
-        var scores = files.Select(f => SeasonalAnomalyDetector.ScoreSeries(f.Timestamps, f.Values, settings).Select(s => s.Score).ToArray()).ToList();
+        var scores = files.Select(f => EnsembleAnomalyDetector.ScoreSeries(f.Timestamps, f.Values, Searched(settings)).Select(s => s.Score).ToArray()).ToList();
         var threshold = NabScorer.Score(files, scores, NabProfile.Standard).Threshold;
         return files.Select((f, i) => (Category: CrossValidation.Category(f), Index: i))
             .GroupBy(x => x.Category, StringComparer.Ordinal)
@@ -115,9 +132,22 @@ internal static class CoordinateSearch
             .Average();
     }
 
+    /// <summary>The ensemble as it ships with these forecaster settings; the ML.NET pattern detector is not searched, so it is off.</summary>
+    private static EnsembleSettings Searched(DetectorSettings forecast) => EnsembleSettings.Default with { Forecast = forecast, Pattern = null };
+
     public static double Evaluate(IReadOnlyList<NabFile> files, DetectorSettings settings)
     {
-        var scores = files.Select(f => SeasonalAnomalyDetector.ScoreSeries(f.Timestamps, f.Values, settings).Select(s => s.Score).ToArray()).ToList();
+        var scores = files.Select(f => EnsembleAnomalyDetector.ScoreSeries(f.Timestamps, f.Values, Searched(settings)).Select(s => s.Score).ToArray()).ToList();
         return NabScorer.Score(files, scores, NabProfile.Standard).NormalisedScore;
     }
+}
+
+/// <summary>
+/// How the cross-validation searches the settings within a fold: greedy rounds over every axis, the
+/// least gain a move must bring (a larger one keeps the search from chasing noise), and whether a
+/// second start (the middle of every axis) is searched too, the better result on the fold's files kept.
+/// </summary>
+internal sealed record SearchOptions(int Rounds = 1, double Margin = SearchOptions.DefaultMargin, bool AxisMiddleStart = false, bool Balanced = false)
+{
+    public const double DefaultMargin = 0.05;
 }

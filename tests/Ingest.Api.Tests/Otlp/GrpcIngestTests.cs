@@ -49,8 +49,10 @@ public sealed class GrpcIngestTests(IngestFixture fixture)
             request.Headers.TryAddWithoutValidation("grpc-timeout", timeout);
         }
 
-        var response = await client.SendAsync(request);
-        var body = await response.Content.ReadAsByteArrayAsync();
+        // A deadline's answer may be followed by a reset of the unfinished request: take the status
+        // from the headers of that status-only answer rather than reading a body.
+        var response = await client.SendAsync(request, timeout is null ? HttpCompletionOption.ResponseContentRead : HttpCompletionOption.ResponseHeadersRead);
+        var body = timeout is null ? await response.Content.ReadAsByteArrayAsync() : [];
         response.Version.ShouldBe(HttpVersion.Version20);
         return (response, body);
     }
@@ -169,7 +171,7 @@ public sealed class GrpcIngestTests(IngestFixture fixture)
         var (response, _) = await CallAsync(fixture.App.OtlpGrpcAddress, content, RunningApp.IngestKey, gzip: false, timeout: "200m");
         content.Release();
 
-        StatusOf(response).ShouldBe("4");
+        response.Headers.GetValues("grpc-status").Single().ShouldBe("4");
     }
 
     /// <summary>Sends the start of a message, then nothing until released: the call cannot finish before its deadline.</summary>

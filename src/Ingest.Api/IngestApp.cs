@@ -18,6 +18,8 @@ public static class IngestApp
 
         var app = builder.Build();
         await app.BootstrapAsync(cancellationToken);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapTollgateHealth();
         app.MapTollgateIngest(options);
         return app;

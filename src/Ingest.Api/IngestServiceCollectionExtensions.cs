@@ -1,4 +1,7 @@
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Spans;
 using Tollgate.Ingest.Api.Keys;
@@ -40,6 +43,15 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton<TraceExport>();
         services.AddSingleton<Admission>();
         services.AddSingleton<OtlpReceiver>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, IngestKeyAuthentication>(IngestKeyAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(IngestKeyAuthentication.Policy, p => p.AddAuthenticationSchemes(IngestKeyAuthentication.SchemeName).RequireAuthenticatedUser());
+        services.AddGrpc().AddServiceOptions<OtlpGrpcService>(o =>
+        {
+            o.MaxReceiveMessageSize = (int)Math.Min(options.Ingest.MaxRequestBytes, int.MaxValue);
+            o.CompressionProviders = [new GrpcGzip(options.Ingest.MaxRequestBytes)];
+        });
+        services.AddSingleton<OtlpGrpcService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpGrpcService>, OtlpGrpcMethods>());
         services.AddHostedService<PriceRefresher>();
         return services;
     }
@@ -48,7 +60,8 @@ public static class IngestServiceCollectionExtensions
     public static WebApplication MapTollgateIngest(this WebApplication app, TollgateOptions options)
     {
         app.MapOtlpHttp(options.Ingest.HttpPort, options.Ingest.MaxRequestBytes);
-        app.MapOtlpGrpc(options.Ingest.GrpcPort, options.Ingest.MaxRequestBytes);
+        // gRPC needs HTTP/2, which only the OTLP/gRPC port speaks.
+        app.MapGrpcService<OtlpGrpcService>().RequireAuthorization(IngestKeyAuthentication.Policy);
         if (options.Ingest.Spool.Enabled)
         {
             // Opened now rather than at the first request: recovery reads every segment, and a

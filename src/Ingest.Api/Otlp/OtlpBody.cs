@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Compression;
-using Microsoft.AspNetCore.Http.Features;
 using Tollgate.Ingest.Api.Pipeline;
 
 namespace Tollgate.Ingest.Api.Otlp;
@@ -20,37 +19,38 @@ public sealed class OtlpBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
-    /// <summary>Raised when a body cannot be read; carries the HTTP status to answer.</summary>
-    public sealed class ReadException(int statusCode, string message, TimeSpan retryAfter = default) : Exception(message)
+    /// <summary>Raised when a body cannot be read; carries the outcome to answer.</summary>
+    public sealed class ReadException(ExportStatus status, string message) : Exception(message)
     {
-        public int StatusCode { get; } = statusCode;
+        public ExportStatus Status { get; } = status;
 
-        /// <summary>When to try again, for a refusal that is about load rather than the body.</summary>
-        public TimeSpan RetryAfter { get; } = retryAfter;
+        public ExportResult Result => Status == ExportStatus.Overloaded ? ExportResult.Overloaded : new(Status, Message: Message);
+    }
+
+    /// <summary>A message the gRPC server has already read, copied out of its buffers.</summary>
+    public static OtlpBody Copy(ReadOnlySequence<byte> payload)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(payload.Length, 1));
+        payload.CopyTo(buffer);
+        return new OtlpBody(buffer, (int)payload.Length);
     }
 
     /// <summary>
-    /// Reads a body, decompressing gzip on the fly, refusing with 413 as soon as it grows past
-    /// <paramref name="maxBytes"/>: a small compressed "bomb" never expands beyond the limit.
-    /// With an admission <paramref name="reservation"/>, the body is also refused with 503 as soon
-    /// as it outgrows the memory left to requests, so many bombs at once cannot exhaust it.
+    /// Reads a body, decompressing gzip on the fly, refusing it as too large as soon as it grows
+    /// past <paramref name="maxBytes"/>: a small compressed "bomb" never expands beyond the limit.
+    /// With an admission <paramref name="reservation"/>, the body is also refused as soon as it
+    /// outgrows the memory left to requests, so many bombs at once cannot exhaust it.
     /// </summary>
-    public static async Task<OtlpBody> ReadAsync(HttpContext context, Stream source, bool gzip, long maxBytes,
-        Admission? admission = null, Admission.Reservation? reservation = null)
+    public static async Task<OtlpBody> ReadAsync(Stream source, bool gzip, long? declaredLength, long maxBytes,
+        Admission? admission, Admission.Reservation? reservation, CancellationToken cancellationToken)
     {
-        if (context.Request.ContentLength > maxBytes)
+        if (declaredLength > maxBytes)
         {
             throw TooLarge(maxBytes);
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            // Kestrel's own default (30 MB) is below the OTLP limit; this method enforces the limit.
-            sizeFeature.MaxRequestBodySize = null;
-        }
-
         var stream = gzip ? new GZipStream(source, CompressionMode.Decompress, leaveOpen: true) : source;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(context.Request.ContentLength ?? 64 * 1024, 4096, 4 * 1024 * 1024));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declaredLength ?? 64 * 1024, 4096, 4 * 1024 * 1024));
         var length = 0;
         try
         {
@@ -67,7 +67,7 @@ public sealed class OtlpBody : IDisposable
                 }
 
                 var room = (int)Math.Min(buffer.Length - length, maxBytes + 1 - length);
-                var read = await stream.ReadAsync(buffer.AsMemory(length, room), context.RequestAborted);
+                var read = await stream.ReadAsync(buffer.AsMemory(length, room), cancellationToken);
                 if (read == 0)
                 {
                     break;
@@ -81,8 +81,7 @@ public sealed class OtlpBody : IDisposable
 
                 if (admission is not null && reservation is not null && !admission.TryGrow(reservation, length))
                 {
-                    throw new ReadException(StatusCodes.Status503ServiceUnavailable,
-                        "Tollgate is receiving more data than it can hold right now; retry later", WriteQueue.QueueFullRetryAfter);
+                    throw new ReadException(ExportStatus.Overloaded, ExportResult.Overloaded.Message!);
                 }
             }
 
@@ -91,7 +90,7 @@ public sealed class OtlpBody : IDisposable
         catch (InvalidDataException)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            throw new ReadException(StatusCodes.Status400BadRequest, "the body is not valid gzip");
+            throw NotGzip();
         }
         catch
         {
@@ -107,8 +106,10 @@ public sealed class OtlpBody : IDisposable
         }
     }
 
-    private static ReadException TooLarge(long maxBytes) =>
-        new(StatusCodes.Status413RequestEntityTooLarge, $"the body is larger than the limit of {maxBytes} bytes after decompression; send smaller batches");
+    internal static ReadException NotGzip() => new(ExportStatus.Undecodable, "the body is not valid gzip");
+
+    internal static ReadException TooLarge(long maxBytes) =>
+        new(ExportStatus.TooLarge, $"the body is larger than the limit of {maxBytes} bytes after decompression; send smaller batches");
 
     public void Dispose()
     {

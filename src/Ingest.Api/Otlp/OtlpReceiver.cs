@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Tollgate.Ingest.Api.Keys;
 using Tollgate.Ingest.Api.Otlp.Proto;
+using Tollgate.Ingest.Api.Pipeline;
 
 namespace Tollgate.Ingest.Api.Otlp;
 
@@ -8,41 +9,61 @@ namespace Tollgate.Ingest.Api.Otlp;
 public sealed class UndecodableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// What OTLP/HTTP and OTLP/gRPC share: finding the key, decoding a message of either encoding,
-/// exporting it, and building the response message. The transports only map statuses.
+/// The one receive path behind OTLP/HTTP and OTLP/gRPC: admit the request into the memory
+/// budget, read its body, decode and export it, and build the response message. The result is
+/// transport-neutral; each transport only maps it onto its status codes.
 /// </summary>
-public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
+public sealed class OtlpReceiver(TraceExport traces, Admission admission)
 {
-    /// <summary>The key from "Authorization: Bearer KEY" or "x-api-key: KEY" (both settable through OTEL_EXPORTER_OTLP_HEADERS).</summary>
-    public static string? ReadKey(HttpRequest request)
+    public async Task<ExportResult> ReceiveAsync(Signal signal, bool json, IngestKeyGrant key, IOtlpBodySource source, CancellationToken cancellationToken)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (admission.TryEnter(source.DeclaredLength, source.Compressed) is not { } reservation)
         {
-            return authorization["Bearer ".Length..].Trim();
+            return ExportResult.Overloaded;
         }
 
-        var apiKey = request.Headers["x-api-key"].ToString().Trim();
-        return apiKey.Length > 0 ? apiKey : null;
+        try
+        {
+            using var body = await source.ReadAsync(admission, reservation, cancellationToken);
+            // A message the gRPC server read for us is sized only now.
+            if (!admission.TryGrow(reservation, body.Length))
+            {
+                return ExportResult.Overloaded;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return await ExportAsync(signal, body.Memory, json, key, cancellationToken);
+        }
+        catch (OtlpBody.ReadException ex)
+        {
+            return ex.Result;
+        }
+        catch (UndecodableException ex)
+        {
+            return new ExportResult(ExportStatus.Undecodable, Message: ex.Message);
+        }
+        finally
+        {
+            admission.Leave(reservation);
+        }
     }
 
-    public async Task<IngestKeyGrant?> AuthenticateAsync(HttpRequest request) =>
-        ReadKey(request) is { Length: > 0 and <= 512 } key ? await keys.FindAsync(key, request.HttpContext.RequestAborted) : null;
-
-    public async Task<(ExportResult Result, IMessage Response)> ExportAsync(Signal signal, ReadOnlyMemory<byte> body, bool json, IngestKeyGrant key)
+    private async Task<ExportResult> ExportAsync(Signal signal, ReadOnlyMemory<byte> body, bool json, IngestKeyGrant key, CancellationToken cancellationToken)
     {
         switch (signal)
         {
             case Signal.Traces:
             {
-                var result = await traces.CommitAsync(PrepareTraces(body, json, key));
+                // A caller that stops waiting (a gRPC deadline, a closed connection) does not
+                // take back spans already queued: resending them changes nothing stored.
+                var result = await traces.CommitAsync(PrepareTraces(body, json, key)).WaitAsync(cancellationToken);
                 var response = new ExportTraceServiceResponse();
                 if (result.Message is not null)
                 {
                     response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = result.Rejected, ErrorMessage = result.Message };
                 }
 
-                return (result, response);
+                return result.Status == ExportStatus.Ok ? result with { Response = response } : result;
             }
 
             case Signal.Metrics:
@@ -59,7 +80,7 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
                     };
                 }
 
-                return (ExportResult.Accepted(points, response.PartialSuccess?.ErrorMessage), response);
+                return ExportResult.Accepted(points, response.PartialSuccess?.ErrorMessage) with { Response = response };
             }
 
             default:
@@ -76,7 +97,7 @@ public sealed class OtlpReceiver(IngestKeyStore keys, TraceExport traces)
                     };
                 }
 
-                return (ExportResult.Accepted(records, response.PartialSuccess?.ErrorMessage), response);
+                return ExportResult.Accepted(records, response.PartialSuccess?.ErrorMessage) with { Response = response };
             }
         }
     }

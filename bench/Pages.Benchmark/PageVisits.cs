@@ -108,9 +108,18 @@ internal sealed class PageVisits(IBrowserContext context)
         for (var i = 0; i < count; i++)
         {
             var page = await context.NewPageAsync();
+            var console = new List<string>();
+            page.Console += (_, message) => console.Add($"{message.Type}: {message.Text}");
             _open.Add(page);
             await page.GotoAsync(path);
-            await page.WaitForSelectorAsync(Interactive, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            try
+            {
+                await page.WaitForSelectorAsync(Interactive, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"tab {i + 1} of {count} did not become interactive; its console: {string.Join(" | ", console)}", e);
+            }
         }
 
         return _open.Count;

@@ -80,9 +80,9 @@ try
 {
     open = await visits.OpenInteractiveTabsAsync("/", tabs);
 }
-catch (TimeoutException)
+catch (TimeoutException e)
 {
-    Console.WriteLine($"A tab did not become interactive; the dashboard's last output:{Environment.NewLine}{dashboard.RecentOutput}");
+    Console.WriteLine($"{e.Message}; the dashboard's last output:{Environment.NewLine}{dashboard.RecentOutput}");
     throw;
 }
 

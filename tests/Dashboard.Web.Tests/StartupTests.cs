@@ -77,9 +77,9 @@ public sealed class StartupTests
         }));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var page = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
-        page.QuerySelector("h1")!.TextContent.ShouldBe("Weekly spend");
-        page.QuerySelector(".empty h2")!.TextContent.ShouldBe("No spans yet");
+        var page = StreamedPage.Parse(await response.Content.ReadAsStringAsync());
+        StreamedPage.Shown(page, "h1").ShouldNotBeNull().TextContent.ShouldBe("Weekly spend");
+        StreamedPage.Shown(page, ".empty h2").ShouldNotBeNull().TextContent.ShouldBe("No spans yet");
     }
 
     [Fact]

@@ -33,6 +33,24 @@ public sealed class DependenciesViewModelTests
     }
 
     [Fact]
+    public void A_map_is_carried_from_the_prerendered_page_to_its_circuit_only_while_it_is_small()
+    {
+        static MapFigures Map(int edgeCount)
+        {
+            var edges = Enumerable.Range(0, edgeCount)
+                .Select(i => new MapEdge($"service:caller-{i}", $"model:openai/model-{i}", 10, 0, 1m, 250, Seen, false)).ToList();
+            return new MapFigures("7d", new DependencyGraph(Seen, Seen.AddDays(7), DependencyMap.Nodes(edges), edges, false), null);
+        }
+
+        var small = Map(5);
+        MapFigures.Carried(small).ShouldBeSameAs(small);
+        // About 300 bytes of JSON an edge with its two nodes: 200 edges are far over what one message may carry.
+        var large = Map(200);
+        JsonSerializer.SerializeToUtf8Bytes(large).Length.ShouldBeGreaterThan(MapFigures.MaxCarriedBytes);
+        MapFigures.Carried(large).ShouldBeNull();
+    }
+
+    [Fact]
     public void A_node_panel_sums_what_flows_in_and_out()
     {
         var edges = new List<MapEdge>

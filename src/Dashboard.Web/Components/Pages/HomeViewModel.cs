@@ -13,8 +13,8 @@ namespace Tollgate.Dashboard.Web.Components.Pages;
 public sealed record BudgetLine(Budget Budget, BudgetStatus Status);
 
 /// <summary>
-/// What one load of the weekly review read, as it travels from the prerendered page to its circuit
-/// (serialised into the page), so that the circuit shows the same figures without reading them again.
+/// What one load of the weekly review read: the tabs showing the same review share it (see
+/// <see cref="WeeklyReviewReads"/>), and a page's circuit shows the figures its prerender read.
 /// </summary>
 public sealed record HomeFigures(
     string? Week, string? Team, DateTime LoadedAtUtc, bool HasSpans, DateTime WeekStartUtc, bool IsCurrentWeek, bool HasEarlierWeek,
@@ -98,7 +98,7 @@ public sealed class HomeViewModel(
         week, team, LoadedAtUtc, HasSpans, WeekStartUtc, IsCurrentWeek, HasEarlierWeek, ComparedUntilUtc, Teams, LastWeekWholeUsd, Total,
         RequestsThisWeek, ByDimension, RowsBeyondLimit, Increases, Decreases, Trend, RoutingSavings, CacheSavingsUsd, Anomalies);
 
-    /// <summary>Shows figures read before (by the prerendered page); the budgets' states are worked out now, from memory.</summary>
+    /// <summary>Shows figures read before (shared by the tabs on the same review); the budgets' states are worked out now, from memory.</summary>
     public void Show(HomeFigures figures)
     {
         (LoadedAtUtc, HasSpans, WeekStartUtc, IsCurrentWeek, HasEarlierWeek, ComparedUntilUtc) =

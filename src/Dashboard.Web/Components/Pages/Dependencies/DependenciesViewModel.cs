@@ -29,7 +29,19 @@ public sealed record EdgeRow(MapEdge Edge)
 }
 
 /// <summary>What one period's read found, as it travels from the prerendered page to its circuit.</summary>
-public sealed record MapFigures(string Period, DependencyGraph Graph, DebtReport? Debt);
+public sealed record MapFigures(string Period, DependencyGraph Graph, DebtReport? Debt)
+{
+    /// <summary>
+    /// The most a map may weigh, as JSON, to be carried in the page. The browser hands the carried
+    /// state back when its circuit starts, in one message, and a message over the circuit's limit
+    /// (32 KiB by default; the state is also encrypted and base64-encoded) ends the circuit.
+    /// </summary>
+    public const int MaxCarriedBytes = 16 * 1024;
+
+    /// <summary><paramref name="figures"/> if small enough to carry, else null: the circuit reads the map again.</summary>
+    public static MapFigures? Carried(MapFigures figures) =>
+        JsonSerializer.SerializeToUtf8Bytes(figures).Length <= MaxCarriedBytes ? figures : null;
+}
 
 /// <summary>
 /// The dependency map page: the period's graph (drawn by Cytoscape from JSON, and listed as a

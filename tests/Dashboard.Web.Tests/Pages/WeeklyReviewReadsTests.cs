@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tollgate.Analytics.Changes;
 using Tollgate.Analytics.Time;
 using Tollgate.Dashboard.Web.Components.Pages;
@@ -10,12 +11,23 @@ public sealed class WeeklyReviewReadsTests
 {
     private static DateTime ReviewedWeek => IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
 
+    /// <summary>
+    /// Reads shared through a feed of the test's own: the app's feed also hears the notices of the
+    /// test's own rollups, at a moment the test does not choose. The clock starts just after an
+    /// hour turns, so the reads kept do not expire during the test.
+    /// </summary>
+    private static WeeklyReviewReads OwnReads(RunningApp app, DataChangeFeed feed) =>
+        new(app.App.Services.GetRequiredService<IServiceScopeFactory>(), new ShiftedClock(UtcHour.Floor(DateTime.UtcNow).AddMinutes(1)), feed);
+
+    private static DataChangeFeed OwnFeed() => new(NullLogger<DataChangeFeed>.Instance);
+
     [Fact]
     public async Task Tabs_asking_for_the_same_review_share_one_read_until_the_data_changes()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
-        var reads = app.App.Services.GetRequiredService<WeeklyReviewReads>();
+        var feed = OwnFeed();
+        using var reads = OwnReads(app, feed);
         var week = WeeklyReview.WeekParameter(ReviewedWeek);
 
         var first = reads.GetAsync(week, null);
@@ -33,7 +45,7 @@ public sealed class WeeklyReviewReadsTests
         (await reads.GetAsync(week, null)).ShouldBeSameAs(await first);
         Task<HomeFigures>? reloaded = null;
         reads.Changed += () => reloaded = reads.GetAsync(week, null);
-        app.App.Services.GetRequiredService<DataChangeFeed>().Raise(DataChange.Rollups);
+        feed.Raise(DataChange.Rollups);
 
         var figures = await (reloaded ?? throw new ShouldAssertException("the change was not passed on to the pages"));
         figures.Total.ThisWeekUsd.ShouldBe(7.00m);
@@ -44,7 +56,7 @@ public sealed class WeeklyReviewReadsTests
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
         await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
-        var reads = app.App.Services.GetRequiredService<WeeklyReviewReads>();
+        using var reads = OwnReads(app, OwnFeed());
         var week = WeeklyReview.WeekParameter(ReviewedWeek);
 
         // The first tab has gone by the time its read starts; the second asks for the same read.

@@ -36,145 +36,78 @@ internal ref struct TraceWalker
     /// <summary>Moves to the request's next ResourceSpans; false after the last.</summary>
     public bool NextResource()
     {
-        while (_request.TryReadTag(out var field, out var wireType))
+        if (!_request.TryReadNext(RequestResourceSpans, "ExportTraceServiceRequest.resource_spans", out var resourceSpans))
         {
-            if (field != RequestResourceSpans)
-            {
-                _request.Skip(wireType);
-                continue;
-            }
-
-            WireReader.Expect(wireType, WireReader.LengthDelimited, "ExportTraceServiceRequest.resource_spans");
-            var (start, length) = _request.ReadLengthDelimited();
-            _resourceSpans = new WireReader(_buffer, start, length);
-            _scopes = new WireReader(_buffer, start, length);
-            _resource = default;
-            _spans = default;
-            return true;
+            return false;
         }
 
-        return false;
+        _resourceSpans = new WireReader(_buffer, resourceSpans.Start, resourceSpans.Length);
+        _scopes = new WireReader(_buffer, resourceSpans.Start, resourceSpans.Length);
+        _resource = default;
+        _spans = default;
+        return true;
     }
 
     /// <summary>Reads the next attribute of the current resource; false after the last.</summary>
     public bool NextResourceAttribute(out ReadOnlySpan<byte> key, out WireValue value)
     {
-        while (true)
+        (int Start, int Length) keyValue;
+        // Protobuf merges the repeats of a message field: the attributes of every Resource count.
+        while (!_resource.TryReadNext(ResourceAttributes, "Resource.attributes", out keyValue))
         {
-            while (_resource.TryReadTag(out var field, out var wireType))
-            {
-                if (field != ResourceAttributes)
-                {
-                    _resource.Skip(wireType);
-                    continue;
-                }
-
-                WireReader.Expect(wireType, WireReader.LengthDelimited, "Resource.attributes");
-                var (kvStart, kvLength) = _resource.ReadLengthDelimited();
-                var (keyStart, keyLength, read) = WireValue.ReadKeyValue(_buffer, kvStart, kvLength);
-                key = _buffer.Slice(keyStart, keyLength);
-                value = read;
-                return true;
-            }
-
-            if (!NextResourceMessage())
+            if (!_resourceSpans.TryReadNext(ResourceSpansResource, "ResourceSpans.resource", out var resource))
             {
                 key = default;
                 value = default;
                 return false;
             }
+
+            _resource = new WireReader(_buffer, resource.Start, resource.Length);
         }
+
+        var (keyStart, keyLength, read) = WireValue.ReadKeyValue(_buffer, keyValue.Start, keyValue.Length);
+        key = _buffer.Slice(keyStart, keyLength);
+        value = read;
+        return true;
     }
 
     /// <summary>Moves to the current resource's next ScopeSpans, with its scope's name (empty without one); false after the last.</summary>
     public bool NextScope(out ReadOnlySpan<byte> scopeName)
     {
-        while (_scopes.TryReadTag(out var field, out var wireType))
+        if (!_scopes.TryReadNext(ResourceSpansScopeSpans, "ResourceSpans.scope_spans", out var scopeSpans))
         {
-            if (field != ResourceSpansScopeSpans)
-            {
-                _scopes.Skip(wireType);
-                continue;
-            }
-
-            WireReader.Expect(wireType, WireReader.LengthDelimited, "ResourceSpans.scope_spans");
-            var (start, length) = _scopes.ReadLengthDelimited();
-            scopeName = ReadScopeName(start, length);
-            _spans = new WireReader(_buffer, start, length);
-            return true;
+            scopeName = default;
+            return false;
         }
 
-        scopeName = default;
-        return false;
+        scopeName = ReadScopeName(scopeSpans);
+        _spans = new WireReader(_buffer, scopeSpans.Start, scopeSpans.Length);
+        return true;
     }
 
     /// <summary>Reads the current scope's next span, its attributes' slices into <paramref name="attributes"/>; false after the last.</summary>
     public bool NextSpan(List<(int Start, int Length)> attributes, out WireSpan span)
     {
-        while (_spans.TryReadTag(out var field, out var wireType))
+        if (!_spans.TryReadNext(ScopeSpansSpans, "ScopeSpans.spans", out var message))
         {
-            if (field != ScopeSpansSpans)
-            {
-                _spans.Skip(wireType);
-                continue;
-            }
-
-            WireReader.Expect(wireType, WireReader.LengthDelimited, "ScopeSpans.spans");
-            var (start, length) = _spans.ReadLengthDelimited();
-            span = WireSpan.Read(_buffer, start, length, attributes);
-            return true;
+            span = default;
+            return false;
         }
 
-        span = default;
-        return false;
-    }
-
-    /// <summary>Moves to the current ResourceSpans' next Resource message (protobuf merges repeats of a message field).</summary>
-    private bool NextResourceMessage()
-    {
-        while (_resourceSpans.TryReadTag(out var field, out var wireType))
-        {
-            if (field != ResourceSpansResource)
-            {
-                _resourceSpans.Skip(wireType);
-                continue;
-            }
-
-            WireReader.Expect(wireType, WireReader.LengthDelimited, "ResourceSpans.resource");
-            var (start, length) = _resourceSpans.ReadLengthDelimited();
-            _resource = new WireReader(_buffer, start, length);
-            return true;
-        }
-
-        return false;
+        span = WireSpan.Read(_buffer, message.Start, message.Length, attributes);
+        return true;
     }
 
     /// <summary>The name of a ScopeSpans' scope; where the scope or its name repeats, the first name found.</summary>
-    private readonly ReadOnlySpan<byte> ReadScopeName(int start, int length)
+    private readonly ReadOnlySpan<byte> ReadScopeName((int Start, int Length) scopeSpans)
     {
-        var scopeSpans = new WireReader(_buffer, start, length);
-        while (scopeSpans.TryReadTag(out var field, out var wireType))
+        var reader = new WireReader(_buffer, scopeSpans.Start, scopeSpans.Length);
+        while (reader.TryReadNext(ScopeSpansScope, "ScopeSpans.scope", out var scope))
         {
-            if (field != ScopeSpansScope)
+            var scopeReader = new WireReader(_buffer, scope.Start, scope.Length);
+            if (scopeReader.TryReadNext(ScopeName, "InstrumentationScope.name", out var name))
             {
-                scopeSpans.Skip(wireType);
-                continue;
-            }
-
-            WireReader.Expect(wireType, WireReader.LengthDelimited, "ScopeSpans.scope");
-            var (scopeStart, scopeLength) = scopeSpans.ReadLengthDelimited();
-            var scope = new WireReader(_buffer, scopeStart, scopeLength);
-            while (scope.TryReadTag(out var scopeField, out var scopeWireType))
-            {
-                if (scopeField != ScopeName)
-                {
-                    scope.Skip(scopeWireType);
-                    continue;
-                }
-
-                WireReader.Expect(scopeWireType, WireReader.LengthDelimited, "InstrumentationScope.name");
-                var (nameStart, nameLength) = scope.ReadLengthDelimited();
-                return _buffer.Slice(nameStart, nameLength);
+                return _buffer.Slice(name.Start, name.Length);
             }
         }
 

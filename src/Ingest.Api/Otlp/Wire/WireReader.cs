@@ -100,6 +100,29 @@ public ref struct WireReader
         return (start, (int)length);
     }
 
+    /// <summary>
+    /// Reads on to the next field of a number, skipping the others, and checks it is
+    /// length-delimited (a message, string or bytes): its position and length; false at the end.
+    /// </summary>
+    public bool TryReadNext(int field, string name, out (int Start, int Length) value)
+    {
+        while (TryReadTag(out var found, out var wireType))
+        {
+            if (found != field)
+            {
+                Skip(wireType);
+                continue;
+            }
+
+            Expect(wireType, LengthDelimited, name);
+            value = ReadLengthDelimited();
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
     public void Skip(int wireType)
     {
         switch (wireType)

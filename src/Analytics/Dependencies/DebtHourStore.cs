@@ -9,16 +9,21 @@ public static class DebtHourStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Replaces the hour's rows (one project's, or every project's when null) in the caller's transaction.</summary>
+    /// <summary>
+    /// Replaces the rows of the hours in [<paramref name="fromHour"/>, <paramref name="toHour"/>)
+    /// (one project's, or every project's when null) with <paramref name="rows"/>, in the caller's transaction.
+    /// </summary>
     public static async Task ReplaceAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, int? projectId, DateTime hour, IEnumerable<KeyValuePair<int, DebtHour>> rows, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int? projectId, DateTime fromHour, DateTime toHour,
+        IEnumerable<KeyValuePair<(int Project, DateTime Hour), DebtHour>> rows, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var delete = new NpgsqlBatchCommand("DELETE FROM dependency_debt_hourly WHERE hour = $1 AND ($2::integer IS NULL OR project_id = $2)");
-        delete.Parameters.Add(new() { Value = hour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var delete = new NpgsqlBatchCommand("DELETE FROM dependency_debt_hourly WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3)");
+        delete.Parameters.Add(new() { Value = fromHour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        delete.Parameters.Add(new() { Value = toHour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         delete.Parameters.Add(new() { Value = (object?)projectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         batch.BatchCommands.Add(delete);
-        foreach (var (project, row) in rows)
+        foreach (var ((project, hour), row) in rows)
         {
             var insert = new NpgsqlBatchCommand("""
                 INSERT INTO dependency_debt_hourly (project_id, hour, traces, longest_depth, longest_path, longest_trace, cascades, cascade_examples, agent_costs)

@@ -7,8 +7,9 @@ namespace Tollgate.Analytics.Dependencies;
 
 /// <summary>
 /// Maintains dependency_edges_hourly and dependency_edges_daily, the edge rollups the dependency
-/// map reads (edges need a self-join of spans, too slow to run over raw spans for every view). Each hour is
-/// recomputed whole: its rows are deleted and inserted again in one transaction, so calling it
+/// map reads (edges need a self-join of spans, too slow to run over raw spans for every view), and
+/// dependency_debt_hourly, the trace shapes behind the debt report. Hours are recomputed whole,
+/// a day's worth in one transaction: their rows are deleted and inserted again, so calling it
 /// again, or for an hour whose spans are still arriving, is safe. <see cref="RollupRunner"/>
 /// decides which hours to recompute; <see cref="RecomputeHoursAsync"/> can equally be called on its own.
 /// </summary>
@@ -48,29 +49,33 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollu
     /// <param name="projectId">One project, or null for all.</param>
     /// <param name="fromHour">The first hour (any time inside it).</param>
     /// <param name="toHour">The end, exclusive.</param>
-    /// <param name="cancellationToken">Stops between statements; a cancelled hour rolls back whole.</param>
+    /// <param name="cancellationToken">Stops between statements; a cancelled day rolls back whole.</param>
     /// <returns>The number of edge rows written.</returns>
     public async Task<int> RecomputeHoursAsync(int? projectId, DateTime fromHour, DateTime toHour, CancellationToken cancellationToken = default)
     {
         var first = UtcHour.Floor(fromHour);
-        var end = toHour.ToUniversalTime();
+        var end = UtcHour.Ceiling(toHour);
         if ((end - first).TotalHours > MaxHoursPerCall)
         {
             throw new ArgumentException($"at most {MaxHoursPerCall} hours per call: split the range", nameof(toHour));
         }
 
+        // One transaction per UTC day (or the part of it in the range): the day's spans are read
+        // once, with the reach around them, and its daily rows are derived once, after all its hours.
         var written = 0;
-        for (var hour = first; hour < end; hour = hour.AddHours(1))
+        for (var from = first; from < end;)
         {
-            written += await RecomputeHourAsync(projectId, hour, cancellationToken);
+            var to = from.Date.AddDays(1) < end ? from.Date.AddDays(1) : end;
+            written += await RecomputeRangeAsync(projectId, from, to, cancellationToken);
+            from = to;
         }
 
         return written;
     }
 
     /// <summary>
-    /// Derives the day's rows of dependency_edges_daily from its hourly rows, in the hour's
-    /// transaction. A per-day lock orders hours of the same day recomputed concurrently; each
+    /// Derives the day's rows of dependency_edges_daily from its hourly rows, in the caller's
+    /// transaction. A per-day lock orders transactions that end in the same day; each
     /// statement reads the hours other transactions committed before it (read committed).
     /// </summary>
     private static async Task RecomputeDayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int? projectId, DateTime day, CancellationToken ct)
@@ -100,25 +105,29 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollu
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<int> RecomputeHourAsync(int? projectId, DateTime hour, CancellationToken ct)
+    /// <summary>Recomputes the hours of [<paramref name="from"/>, <paramref name="to"/>), within one UTC day, in one transaction.</summary>
+    private async Task<int> RecomputeRangeAsync(int? projectId, DateTime from, DateTime to, CancellationToken ct)
     {
-        var next = hour.AddHours(1);
-        var perProject = new Dictionary<int, EdgeAccumulator>();
-        var debt = new Dictionary<int, DebtHour>();
+        var edges = new Dictionary<(int Project, DateTime Hour), EdgeAccumulator>();
+        var debt = new Dictionary<(int Project, DateTime Hour), DebtHour>();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, $2)", connection, transaction))
+        // The range's hours, locked in ascending order (as every caller takes them, so two
+        // overlapping recomputations wait for each other instead of deadlocking).
+        await using (var locks = new NpgsqlBatch(connection, transaction))
         {
-            lockCommand.Parameters.Add(new() { Value = LockClass });
-            lockCommand.Parameters.Add(new() { Value = (int)(hour.Ticks / TimeSpan.TicksPerHour % int.MaxValue) });
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
+            for (var hour = from; hour < to; hour = hour.AddHours(1))
+            {
+                var lockHour = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)");
+                lockHour.Parameters.Add(new() { Value = LockClass });
+                lockHour.Parameters.Add(new() { Value = (int)(hour.Ticks / TimeSpan.TicksPerHour % int.MaxValue) });
+                locks.BatchCommands.Add(lockHour);
+            }
 
-        // Sorting a busy hour's traces (about 300,000 spans) spills to disk at the default 4 MB;
-        // 64 MB keeps it in memory for this transaction only.
-        await using (var workMem = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", connection, transaction))
-        {
-            await workMem.ExecuteNonQueryAsync(ct);
+            // Sorting a busy day's traces (millions of spans) spills to disk at the default 4 MB;
+            // 64 MB keeps most of it in memory, for this transaction only.
+            locks.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL work_mem = '64MB'"));
+            await locks.ExecuteNonQueryAsync(ct);
         }
 
         await using (var select = new NpgsqlCommand($"""
@@ -131,75 +140,109 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollu
             ORDER BY s.project_id, s.trace_id
             """, connection, transaction))
         {
-            select.Parameters.Add(new() { Value = hour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            select.Parameters.Add(new() { Value = next, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            select.Parameters.Add(new() { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            select.Parameters.Add(new() { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             select.Parameters.Add(new() { Value = (object?)projectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-            select.Parameters.Add(new() { Value = hour - TraceReach, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            select.Parameters.Add(new() { Value = next + TraceReach, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            select.Parameters.Add(new() { Value = from - TraceReach, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            select.Parameters.Add(new() { Value = to + TraceReach, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await foreach (var (project, spans) in DependencySpanReader.ReadTracesAsync(select, ct))
             {
-                if (!perProject.TryGetValue(project, out var accumulator))
-                {
-                    perProject[project] = accumulator = new EdgeAccumulator();
-                }
-
-                accumulator.AddTrace(spans, child => child.Start >= hour && child.Start < next);
-                // A trace's shape belongs to the hour of its first span, so each trace counts once.
-                var first = spans.Min(s => s.Start);
-                if (first >= hour && first < next)
-                {
-                    if (!debt.TryGetValue(project, out var debtHour))
-                    {
-                        debt[project] = debtHour = new DebtHour { Hour = hour };
-                    }
-
-                    debtHour.Add(OrchestrationDebt.Shape(spans));
-                }
+                AddTrace(project, spans, from, to, edges, debt);
             }
         }
 
-        await using (var delete = new NpgsqlCommand(
-            "DELETE FROM dependency_edges_hourly WHERE hour = $1 AND ($2::integer IS NULL OR project_id = $2)", connection, transaction))
+        var rows = await ReplaceEdgesAsync(connection, transaction, projectId, from, to, edges, ct);
+        await DebtHourStore.ReplaceAsync(connection, transaction, projectId, from, to, debt, ct);
+        for (var day = from.Date; day < to; day = day.AddDays(1))
         {
-            delete.Parameters.Add(new() { Value = hour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await RecomputeDayAsync(connection, transaction, projectId, day, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return rows;
+    }
+
+    /// <summary>
+    /// Adds one trace's edges to the hours of its child spans in the range (an edge belongs to
+    /// its child's start hour) and its shape to the hour of its first span, when that is in the
+    /// range, so that each trace's shape counts once.
+    /// </summary>
+    private static void AddTrace(
+        int project, List<DependencySpan> spans, DateTime from, DateTime to,
+        Dictionary<(int, DateTime), EdgeAccumulator> edges, Dictionary<(int, DateTime), DebtHour> debt)
+    {
+        var first = DateTime.MaxValue;
+        var hours = new HashSet<DateTime>();
+        foreach (var span in spans)
+        {
+            first = span.Start < first ? span.Start : first;
+            if (span.Start >= from && span.Start < to)
+            {
+                hours.Add(UtcHour.Floor(span.Start));
+            }
+        }
+
+        foreach (var hour in hours)
+        {
+            if (!edges.TryGetValue((project, hour), out var accumulator))
+            {
+                edges[(project, hour)] = accumulator = new EdgeAccumulator();
+            }
+
+            var next = hour.AddHours(1);
+            accumulator.AddTrace(spans, child => child.Start >= hour && child.Start < next);
+        }
+
+        if (first >= from && first < to)
+        {
+            var hour = UtcHour.Floor(first);
+            if (!debt.TryGetValue((project, hour), out var debtHour))
+            {
+                debt[(project, hour)] = debtHour = new DebtHour { Hour = hour };
+            }
+
+            debtHour.Add(OrchestrationDebt.Shape(spans));
+        }
+    }
+
+    /// <summary>Replaces the range's hourly edge rows (one project's, or every project's when null) with <paramref name="edges"/>.</summary>
+    private static async Task<int> ReplaceEdgesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int? projectId, DateTime from, DateTime to,
+        Dictionary<(int Project, DateTime Hour), EdgeAccumulator> edges, CancellationToken ct)
+    {
+        await using (var delete = new NpgsqlCommand(
+            "DELETE FROM dependency_edges_hourly WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3)", connection, transaction))
+        {
+            delete.Parameters.Add(new() { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            delete.Parameters.Add(new() { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             delete.Parameters.Add(new() { Value = (object?)projectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             await delete.ExecuteNonQueryAsync(ct);
         }
 
         var rows = 0;
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        await using var copy = await connection.BeginBinaryImportAsync("""
+            COPY dependency_edges_hourly (project_id, hour, source_node, target_node, calls, errors, cost_usd, latency_buckets, first_seen)
+            FROM STDIN (FORMAT BINARY)
+            """, ct);
+        foreach (var ((project, hour), accumulator) in edges)
         {
-            foreach (var (project, accumulator) in perProject)
+            foreach (var ((source, target), stats) in accumulator.Edges)
             {
-                foreach (var ((source, target), stats) in accumulator.Edges)
-                {
-                    var insert = new NpgsqlBatchCommand("""
-                        INSERT INTO dependency_edges_hourly (project_id, hour, source_node, target_node, calls, errors, cost_usd, latency_buckets, first_seen)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                        """);
-                    insert.Parameters.Add(new() { Value = project });
-                    insert.Parameters.Add(new() { Value = hour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                    insert.Parameters.Add(new() { Value = source });
-                    insert.Parameters.Add(new() { Value = target });
-                    insert.Parameters.Add(new() { Value = stats.Calls });
-                    insert.Parameters.Add(new() { Value = stats.Errors });
-                    insert.Parameters.Add(new() { Value = stats.CostUsd });
-                    insert.Parameters.Add(new() { Value = stats.LatencyBuckets });
-                    insert.Parameters.Add(new() { Value = stats.FirstSeen, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                    batch.BatchCommands.Add(insert);
-                    rows++;
-                }
-            }
-
-            if (rows > 0)
-            {
-                await batch.ExecuteNonQueryAsync(ct);
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(project, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(hour, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(source, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(target, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(stats.Calls, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(stats.Errors, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(stats.CostUsd, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(stats.LatencyBuckets, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(stats.FirstSeen, NpgsqlDbType.TimestampTz, ct);
+                rows++;
             }
         }
 
-        await DebtHourStore.ReplaceAsync(connection, transaction, projectId, hour, debt, ct);
-        await RecomputeDayAsync(connection, transaction, projectId, hour.Date, ct);
-        await transaction.CommitAsync(ct);
+        await copy.CompleteAsync(ct);
         return rows;
     }
 }

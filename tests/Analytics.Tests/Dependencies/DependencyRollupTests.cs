@@ -118,6 +118,35 @@ public sealed class DependencyRollupTests : InsightsDatabaseTest
     }
 
     [Fact]
+    public async Task A_trace_across_midnight_counts_its_call_in_the_next_day_and_its_shape_once_whatever_the_range()
+    {
+        var midnight = H10.Date.AddDays(1);
+        // The root starts a second before midnight, its model call a second after it.
+        await Writer.WriteAsync(
+        [
+            Root(Project, 1, 1, "gateway", midnight.AddSeconds(-1), ms: 5000),
+            Chat(Project, 1, 2, 1, "gateway", midnight.AddSeconds(1), "openai", "gpt-4o", 0.5m),
+        ]);
+        var rollup = new DependencyRollup(DataSource);
+
+        // Two days in one call, then each day alone: the same rows.
+        await rollup.RecomputeHoursAsync(null, midnight.AddHours(-2), midnight.AddHours(2));
+        var together = await EdgeAndDebtRowsAsync();
+        await rollup.RecomputeHoursAsync(null, midnight.AddHours(-2), midnight);
+        await rollup.RecomputeHoursAsync(null, midnight, midnight.AddHours(2));
+        var apart = await EdgeAndDebtRowsAsync();
+
+        together.ShouldBe("hourly 00:00 1, daily 1 on 11-03, debt 23:00 1");
+        apart.ShouldBe(together);
+    }
+
+    private async Task<string?> EdgeAndDebtRowsAsync() => await Database.ScalarAsync<string>("""
+        SELECT 'hourly ' || (SELECT string_agg(to_char(hour AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || calls, ', ') FROM dependency_edges_hourly)
+            || ', daily ' || (SELECT string_agg(calls || ' on ' || to_char(day AT TIME ZONE 'UTC', 'MM-DD'), ', ') FROM dependency_edges_daily)
+            || ', debt ' || (SELECT string_agg(to_char(hour AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || traces, ', ') FROM dependency_debt_hourly)
+        """);
+
+    [Fact]
     public async Task More_than_a_month_of_hours_per_call_is_refused()
     {
         var rollup = new DependencyRollup(DataSource);

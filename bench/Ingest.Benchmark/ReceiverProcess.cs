@@ -41,6 +41,13 @@ internal sealed class ReceiverProcess : IAsyncDisposable
         return new ReceiverProcess(process, http, spool);
     }
 
+    /// <summary>CPU time the receiver has used so far, user and system, on every core.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        using var process = System.Diagnostics.Process.GetProcessById(ProcessId);
+        return process.TotalProcessorTime;
+    }
+
     /// <summary>Resident memory of the receiver now, from /proc.</summary>
     public long ResidentBytes() => _process.ResidentBytes();
 

@@ -12,7 +12,7 @@ namespace Tollgate.Analytics.Rollups;
 /// </summary>
 public sealed class RollupService(NpgsqlDataSource dataSource, PriceStore prices) : IHourlyRollup
 {
-    /// <summary>At most this many hours are recomputed in one transaction, to keep transactions short.</summary>
+    /// <summary>At most this many hours (one UTC day) are recomputed in one transaction, to keep transactions short.</summary>
     public const int MaxHoursPerTransaction = 24;
 
     // Serialises recomputations across instances even outside the job ("rollups" in ASCII).
@@ -28,10 +28,12 @@ public sealed class RollupService(NpgsqlDataSource dataSource, PriceStore prices
         var catalogue = await prices.LoadCatalogueAsync(cancellationToken);
         var tiers = new TierResolver(catalogue);
         long rows = 0;
-        for (var start = from; start < to; start = start.AddHours(MaxHoursPerTransaction))
+        // Chunks end at midnight, so that a backfill derives each day's rows once.
+        for (var start = from; start < to;)
         {
-            var end = Min(start.AddHours(MaxHoursPerTransaction), to);
+            var end = Min(start.Date.AddHours(MaxHoursPerTransaction), to);
             rows += await RecomputeChunkAsync(start, end, tiers, cancellationToken);
+            start = end;
         }
 
         return new RollupResult((int)(to - from).TotalHours, rows);

@@ -13,5 +13,5 @@ export BENCH_TRACE_FILE="$root/artifacts/bench/receiver.nettrace"
 rm -f "$BENCH_TRACE_FILE"
 BENCH_SAMPLE_SECONDS=0 BENCH_OVERLOAD_SECONDS="${BENCH_OVERLOAD_SECONDS:-4}" BENCH_SPOOL_BATCHES="${BENCH_SPOOL_BATCHES:-64}" \
   run_benchmark Ingest.Benchmark
-dotnet tool run dotnet-trace -- report "$BENCH_TRACE_FILE" topN -n "${PROFILE_TOP:-25}"
-dotnet tool run dotnet-trace -- report "$BENCH_TRACE_FILE" topN -n "${PROFILE_TOP:-25}" --inclusive
+dotnet tool run dotnet-trace -- report "$BENCH_TRACE_FILE" topN -n "${PROFILE_TOP:-40}"
+dotnet tool run dotnet-trace -- report "$BENCH_TRACE_FILE" topN -n "${PROFILE_TOP:-40}" --inclusive

@@ -1,19 +1,25 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Tollgate.Ingest.Benchmark;
 
 /// <summary>
-/// A CPU sampling profile of the receiver during the end-to-end run, when BENCH_TRACE_FILE names
-/// the file to write (bench/ingest-profile.sh sets it and prints the profile's top functions).
-/// dotnet-trace comes from the repository's tool manifest (dotnet tool restore).
+/// A sampling profile of the receiver's managed threads (about 100 stacks a second each, running
+/// or waiting) over the first ten seconds of the end-to-end run, when BENCH_TRACE_FILE names the file to write
+/// (bench/ingest-profile.sh sets it and prints the profile's top functions). dotnet-trace comes
+/// from the repository's tool manifest (dotnet tool restore).
 /// </summary>
 internal sealed class CpuProfile : IAsyncDisposable
 {
+    /// <summary>Sampled from the start of the measured run, which lasts longer than this at any rate the receiver reaches here.</summary>
+    private const string Duration = "00:00:00:10";
+
     private readonly Process? _collector;
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CpuProfile(Process? collector) => _collector = collector;
 
-    public static CpuProfile Start(int processId)
+    public static async Task<CpuProfile> StartAsync(int processId)
     {
         if (Environment.GetEnvironmentVariable("BENCH_TRACE_FILE") is not { Length: > 0 } file)
         {
@@ -22,17 +28,36 @@ internal sealed class CpuProfile : IAsyncDisposable
 
         var collector = Process.Start(new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "tool", "run", "dotnet-trace", "--", "collect", "-p", processId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--profile", "cpu-sampling", "-o", file },
-            RedirectStandardInput = true,
+            ArgumentList =
+            {
+                "tool", "run", "dotnet-trace", "--", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture),
+                "--profile", "dotnet-sampled-thread-time", "-o", file, "--duration", Duration,
+            },
             RedirectStandardOutput = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("dotnet-trace did not start");
-        // dotnet-trace prints its output file's name once the session runs.
-        while (collector.StandardOutput.ReadLine() is { } line && !line.Contains("Output File", StringComparison.OrdinalIgnoreCase))
+        var profile = new CpuProfile(collector);
+        var tracing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Its progress line keeps coming: read it all, or a full pipe stops the collector.
+        _ = Task.Run(async () =>
         {
-        }
+            while (await collector.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.Contains("Output File", StringComparison.OrdinalIgnoreCase))
+                {
+                    tracing.TrySetResult();
+                }
+                else if (line.Contains("Trace completed", StringComparison.OrdinalIgnoreCase))
+                {
+                    profile._completed.TrySetResult();
+                }
+            }
 
-        return new CpuProfile(collector);
+            tracing.TrySetException(new InvalidOperationException("dotnet-trace ended before tracing"));
+            profile._completed.TrySetResult();
+        });
+        await tracing.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        return profile;
     }
 
     public async ValueTask DisposeAsync()
@@ -42,9 +67,10 @@ internal sealed class CpuProfile : IAsyncDisposable
             return;
         }
 
-        // Enter ends the session and writes the trace.
-        await _collector.StandardInput.WriteLineAsync();
-        _ = _collector.StandardOutput.ReadToEndAsync();
+        // The session ends after its duration; once the trace is written out, the collector is not
+        // needed (with its output redirected it does not always exit by itself).
+        await _completed.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        _collector.Kill(entireProcessTree: true);
         await _collector.WaitForExitAsync();
         _collector.Dispose();
     }

@@ -86,7 +86,7 @@ await using (var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionStrin
     // (about 33,000 spans) get it past that, so the measured run is the sustained rate.
     var warmup = SpanGenerator.Batches(64, SpansPerBatch, seed: 7, now).Select(r => r.ToByteArray()).ToList();
     await LoadGenerator.SendAllAsync(server, warmup, exporters);
-    await using var profile = CpuProfile.Start(server.ProcessId);
+    await using var profile = await CpuProfile.StartAsync(server.ProcessId);
     var cpuBefore = server.ProcessorTime();
     var result = await LoadGenerator.SendAllAsync(server, payloads, exporters);
     cpuMicrosPerSpan = (server.ProcessorTime() - cpuBefore).TotalMicroseconds / result.AcceptedSpans;

@@ -42,7 +42,7 @@ try
                CASE WHEN s IN (3, 5) THEN (ARRAY['gpt-4o', 'gpt-4o-mini', 'o3'])[t % 3 + 1] END,
                CASE WHEN s IN (3, 5) THEN 0.001 END, s IN (3, 5),
                CASE WHEN s >= 2 THEN (ARRAY['planner', 'writer'])[t % 2 + 1] END, CASE WHEN s = 4 THEN 'search' END,
-               CASE WHEN s = 6 THEN jsonb_build_object('db.system', 'postgresql') END
+               CASE WHEN s = 6 THEN jsonb_build_object('db.system', 'postgresql')::text END
         FROM generate_series(1, {traces}) AS t, generate_series(1, 6) AS s
         """);
     await ExecuteAsync(connectionString, "ANALYZE spans");

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Npgsql;
 
 namespace Tollgate.Analytics.Dependencies;
@@ -14,11 +15,11 @@ internal static class DependencySpanReader
 
     /// <summary>
     /// The columns of a span as the map needs them, with "s" the spans alias; rows must come
-    /// ordered by project and trace.
+    /// ordered by project and trace. Attributes come only where they can name a datastore.
     /// </summary>
     public const string Columns = """
         s.project_id, s.trace_id, s.span_id, s.parent_span_id, s.service, s.agent, s.tool, s.billing, s.provider, s.model,
-        coalesce(s.attributes ->> 'db.system.name', s.attributes ->> 'db.system'), s.operation, s.start_time, s.end_time,
+        CASE WHEN s.attributes LIKE '%"db.system%' THEN s.attributes END, s.operation, s.start_time, s.end_time,
         s.status_code = 2, CASE WHEN s.billing THEN coalesce(s.provided_cost_usd, s.computed_cost_usd) END
         """;
 
@@ -52,7 +53,7 @@ internal static class DependencySpanReader
             }
 
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-            var node = DependencyNodes.Of(Text(4), Text(5), Text(6), reader.GetBoolean(7), Text(8), Text(9), Text(10), Text(11));
+            var node = DependencyNodes.Of(Text(4), Text(5), Text(6), reader.GetBoolean(7), Text(8), Text(9), DatastoreName(Text(10)), Text(11));
             current.Add(new DependencySpan(
                 currentTrace,
                 Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)),
@@ -69,5 +70,39 @@ internal static class DependencySpanReader
         {
             yield return (currentProject, current);
         }
+    }
+
+    /// <summary>
+    /// The datastore a span's attributes name (db.system.name, else the older db.system), as
+    /// PostgreSQL's ->> would read it; null when they name none or are not a JSON object.
+    /// </summary>
+    internal static string? DatastoreName(string? attributesJson)
+    {
+        if (attributesJson is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(attributesJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            return Value(document.RootElement, "db.system.name") ?? Value(document.RootElement, "db.system");
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static string? Value(JsonElement attributes, string key) => !attributes.TryGetProperty(key, out var value) ? null : value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Null => null,
+            _ => value.GetRawText(),
+        };
     }
 }

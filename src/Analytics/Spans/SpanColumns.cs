@@ -66,7 +66,7 @@ internal static class SpanColumns
         WriteNullable(row, s.RouteTier, NpgsqlDbType.Text);
         row.Write(s.Fallback, NpgsqlDbType.Boolean);
         row.Write(s.RetryAttempt, NpgsqlDbType.Integer);
-        WriteNullable(row, s.AttributesJson, NpgsqlDbType.Jsonb);
+        WriteNullable(row, s.AttributesJson, NpgsqlDbType.Text);
         WriteNullable(row, s.ResponseId, NpgsqlDbType.Text);
     }
 

@@ -74,5 +74,5 @@ public sealed class ProjectsApiTests
 
     // Null when the span is not stored at all.
     private static Task<string?> PromptAsync(RunningApp app, string traceId) =>
-        app.Database.ScalarAsync<string>($"SELECT coalesce(attributes->>'gen_ai.prompt', '(dropped)') FROM spans WHERE trace_id = '\\x{traceId}'::bytea");
+        app.Database.ScalarAsync<string>($"SELECT coalesce(attributes::jsonb->>'gen_ai.prompt', '(dropped)') FROM spans WHERE trace_id = '\\x{traceId}'::bytea");
 }

@@ -12,7 +12,7 @@ internal sealed class SpanRecordConfiguration : IEntityTypeConfiguration<SpanRec
         builder.HasKey(s => new { s.ProjectId, s.TraceId, s.SpanId, s.StartTime });
         builder.Property(s => s.ProvidedCostUsd).HasColumnType("numeric(20,10)");
         builder.Property(s => s.ComputedCostUsd).HasColumnType("numeric(20,10)");
-        builder.Property(s => s.AttributesJson).HasColumnName("attributes").HasColumnType("jsonb");
+        builder.Property(s => s.AttributesJson).HasColumnName("attributes").HasColumnType("text");
         builder.Property(s => s.AttributionExplicit).HasConversion<short>().HasDefaultValue(Attribution.None);
         // Derived at ingest from the operation; the writer's trace resolution uses it, the table does not.
         builder.Ignore(s => s.IsInference);

@@ -90,7 +90,9 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
     private static async Task ApplyAsync(NpgsqlConnection connection, SchemaScript script, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(script.Sql, connection, transaction))
+        // No time limit: a script may rewrite a big table (db/0025 rewrote 10 million spans in 42 s),
+        // and cutting it off at the connection's command timeout would stop every start of the app.
+        await using (var command = new NpgsqlCommand(script.Sql, connection, transaction) { CommandTimeout = 0 })
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -120,9 +122,10 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
         return applied;
     }
 
+    /// <summary>Without a time limit: waiting for the migration lock lasts as long as another instance's scripts.</summary>
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

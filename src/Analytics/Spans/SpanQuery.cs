@@ -175,7 +175,7 @@ public sealed class SpanQuery(TollgateDbContext db)
             FROM (
                 SELECT service, cache_read_tokens, cache_write_tokens, reasoning_tokens, provided_cost_usd, start_time,
                     (input_tokens IS NOT NULL OR output_tokens IS NOT NULL OR provided_cost_usd IS NOT NULL) AS has_usage,
-                    coalesce(attributes ~ '"(gen_ai\.request\.stream|llm\.is_streaming)": ? ?(true|"true")', false) AS streamed
+                    coalesce(attributes ~ '"(gen_ai\.request\.stream|llm\.is_streaming)": ?(true|"true")', false) AS streamed
                 FROM spans
                 WHERE project_id = @project AND start_time >= @from AND start_time < @to AND billing
             ) calls

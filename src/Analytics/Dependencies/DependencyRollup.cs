@@ -153,10 +153,7 @@ public sealed class DependencyRollup(NpgsqlDataSource dataSource) : IHourlyRollu
 
         var rows = await ReplaceEdgesAsync(connection, transaction, projectId, from, to, edges, ct);
         await DebtHourStore.ReplaceAsync(connection, transaction, projectId, from, to, debt, ct);
-        for (var day = from.Date; day < to; day = day.AddDays(1))
-        {
-            await RecomputeDayAsync(connection, transaction, projectId, day, ct);
-        }
+        await RecomputeDayAsync(connection, transaction, projectId, from.Date, ct);
 
         await transaction.CommitAsync(ct);
         return rows;

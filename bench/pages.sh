@@ -10,6 +10,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 ensure_chromium
 export TOLLGATE_CHROMIUM=$CHROMIUM_PATH
 pages=$(bench_build Pages.Benchmark)
+# dotnet-gcdump, which measures the dashboard's live heap, comes from the repository's tool manifest.
+(cd "$(dirname "${BASH_SOURCE[0]}")/.." && dotnet tool restore >&2)
+# The dashboard as run.sh deploys it: published, its static assets compressed and cached under fingerprinted names.
+export BENCH_DASHBOARD_PUBLISHED
+BENCH_DASHBOARD_PUBLISHED="$(dirname "$pages")/dashboard"
+dotnet publish "$(dirname "${BASH_SOURCE[0]}")/../src/Dashboard.Web/Dashboard.Web.csproj" -c Release -o "$BENCH_DASHBOARD_PUBLISHED" \
+  -nologo -v quiet -clp:ErrorsOnly >&2
 
 if [[ -n ${BENCH_REUSE_DB:-} && -n ${TOLLGATE_BENCH_PG:-} ]]; then
   dotnet "$pages" "$TOLLGATE_BENCH_PG"

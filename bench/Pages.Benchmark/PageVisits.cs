@@ -24,6 +24,22 @@ internal readonly record struct Percentiles(double P50, double P95)
 /// <summary>What one page's loads took: HTML received, first contentful paint, circuit up, figures shown.</summary>
 internal sealed record PageTimes(Percentiles Html, Percentiles FirstPaint, Percentiles Interactive, Percentiles Figures);
 
+/// <summary>One page's stage times, load by load.</summary>
+internal sealed class Samples
+{
+    private readonly List<double> _html = [], _paint = [], _interactive = [], _figures = [];
+
+    public void Add(JsonElement stages)
+    {
+        _html.Add(stages.GetProperty("html").GetDouble());
+        _paint.Add(stages.GetProperty("paint").GetDouble());
+        _interactive.Add(stages.GetProperty("interactive").GetDouble());
+        _figures.Add(stages.GetProperty("figures").GetDouble());
+    }
+
+    public PageTimes Times() => new(Percentiles.Of(_html), Percentiles.Of(_paint), Percentiles.Of(_interactive), Percentiles.Of(_figures));
+}
+
 /// <summary>A signed-in browser context that loads pages and reads, from the page itself, when each stage happened.</summary>
 internal sealed class PageVisits(IBrowserContext context)
 {
@@ -45,61 +61,74 @@ internal sealed class PageVisits(IBrowserContext context)
     }
 
     /// <summary>
-    /// Loads <paramref name="path"/> <paramref name="count"/> times (after three loads to warm up) and
-    /// reads each stage's time from the page's own clock (ms since navigation start). Each load is in
-    /// a new tab, or, with <paramref name="openTab"/>, in a tab already open on another page of the
-    /// dashboard (as when a bookmark or a link is followed in a browser already in use: no new
-    /// renderer process to start). A page without a circuit is interactive once loaded (its scripts have run).
+    /// Loads each of <paramref name="pages"/> <paramref name="count"/> times (after three rounds to warm up),
+    /// in rounds that take the pages in turn, so that a slower spell of the machine falls on every page
+    /// alike, and reads each stage's time from the page's own clock (ms since navigation start). Each load
+    /// is in a new tab, or, with <paramref name="openTab"/>, in a tab already open on another page of the
+    /// dashboard (as when a bookmark or a link is followed in a browser already in use: no new renderer
+    /// process to start). A page without a circuit is interactive once loaded (its scripts have run).
     /// </summary>
-    public async Task<PageTimes> MeasureAsync(string path, int count, string figures, bool openTab = false)
+    public async Task<PageTimes[]> MeasureAsync(IReadOnlyList<(string Path, string Figures)> pages, int count, bool openTab)
     {
-        List<double> html = [], paint = [], interactive = [], shown = [];
-        for (var i = 0; i < count + 3; i++)
+        var samples = pages.Select(_ => new Samples()).ToArray();
+        for (var round = 0; round < count + 3; round++)
         {
-            var page = await context.NewPageAsync();
-            if (openTab)
+            for (var p = 0; p < pages.Count; p++)
             {
-                await page.GotoAsync("/health/live");
+                var trace = round == count + 2 && Environment.GetEnvironmentVariable("BENCH_TRACE_DIR") is { Length: > 0 } traceDir
+                    ? Path.Combine(traceDir, $"{(openTab ? "open-tab" : "new-tab")}{pages[p].Path.Replace('/', '-')}.json")
+                    : null;
+                var stages = await LoadAsync(pages[p].Path, pages[p].Figures, openTab, trace);
+                if (round >= 3)
+                {
+                    samples[p].Add(stages);
+                }
             }
-
-            // Notes the first moment each watched selector matches, from before the document exists.
-            await page.AddInitScriptAsync(WatchScript([Interactive, figures]));
-            await page.GotoAsync(path);
-            var circuit = await page.Locator("script[src*='blazor.web.js']").CountAsync() > 0;
-            if (circuit)
-            {
-                await page.WaitForSelectorAsync(Interactive, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-            }
-
-            await page.WaitForSelectorAsync(figures, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-            // Polled from here: a polling wait inside the page needs eval, which the dashboard's CSP forbids.
-            while (!await page.EvaluateAsync<bool>("() => performance.getEntriesByName('first-contentful-paint').length > 0"))
-            {
-                await Task.Delay(20);
-            }
-
-            var stages = await page.EvaluateAsync<JsonElement>($$"""
-                () => ({
-                    html: performance.getEntriesByType('navigation')[0].responseEnd,
-                    paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
-                    interactive: window.__tgSeen[{{JsonSerializer.Serialize(Interactive)}}] ?? performance.getEntriesByType('navigation')[0].loadEventEnd,
-                    figures: window.__tgSeen[{{JsonSerializer.Serialize(figures)}}] ?? -1,
-                })
-                """);
-            await page.CloseAsync(new() { RunBeforeUnload = true });
-            if (i < 3)
-            {
-                continue;
-            }
-
-            html.Add(stages.GetProperty("html").GetDouble());
-            paint.Add(stages.GetProperty("paint").GetDouble());
-            interactive.Add(stages.GetProperty("interactive").GetDouble());
-
-            shown.Add(stages.GetProperty("figures").GetDouble());
         }
 
-        return new PageTimes(Percentiles.Of(html), Percentiles.Of(paint), Percentiles.Of(interactive), Percentiles.Of(shown));
+        return [.. samples.Select(s => s.Times())];
+    }
+
+    private async Task<JsonElement> LoadAsync(string path, string figures, bool openTab, string? trace)
+    {
+        var page = await context.NewPageAsync();
+        if (openTab)
+        {
+            await page.GotoAsync("/health/live");
+        }
+
+        // Notes the first moment each watched selector matches, from before the document exists.
+        await page.AddInitScriptAsync(WatchScript([Interactive, figures]));
+        var tracing = trace is null ? null : await ChromeTrace.StartAsync(context, page);
+        await page.GotoAsync(path);
+        var circuit = await page.Locator("script[src*='blazor.web.js']").CountAsync() > 0;
+        if (circuit)
+        {
+            await page.WaitForSelectorAsync(Interactive, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        }
+
+        await page.WaitForSelectorAsync(figures, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        // Polled from here: a polling wait inside the page needs eval, which the dashboard's CSP forbids.
+        while (!await page.EvaluateAsync<bool>("() => performance.getEntriesByName('first-contentful-paint').length > 0"))
+        {
+            await Task.Delay(20);
+        }
+
+        if (tracing is not null)
+        {
+            await tracing.StopAsync(trace!);
+        }
+
+        var stages = await page.EvaluateAsync<JsonElement>($$"""
+            () => ({
+                html: performance.getEntriesByType('navigation')[0].responseEnd,
+                paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+                interactive: window.__tgSeen[{{JsonSerializer.Serialize(Interactive)}}] ?? performance.getEntriesByType('navigation')[0].loadEventEnd,
+                figures: window.__tgSeen[{{JsonSerializer.Serialize(figures)}}] ?? -1,
+            })
+            """);
+        await CloseAsync(page);
+        return stages;
     }
 
     /// <summary>Opens <paramref name="count"/> tabs on <paramref name="path"/> and keeps them open, each once its circuit is up.</summary>
@@ -130,10 +159,23 @@ internal sealed class PageVisits(IBrowserContext context)
     {
         foreach (var page in _open)
         {
-            await page.CloseAsync(new() { RunBeforeUnload = true });
+            await CloseAsync(page);
         }
 
         _open.Clear();
+    }
+
+    /// <summary>
+    /// Closes <paramref name="page"/> as a user would, running its unload handlers (which tell the server
+    /// that its circuit is gone), and waits until it has closed, so that the next load does not share the
+    /// machine with this tab's teardown.
+    /// </summary>
+    private static async Task CloseAsync(IPage page)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Close += (_, _) => closed.TrySetResult();
+        await page.CloseAsync(new() { RunBeforeUnload = true });
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static string WatchScript(string[] selectors) => $$"""

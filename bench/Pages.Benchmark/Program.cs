@@ -14,12 +14,18 @@ using Tollgate.Pages.Benchmark;
 // Usage: dotnet Tollgate.Pages.Benchmark.dll <admin connection string>
 // Settings: BENCH_REUSE_DB (the database; else the newest the analytics benchmark kept),
 // BENCH_PAGE_LOADS (30), BENCH_TABS (50), BENCH_HOLD_SECONDS (0: how long to keep the tabs open at the end,
-// to look inside the process), TOLLGATE_CHROMIUM (a Chromium executable).
+// to look inside the process), BENCH_TRACE_DIR (writes there a Chrome performance trace of each page's
+// last load), TOLLGATE_CHROMIUM (a Chromium executable), BENCH_DASHBOARD_PUBLISHED (the published dashboard).
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/pages.sh does");
 var chromium = Environment.GetEnvironmentVariable("TOLLGATE_CHROMIUM") is { Length: > 0 } path
     ? path
     : throw new InvalidOperationException("set TOLLGATE_CHROMIUM to a Chromium executable; bench/pages.sh installs one and does");
+// The dashboard as deployed: a build (dotnet build) serves every static asset with no-cache and
+// uncompressed, so each page load would fetch MudBlazor's 600 KiB stylesheet again.
+var published = Environment.GetEnvironmentVariable("BENCH_DASHBOARD_PUBLISHED") is { Length: > 0 } folder
+    ? folder
+    : throw new InvalidOperationException("set BENCH_DASHBOARD_PUBLISHED to a folder where the dashboard is published (dotnet publish -c Release); bench/pages.sh does");
 var loads = int.Parse(Environment.GetEnvironmentVariable("BENCH_PAGE_LOADS") ?? "30", CultureInfo.InvariantCulture);
 var tabs = int.Parse(Environment.GetEnvironmentVariable("BENCH_TABS") ?? "50", CultureInfo.InvariantCulture);
 
@@ -34,7 +40,7 @@ await using (var dataSource = NpgsqlDataSource.Create(connectionString))
 
 const string User = "bench-admin";
 const string Password = "bench-admin-password";
-await using var dashboard = await DashboardProcess.StartAsync(connectionString,
+await using var dashboard = await DashboardProcess.StartAsync(connectionString, published,
     $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}");
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -48,13 +54,12 @@ var visits = await PageVisits.SignInAsync(browser, dashboard.BaseAddress, User, 
 // 1. First paint and time to interactive, each page loaded in a new tab, then in a tab already open.
 foreach (var openTab in new[] { false, true })
 {
-    Console.WriteLine($"Page loads ({loads} each after 3 to warm up), {(openTab ? "in a tab already open on another page" : "each in a new tab")}, ms from navigation start (p50 / p95):");
+    Console.WriteLine($"Page loads ({loads} of each, the pages in turn, after 3 rounds to warm up), {(openTab ? "in a tab already open on another page" : "each in a new tab")}, ms from navigation start (p50 / p95):");
     Console.WriteLine($"  {"page",-50} {"HTML in",15} {"first paint",15} {"interactive",15} {"figures",15}");
-    var floor = await visits.MeasureAsync("/health/live", loads, figures: "body", openTab);
-    var signIn = await visits.MeasureAsync("/account/login", loads, figures: "form", openTab);
-    var home = await visits.MeasureAsync("/", loads, figures: "[data-testid=cost-this-week]", openTab);
-    var map = await visits.MeasureAsync("/dependencies", loads, figures: "canvas", openTab);
-    foreach (var (label, result) in new[] { ("one line of text (the browser's floor: reference)", floor), ("sign-in (static, no data: reference)", signIn), ("weekly review /", home), ("dependency map /dependencies", map) })
+    var times = await visits.MeasureAsync(
+        [("/health/live", "body"), ("/account/login", "form"), ("/", "[data-testid=cost-this-week]"), ("/dependencies", "canvas")], loads, openTab);
+    string[] labels = ["one line of text (the browser's floor: reference)", "sign-in (static, no data: reference)", "weekly review /", "dependency map /dependencies"];
+    foreach (var (label, result) in labels.Zip(times))
     {
         Console.WriteLine($"  {label,-50} {result.Html,15} {result.FirstPaint,15} {result.Interactive,15} {result.Figures,15}");
     }
@@ -71,10 +76,11 @@ using (var api = new HttpClient { BaseAddress = dashboard.BaseAddress })
     Console.WriteLine($"  {"API: the dependency map (reference)",-50} {dependencies,15}");
 }
 
-// 3. Server memory per open circuit: the dashboard's resident memory with no tab open, then with
-// BENCH_TABS tabs on the weekly review, each interactive.
+// 3. Server memory per open circuit: the dashboard's live managed heap (after a full collection) and
+// its resident memory, with no tab open, then with BENCH_TABS tabs on the weekly review, each interactive.
 await visits.CloseAllAsync();
 var idle = await SettledResidentBytesAsync(dashboard);
+var idleHeap = await GcHeap.LiveBytesAsync(dashboard.ProcessId);
 int open;
 try
 {
@@ -87,8 +93,10 @@ catch (TimeoutException e)
 }
 
 var busy = await SettledResidentBytesAsync(dashboard);
-Console.WriteLine($"Server memory: {idle / 1048576.0:F0} MiB with no tab open (reference), {busy / 1048576.0:F0} MiB with {open} interactive tabs on the weekly review");
-Console.WriteLine($"  {(busy - idle) / 1048576.0 / open:F2} MiB per circuit (goal: at most 2 MiB)");
+var busyHeap = await GcHeap.LiveBytesAsync(dashboard.ProcessId);
+Console.WriteLine($"Server memory with no tab open (reference) and with {open} interactive tabs on the weekly review:");
+Console.WriteLine($"  live managed heap: {idleHeap / 1048576.0:F1} MiB, then {busyHeap / 1048576.0:F1} MiB: {(busyHeap - idleHeap) / 1048576.0 / open:F2} MiB per circuit (goal: at most 2 MiB)");
+Console.WriteLine($"  resident memory:   {idle / 1048576.0:F0} MiB, then {busy / 1048576.0:F0} MiB: {(busy - idle) / 1048576.0 / open:F2} MiB per circuit (moves with the collector's headroom)");
 if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_HOLD_SECONDS"), CultureInfo.InvariantCulture, out var hold) && hold > 0)
 {
     // Time to look inside the process (dotnet-gcdump, dotnet-counters) with the tabs still open.

@@ -20,10 +20,17 @@ internal sealed class DashboardProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     /// <summary>Starts the dashboard on <paramref name="connectionString"/>; <paramref name="settings"/> are more configuration arguments.</summary>
-    public static async Task<DashboardProcess> StartAsync(string connectionString, params string[] settings)
+    public static Task<DashboardProcess> StartAsync(string connectionString, params string[] settings) =>
+        StartAsync(connectionString, publishedIn: null, settings);
+
+    /// <summary>
+    /// Starts the dashboard published in <paramref name="publishedIn"/> (as run.sh deploys it: static assets
+    /// compressed and cached for a year under fingerprinted names), or the build beside this benchmark when null.
+    /// </summary>
+    public static async Task<DashboardProcess> StartAsync(string connectionString, string? publishedIn, params string[] settings)
     {
         var web = FreePort.Next();
-        var process = await ServiceProcess.StartAsync("Tollgate.Dashboard.Web.dll",
+        var process = await ServiceProcess.StartAsync(Path.Combine(publishedIn ?? AppContext.BaseDirectory, "Tollgate.Dashboard.Web.dll"),
             [
                 $"--ConnectionStrings:Tollgate={connectionString}", $"--Tollgate:HttpPort={web}", $"--Tollgate:BootstrapAdminKey={AdminKey}",
                 "--Tollgate:Ingest:Embedded=false", "--Logging:LogLevel:Default=Warning", .. settings,

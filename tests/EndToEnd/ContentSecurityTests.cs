@@ -19,6 +19,9 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
         "/admin/jobs", "/admin/jobs/recurring", "/admin/jobs/jobs/succeeded",
     ];
 
+    // The drawing libraries whose scripts the page has run.
+    private const string LoadedLibraries = "() => ['echarts', 'cytoscape'].filter(name => typeof window[name] !== 'undefined')";
+
     [Fact]
     public async Task Every_page_carries_the_policy_and_draws_its_charts_and_graph_without_a_violation()
     {
@@ -51,13 +54,16 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
             (await response.HeaderValueAsync("x-frame-options")).ShouldBe("DENY");
         }
 
-        // The scripts ran: the weekly trend was drawn by ECharts and the map by Cytoscape (each after the circuit's render).
+        // The scripts ran: the weekly trend was drawn by ECharts and the map by Cytoscape (each after the
+        // circuit's render), and each page loaded only the library it draws with.
         await page.GotoAsync("/");
         await BrowserFixture.WaitForCircuitAsync(page);
         await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
+        (await page.EvaluateAsync<string[]>(LoadedLibraries)).ShouldBe(["echarts"]);
         await page.GotoAsync("/dependencies?period=24h");
         await BrowserFixture.WaitForCircuitAsync(page);
         await Expect(page.GetByTestId("dependency-graph")).ToHaveAttributeAsync("data-graph-drawn", "1");
+        (await page.EvaluateAsync<string[]>(LoadedLibraries)).ShouldBe(["cytoscape"]);
         // Closed before the app stops, or its circuit's lost connection would be logged.
         await page.CloseAsync();
         violations.ShouldBeEmpty();

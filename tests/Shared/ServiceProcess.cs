@@ -31,19 +31,21 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
     /// <summary>
-    /// Starts <paramref name="dll"/> from this program's output folder and waits up to
+    /// Starts <paramref name="dll"/> (a path from this program's output folder, or a full path) in its
+    /// own folder, where it finds its content (wwwroot, its static-asset manifest), and waits up to
     /// <paramref name="readyWithin"/> for <c>/health/ready</c> on <paramref name="readyPort"/>.
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(
         string dll, IEnumerable<string> arguments, int readyPort, TimeSpan readyWithin, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var program = Path.Combine(AppContext.BaseDirectory, dll);
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(program),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        start.ArgumentList.Add(program);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -1,13 +1,19 @@
 // Draws every element with a data-chart attribute: the attribute holds an ECharts option as JSON,
 // rendered by the server. No inline script, so a strict content security policy stays possible.
 // Runs on page load; interactive pages call tollgateCharts.draw(element) after they render one.
+// ECharts is loaded (libraries.js) the first time a page has a chart to draw.
 (function () {
     function draw(root) {
-        if (typeof echarts === "undefined") {
-            return;
+        var charts = root.querySelectorAll("[data-chart]");
+        if (charts.length === 0) {
+            return Promise.resolve();
         }
-        root.querySelectorAll("[data-chart]").forEach(function (el) {
-            if (el.dataset.chartDrawn === "1") {
+        return window.tollgateLibraries.load("echarts").then(function () { drawEach(charts); });
+    }
+
+    function drawEach(charts) {
+        charts.forEach(function (el) {
+            if (el.dataset.chartDrawn === "1" || !el.isConnected) {
                 return;
             }
             var option;

@@ -67,11 +67,23 @@
         });
     }
 
+    // Cytoscape is loaded (libraries.js) for the first graph; a graph is drawn once it has arrived,
+    // unless a later draw or a dispose of the same element came in the meantime.
     function draw(el, graphJson, dotnetRef) {
-        sweep();
-        if (!el || typeof cytoscape === "undefined") {
-            return;
+        if (!el) {
+            return Promise.resolve();
         }
+        var request = {};
+        el.tollgateGraphRequest = request;
+        return window.tollgateLibraries.load("cytoscape").then(function () {
+            if (el.tollgateGraphRequest === request) {
+                drawNow(el, graphJson, dotnetRef);
+            }
+        });
+    }
+
+    function drawNow(el, graphJson, dotnetRef) {
+        sweep();
         var graph;
         try {
             graph = JSON.parse(graphJson);
@@ -109,6 +121,9 @@
     }
 
     function dispose(el) {
+        if (el) {
+            delete el.tollgateGraphRequest;
+        }
         if (el && el.tollgateGraph) {
             destroy(el.tollgateGraph);
             delete el.tollgateGraph;

@@ -129,8 +129,10 @@ public sealed class AttributionPageTests : PageTestContext
         Dialogs.Find("#r-key").KeyDown(Key.Enter);
 
         Dialogs.WaitForAssertion(() => ProblemUnder("r-key").ShouldContain("already has a rule for 'app.squad'"), Wait);
-        Dialogs.Find("#r-key").Input("app.area");
-        Dialogs.Find("#r-key").KeyDown(Key.Enter);
+        // The refusal may still be rendering (the dialog leaves its saving state after the message shows):
+        // the field is found and typed into on the renderer's thread, between renders.
+        await Dialogs.InvokeAsync(() => Dialogs.Find("#r-key").Input("app.area"));
+        await Dialogs.InvokeAsync(() => Dialogs.Find("#r-key").KeyDown(Key.Enter));
         page.WaitForAssertion(() => Keys(page).ShouldBe(["app.squad", "app.area"]), Wait);
     }
 

@@ -8,7 +8,10 @@
         if (charts.length === 0) {
             return Promise.resolve();
         }
-        return window.tollgateLibraries.load("echarts").then(function () { drawEach(charts); });
+        return window.tollgateLibraries.load("echarts").then(function () { drawEach(charts); }, function () {
+            // Said in place of the chart; the figures stay in the table beside it.
+            charts.forEach(function (el) { el.textContent = "The chart could not be drawn: its script did not load."; });
+        });
     }
 
     function drawEach(charts) {

@@ -79,6 +79,9 @@
             if (el.tollgateGraphRequest === request) {
                 drawNow(el, graphJson, dotnetRef);
             }
+        }, function () {
+            // Said in place of the map; the edge table below it still lists every call.
+            el.textContent = "The map could not be drawn: its script did not load.";
         });
     }
 

@@ -76,9 +76,9 @@ public sealed class AttributionPageTests : PageTestContext
         var page = await RenderRulesAsync(app);
         page.Find("input[data-testid=rule-search]").Input("SQUAD");
         page.WaitForAssertion(() => Keys(page).ShouldBe(["app.squad"]), Wait);
-        page.Find("input[data-testid=rule-search]").Input("customer");
+        await page.InvokeAsync(() => page.Find("input[data-testid=rule-search]").Input("customer"));
         page.WaitForAssertion(() => Keys(page).ShouldBe(["billing.account"]), Wait);
-        page.Find("input[data-testid=rule-search]").Input("nothing like it");
+        await page.InvokeAsync(() => page.Find("input[data-testid=rule-search]").Input("nothing like it"));
         page.WaitForAssertion(() => page.Find("[data-testid=no-match]").TextContent.ShouldBe("No rule matches the search or filters."), Wait);
     }
 
@@ -125,7 +125,7 @@ public sealed class AttributionPageTests : PageTestContext
 
         page.Find("button[data-testid=add-rule]").Click();
         Dialogs.WaitForElement(".rule-dialog", Wait);
-        Dialogs.Find("#r-key").Input("app.squad");
+        await Dialogs.InvokeAsync(() => Dialogs.Find("#r-key").Input("app.squad"));
         Dialogs.Find("#r-key").KeyDown(Key.Enter);
 
         Dialogs.WaitForAssertion(() => ProblemUnder("r-key").ShouldContain("already has a rule for 'app.squad'"), Wait);

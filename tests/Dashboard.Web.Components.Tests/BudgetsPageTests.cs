@@ -70,9 +70,9 @@ public sealed class BudgetsPageTests : PageTestContext
         page.Find("input[data-testid=budget-search]").Input("CHECKOUT");
 
         page.WaitForAssertion(() => Names(page).ShouldBe(["Checkout weekly"]));
-        page.Find("input[data-testid=budget-search]").Input("monthly");
+        await page.InvokeAsync(() => page.Find("input[data-testid=budget-search]").Input("monthly"));
         page.WaitForAssertion(() => Names(page).ShouldBe(["Everything"]));
-        page.Find("input[data-testid=budget-search]").Input("nothing like it");
+        await page.InvokeAsync(() => page.Find("input[data-testid=budget-search]").Input("nothing like it"));
         page.WaitForAssertion(() => page.Find("[data-testid=no-match]").TextContent.ShouldBe("No budget matches the search or filters."));
     }
 
@@ -286,7 +286,7 @@ public sealed class BudgetsPageTests : PageTestContext
         // Found and clicked in one renderer turn: the page may re-render between a find and a click.
         await detail.InvokeAsync(() => detail.FindAll("[data-testid=budget-actions] button").Single(b => b.TextContent.Trim() == "Edit").Click());
         Dialogs.WaitForAssertion(() => Dialogs.Find("#b-project").GetAttribute("value").ShouldBe("default"));
-        Dialogs.Find("#b-amount").Change("12");
+        await Dialogs.InvokeAsync(() => Dialogs.Find("#b-amount").Change("12"));
         Dialogs.Find("button[data-testid=save-budget]").Click();
         detail.WaitForAssertion(() => detail.Find("[data-testid=budget-summary]").TextContent.ShouldContain("$12.00"));
 

@@ -82,7 +82,7 @@ public sealed class HomePageTests : PageTestContext
         page.Find("[data-testid=by-feature] th[aria-sort]").GetAttribute("aria-sort").ShouldBe("ascending");
         page.FindAll("[data-testid=by-feature] th button").Single(l => l.TextContent.Contains("Change", StringComparison.Ordinal)).Click();
         page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["answer", "summarise", "invoice"]));
-        page.FindAll("[data-testid=by-feature] th button").Single(l => l.TextContent.Contains("Feature", StringComparison.Ordinal)).Click();
+        await page.InvokeAsync(() => page.FindAll("[data-testid=by-feature] th button").Single(l => l.TextContent.Contains("Feature", StringComparison.Ordinal)).Click());
         page.WaitForAssertion(() => Keys(page, "feature").ShouldBe(["answer", "invoice", "summarise"]));
     }
 

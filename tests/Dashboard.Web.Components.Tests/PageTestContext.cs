@@ -14,6 +14,9 @@ namespace Tollgate.Dashboard.Web.Components.Tests;
 /// <summary>
 /// A page rendered as a circuit renders it, over a real app's database: its view model comes from
 /// the app, and who may do what is decided by the app's own authorization policies.
+/// Pages render again when their database work ends, at any moment: an element found right after
+/// waiting for such a render is found and acted on inside <c>InvokeAsync</c>, so that no render
+/// comes between (an element found before a render carries the event handlers it replaced).
 /// </summary>
 public abstract class PageTestContext : BunitContext, IAsyncLifetime
 {

@@ -64,7 +64,7 @@ public sealed class PricesPageTests : PageTestContext
         page.WaitForAssertion(() => Models(page).ShouldBe(["acme-small", "acme-mid", "acme-large"]));
         SortBy(page, "Input");
         page.WaitForAssertion(() => Models(page).ShouldBe(["acme-large", "acme-mid", "acme-small"]));
-        page.Find("input[data-testid=price-search]").Input("frontier");
+        await page.InvokeAsync(() => page.Find("input[data-testid=price-search]").Input("frontier"));
         page.WaitForAssertion(() => Models(page).ShouldContain("acme-large"));
         Models(page).ShouldNotContain("acme-small");
         page.Find("input[data-testid=price-search]").Input("nothing like it");
@@ -108,7 +108,7 @@ public sealed class PricesPageTests : PageTestContext
         Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain(
             $"Added the price of acme/acme-house from {DateTime.UtcNow.AddDays(-2):yyyy-MM-dd}; "), TimeSpan.FromSeconds(30));
         Dialogs.WaitForAssertion(() => Dialogs.FindAll(".price-dialog").ShouldBeEmpty());
-        page.Find("input[data-testid=price-search]").Input("acme-house");
+        await page.InvokeAsync(() => page.Find("input[data-testid=price-search]").Input("acme-house"));
         page.WaitForAssertion(() => Cells(page, "acme-house")[..5].ShouldBe(["acme", "acme-house", "mid", "$2.00", "$8.00"]));
         // Its re-pricing run is followed until it ends; then the model is no longer unpriced.
         page.WaitForAssertion(() => page.Find("[data-testid=run-table] tbody tr [data-field=status]").TextContent.Trim().ShouldBe("done"), TimeSpan.FromSeconds(30));
@@ -194,7 +194,7 @@ public sealed class PricesPageTests : PageTestContext
 
         Button(page, "Delete pattern house-deploy-*").Click();
         Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Delete pattern house-deploy-*?"));
-        DialogButton("Cancel").Click();
+        await Dialogs.InvokeAsync(() => DialogButton("Cancel").Click());
         Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty());
         page.FindAll("tr[data-pattern='house-deploy-*']").Count.ShouldBe(1);
 
@@ -217,7 +217,7 @@ public sealed class PricesPageTests : PageTestContext
         Dialogs.Find("button[data-testid=import-prices]").HasAttribute("disabled").ShouldBeTrue();
         Dialogs.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("[1, 2]", "prices.json"));
         Dialogs.WaitForAssertion(() => Dialogs.Find("button[data-testid=import-prices]").HasAttribute("disabled").ShouldBeFalse());
-        Dialogs.Find("button[data-testid=import-prices]").Click();
+        await Dialogs.InvokeAsync(() => Dialogs.Find("button[data-testid=import-prices]").Click());
         Dialogs.WaitForAssertion(() => Dialogs.Find("[data-testid=import-problem]").TextContent.ShouldStartWith("This is not a LiteLLM price file"));
 
         const string File = """
@@ -228,7 +228,7 @@ public sealed class PricesPageTests : PageTestContext
         Dialogs.Find("button[data-testid=import-prices]").Click();
 
         Snackbars.WaitForAssertion(() => Snackbars.Find(".mud-snackbar").TextContent.ShouldContain("Imported the price file: 1 new, 0 changed, 0 unchanged"));
-        page.Find("input[data-testid=price-search]").Input("acme-imported");
+        await page.InvokeAsync(() => page.Find("input[data-testid=price-search]").Input("acme-imported"));
         page.WaitForAssertion(() => Cells(page, "acme-imported")[3..5].ShouldBe(["$1.00", "$4.00"]));
         GridRow(page, "acme-imported").QuerySelector("[data-field=from]")!.TextContent.ShouldBe(DateTime.UtcNow.AddDays(-5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         (await app.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'prices.import' AND actor = 'ann'")).ShouldBe(1);

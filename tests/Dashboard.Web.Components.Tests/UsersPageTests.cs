@@ -32,7 +32,7 @@ public sealed class UsersPageTests : PageTestContext
         Dialogs.FindAll("script").ShouldBeEmpty();
         DialogButton("Cancel").Click();
         Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog").ShouldBeEmpty());
-        Button(page, $"Disable {Hostile}").Click();
+        await page.InvokeAsync(() => Button(page, $"Disable {Hostile}").Click());
         Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe($"Disable {Hostile}?"));
         Dialogs.FindAll("script").ShouldBeEmpty();
     }
@@ -52,9 +52,9 @@ public sealed class UsersPageTests : PageTestContext
         page.WaitForAssertion(() => Names(page).ShouldBe(["admin", "bob", "zoe"]));
         SortBy(page, "User");
         page.WaitForAssertion(() => Names(page).ShouldBe(["zoe", "bob", "admin"]));
-        page.Find("input[data-testid=user-search]").Input("PM");
+        await page.InvokeAsync(() => page.Find("input[data-testid=user-search]").Input("PM"));
         page.WaitForAssertion(() => Names(page).ShouldBe(["zoe"]));
-        page.Find("input[data-testid=user-search]").Input("nobody");
+        await page.InvokeAsync(() => page.Find("input[data-testid=user-search]").Input("nobody"));
         page.WaitForAssertion(() => page.Find("[data-testid=no-match]").TextContent.ShouldBe("No user matches the search or filters."));
     }
 
@@ -218,7 +218,7 @@ public sealed class UsersPageTests : PageTestContext
 
         Button(page, "Reset the password of pat").Click();
         Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("Reset the password of pat?"));
-        DialogButton("Reset the password").Click();
+        await Dialogs.InvokeAsync(() => DialogButton("Reset the password").Click());
 
         Dialogs.WaitForAssertion(() => Dialogs.Find(".mud-dialog-title").TextContent.ShouldBe("New password of pat"));
         var password = Dialogs.Find("[data-testid=new-password]").TextContent;

@@ -2,7 +2,7 @@
 # NAB evaluation of the anomaly detector: builds bench/Nab and scores the detector and baselines,
 # in-sample and by leave-one-category-out cross-validation, with and without the ML.NET pattern detector.
 # Usage: bench/nab.sh [nab-folder] [--files] [--no-cv]   (default folder: ../shared/nab from the repository root)
-#        bench/nab.sh [nab-folder] --cv-search [--balanced] [--rounds N] [--margin M] [--two-starts]   settings searched afresh within each fold
+#        bench/nab.sh [nab-folder] --cv-search [--balanced | --transfer] [--rounds N] [--margin M] [--two-starts]   settings searched afresh within each fold
 #        bench/nab.sh [nab-folder] --by-category   the threshold alone cross-validated, and each setting put back to its hand-set value
 #        bench/nab.sh [nab-folder] --cv-fixed | --holdout | --search | --tune | --explore
 set -euo pipefail

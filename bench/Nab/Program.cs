@@ -73,7 +73,7 @@ if (args.Contains("--cv-search"))
 {
     var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1);
     var margin = args.SkipWhile(a => a != "--margin").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(SearchOptions.DefaultMargin);
-    CrossValidation.RunWithSearch(files, new SearchOptions(rounds, margin, AxisMiddleStart: args.Contains("--two-starts"), Balanced: args.Contains("--balanced")));
+    CrossValidation.RunWithSearch(files, new SearchOptions(rounds, margin, AxisMiddleStart: args.Contains("--two-starts"), Objective: args.Contains("--transfer") ? SearchObjective.Transfer : args.Contains("--balanced") ? SearchObjective.Balanced : SearchObjective.Pooled));
     return 0;
 }
 if (args.Contains("--holdout"))

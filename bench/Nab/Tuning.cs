@@ -63,9 +63,9 @@ internal static class CoordinateSearch
     /// </summary>
     public static DetectorSettings Run(IReadOnlyList<NabFile> files, SearchOptions options)
     {
-        Func<IReadOnlyList<NabFile>, DetectorSettings, double> evaluate = options.Balanced ? EvaluateBalanced : Evaluate;
+        var evaluate = Objective(options.Objective);
         DetectorSettings[] starts = options.AxisMiddleStart ? [HandSet, AxisMiddle] : [HandSet];
-        return starts.Select(start => Run(files, start, options.Rounds, quiet: true, options.Balanced, options.Margin)).MaxBy(tuned => evaluate(files, tuned))!;
+        return starts.Select(start => Run(files, start, options.Rounds, quiet: true, options.Objective, options.Margin)).MaxBy(tuned => evaluate(files, tuned))!;
     }
 
     /// <summary>Tunes on every other file and scores the files it did not see, both ways round.</summary>
@@ -81,9 +81,9 @@ internal static class CoordinateSearch
         }
     }
 
-    public static DetectorSettings Run(IReadOnlyList<NabFile> files, DetectorSettings start, int rounds, bool quiet = false, bool balanced = false, double margin = SearchOptions.DefaultMargin)
+    public static DetectorSettings Run(IReadOnlyList<NabFile> files, DetectorSettings start, int rounds, bool quiet = false, SearchObjective objective = SearchObjective.Pooled, double margin = SearchOptions.DefaultMargin)
     {
-        Func<IReadOnlyList<NabFile>, DetectorSettings, double> evaluate = balanced ? EvaluateBalanced : Evaluate;
+        var evaluate = Objective(objective);
         var best = start;
         var bestScore = evaluate(files, best);
         if (!quiet)
@@ -117,6 +117,38 @@ internal static class CoordinateSearch
         return best;
     }
 
+    private static Func<IReadOnlyList<NabFile>, DetectorSettings, double> Objective(SearchObjective objective) => objective switch
+    {
+        SearchObjective.Balanced => EvaluateBalanced,
+        SearchObjective.Transfer => EvaluateTransfer,
+        _ => Evaluate,
+    };
+
+    /// <summary>
+    /// Cross-validation inside the search: each category with windows scored at the threshold
+    /// that is best for the search's other categories, and the mean taken. A setting is judged by
+    /// how well its threshold carries to a category it was not chosen on, which is what the outer
+    /// cross-validation then measures.
+    /// </summary>
+    public static double EvaluateTransfer(IReadOnlyList<NabFile> files, DetectorSettings settings)
+    {
+        var scores = files.Select(f => EnsembleAnomalyDetector.ScoreSeries(f.Timestamps, f.Values, Searched(settings)).Select(s => s.Score).ToArray()).ToList();
+        var categories = files.Select(CrossValidation.Category).Distinct(StringComparer.Ordinal).ToList();
+        var held = new List<double>();
+        foreach (var category in categories)
+        {
+            var inside = Enumerable.Range(0, files.Count).Where(i => CrossValidation.Category(files[i]) == category).ToList();
+            var outside = Enumerable.Range(0, files.Count).Where(i => CrossValidation.Category(files[i]) != category).ToList();
+            var threshold = NabScorer.Score(outside.Select(i => files[i]).ToList(), outside.Select(i => scores[i]).ToList(), NabProfile.Standard).Threshold;
+            var result = NabScorer.ScoreAt(inside.Select(i => files[i]).ToList(), inside.Select(i => scores[i]).ToList(), threshold, NabProfile.Standard);
+            if (!double.IsNaN(result.NormalisedScore))
+            {
+                held.Add(result.NormalisedScore);
+            }
+        }
+        return held.Average();
+    }
+
     /// <summary>
     /// The mean over categories of each category's normalised score at the one threshold that is
     /// best for all files together: a setting must help across categories, not in the largest one.
@@ -144,10 +176,23 @@ internal static class CoordinateSearch
 
 /// <summary>
 /// How the cross-validation searches the settings within a fold: greedy rounds over every axis, the
-/// least gain a move must bring (a larger one keeps the search from chasing noise), and whether a
-/// second start (the middle of every axis) is searched too, the better result on the fold's files kept.
+/// least gain a move must bring (a larger one keeps the search from chasing noise), whether a
+/// second start (the middle of every axis) is searched too, the better result on the fold's files
+/// kept, and what a configuration is judged by.
 /// </summary>
-internal sealed record SearchOptions(int Rounds = 1, double Margin = SearchOptions.DefaultMargin, bool AxisMiddleStart = false, bool Balanced = false)
+internal sealed record SearchOptions(int Rounds = 1, double Margin = SearchOptions.DefaultMargin, bool AxisMiddleStart = false, SearchObjective Objective = SearchObjective.Pooled)
 {
     public const double DefaultMargin = 0.05;
+}
+
+/// <summary>
+/// What the search maximises on its files: the pooled NAB score at the best threshold; the mean of
+/// the categories' scores at that one threshold; or the mean of each category's score at the
+/// threshold best for the others (cross-validation within the search).
+/// </summary>
+internal enum SearchObjective
+{
+    Pooled,
+    Balanced,
+    Transfer,
 }

@@ -17,11 +17,12 @@ public static class IngestApp
         builder.Services.AddTollgateSelfTelemetry(builder.Configuration, "tollgate-ingest");
 
         var app = builder.Build();
-        await app.BootstrapAsync(cancellationToken);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTollgateHealth();
+        // Mapping opens the spool, which a start without the database needs first.
         app.MapTollgateIngest(options);
+        await app.Services.GetRequiredService<DatabaseStartup>().RunAsync(deferWhenUnreachable: true, cancellationToken);
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Spans;
+using Tollgate.Ingest.Api.Hosting;
 using Tollgate.Ingest.Api.Keys;
 using Tollgate.Ingest.Api.Normalisation;
 using Tollgate.Ingest.Api.Otlp;
@@ -29,6 +30,8 @@ public static class IngestServiceCollectionExtensions
             services.AddSingleton(sp => Spool.Open(
                 spool.DirectoryFor(options.Ingest.HttpPort), spool.MaxBytes, spool.SegmentBytes,
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Spool>>()));
+            services.AddSingleton(sp => new ReceiverSnapshot(
+                spool.DirectoryFor(options.Ingest.HttpPort), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReceiverSnapshot>>()));
             services.AddSingleton<SpoolMetrics>();
             services.AddHostedService<SpoolReplayer>();
             services.AddHealthChecks().AddCheck<SpoolHealthCheck>("spool", tags: [SpoolHealthCheck.Tag]);
@@ -39,7 +42,10 @@ public static class IngestServiceCollectionExtensions
             sp.GetRequiredService<ILogger<WriteQueue>>(),
             options.Ingest.QueueCapacitySpans,
             options.Ingest.MaxBatchSpans,
-            spool.Enabled ? sp.GetRequiredService<Spool>() : null));
+            spool.Enabled ? sp.GetRequiredService<Spool>() : null,
+            () => sp.GetRequiredService<DatabaseStartup>().IsDone));
+        services.AddSingleton<DatabaseStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseStartup>());
         services.AddSingleton<TraceExport>();
         services.AddSingleton<Admission>();
         services.AddSingleton<OtlpReceiver>();

@@ -12,4 +12,7 @@ public sealed class CurrentPrices(PriceStore store)
 
     public async Task RefreshAsync(CancellationToken cancellationToken = default) =>
         Volatile.Write(ref _catalogue, await store.LoadCatalogueAsync(cancellationToken));
+
+    /// <summary>Prices with a catalogue kept from an earlier load, while the database cannot give one.</summary>
+    public void Use(PriceCatalogue catalogue) => Volatile.Write(ref _catalogue, catalogue);
 }

@@ -58,9 +58,14 @@ public static class TollgateHosting
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
     }
 
-    /// <summary>Schema, default project, partitions and bootstrap keys, before the first request.</summary>
+    /// <summary>
+    /// Schema, default project, partitions and bootstrap keys, before the first request; with an
+    /// OTLP receiver in the process, its snapshot too. Fails when the database is unreachable.
+    /// </summary>
     public static Task BootstrapAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
-        app.Services.GetRequiredService<Bootstrapper>().RunAsync(cancellationToken);
+        app.Services.GetService<DatabaseStartup>() is { } receiver
+            ? receiver.RunAsync(deferWhenUnreachable: false, cancellationToken)
+            : app.Services.GetRequiredService<Bootstrapper>().RunAsync(cancellationToken);
 
     /// <summary>Runs a built app, turning a configuration error into a message and exit code 2.</summary>
     public static async Task<int> RunAsync(Func<string[], Task<WebApplication>> build, string[] args)

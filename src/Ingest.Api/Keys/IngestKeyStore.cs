@@ -3,6 +3,7 @@ using Npgsql;
 using Tollgate.Analytics.AttributionRules;
 using Tollgate.Analytics.Keys;
 using Tollgate.Ingest.Api.Normalisation;
+using Tollgate.Ingest.Api.Spooling;
 
 namespace Tollgate.Ingest.Api.Keys;
 
@@ -15,9 +16,10 @@ public sealed record IngestKeyGrant(int KeyId, int ProjectId, bool CaptureConten
 /// <summary>
 /// Looks ingest keys up by hash, caching answers briefly so a busy exporter costs no query per
 /// request. A revoked key stops working within <see cref="CacheFor"/> of the revocation, or of
-/// the database's return when it was unreachable.
+/// the database's return when it was unreachable. While the database is unreachable, a key this
+/// process has not seen yet is looked up in the receiver's snapshot, when one was loaded.
 /// </summary>
-public sealed class IngestKeyStore(NpgsqlDataSource dataSource, AttributionRuleStore rules, TimeProvider time)
+public sealed class IngestKeyStore(NpgsqlDataSource dataSource, AttributionRuleStore rules, TimeProvider time, ReceiverSnapshot? snapshot = null)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
@@ -59,7 +61,12 @@ public sealed class IngestKeyStore(NpgsqlDataSource dataSource, AttributionRuleS
         {
             // While the database is away, a key keeps the grant it last had, so that its spans
             // can go to the spool; nothing else could tell us the key was revoked meanwhile.
-            return cached.Expires != default ? cached.Grant : throw new KeyStoreUnavailableException(ex);
+            if (cached.Expires != default)
+            {
+                return cached.Grant;
+            }
+
+            return snapshot?.Find(KeyHasher.Hash(key)) ?? throw new KeyStoreUnavailableException(ex);
         }
 
         if (_cache.Count >= MaxCachedKeys)
@@ -69,6 +76,32 @@ public sealed class IngestKeyStore(NpgsqlDataSource dataSource, AttributionRuleS
 
         _cache[key] = (grant, now + CacheFor);
         return grant;
+    }
+
+    /// <summary>Every active key's grant, for the receiver's snapshot.</summary>
+    public async Task<IReadOnlyList<StoredGrant>> ListActiveAsync(CancellationToken cancellationToken)
+    {
+        var keys = new List<(byte[] Hash, IngestKeyGrant Grant)>();
+        await using (var command = dataSource.CreateCommand("""
+            SELECT k.key_hash, k.id, k.project_id, p.content_capture, k.rate_limit_per_second
+            FROM ingest_keys k JOIN projects p ON p.id = k.project_id
+            WHERE k.revoked_at IS NULL
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                keys.Add(((byte[])reader[0], new IngestKeyGrant(reader.GetInt32(1), reader.GetInt32(2), reader.GetBoolean(3), reader.IsDBNull(4) ? null : reader.GetInt32(4))));
+            }
+        }
+
+        var rulesByProject = new Dictionary<int, IReadOnlyDictionary<string, string>>();
+        foreach (var projectId in keys.Select(k => k.Grant.ProjectId).Distinct())
+        {
+            rulesByProject[projectId] = await rules.ForProjectAsync(projectId, cancellationToken);
+        }
+
+        return keys.Select(k => new StoredGrant(k.Hash, k.Grant, rulesByProject[k.Grant.ProjectId])).ToList();
     }
 
     /// <summary>Forgets cached answers, so a revocation, a project change or a new rule applies at once here.</summary>

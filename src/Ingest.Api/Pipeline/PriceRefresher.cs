@@ -1,9 +1,14 @@
 using Tollgate.Analytics.Pricing;
+using Tollgate.Ingest.Api.Keys;
+using Tollgate.Ingest.Api.Spooling;
 
 namespace Tollgate.Ingest.Api.Pipeline;
 
-/// <summary>Picks up price changes made through another instance within a minute.</summary>
-public sealed class PriceRefresher(CurrentPrices prices, ILogger<PriceRefresher> logger) : BackgroundService
+/// <summary>
+/// Picks up price changes made through another instance within a minute, and saves the
+/// receiver's snapshot (prices and active keys) with them.
+/// </summary>
+public sealed class PriceRefresher(CurrentPrices prices, IngestKeyStore keys, ILogger<PriceRefresher> logger, ReceiverSnapshot? snapshot = null) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
@@ -15,6 +20,10 @@ public sealed class PriceRefresher(CurrentPrices prices, ILogger<PriceRefresher>
             try
             {
                 await prices.RefreshAsync(stoppingToken);
+                if (snapshot is not null)
+                {
+                    await snapshot.SaveAsync(prices.Catalogue, keys, stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
             {

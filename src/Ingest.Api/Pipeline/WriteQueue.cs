@@ -58,6 +58,7 @@ public sealed class WriteQueue : IAsyncDisposable
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new() { SingleReader = true });
     private readonly SpanWriter _writer;
     private readonly Spool? _spool;
+    private readonly Func<bool>? _databaseReady;
     private readonly ILogger<WriteQueue> _logger;
     private readonly int _capacitySpans;
     private readonly int _maxGroupSpans;
@@ -65,10 +66,12 @@ public sealed class WriteQueue : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _queuedSpans;
 
-    public WriteQueue(SpanWriter writer, ILogger<WriteQueue> logger, int capacitySpans, int maxGroupSpans, Spool? spool = null)
+    // databaseReady is false while the database has not had this version's start-up work: spans then go to the spool.
+    public WriteQueue(SpanWriter writer, ILogger<WriteQueue> logger, int capacitySpans, int maxGroupSpans, Spool? spool = null, Func<bool>? databaseReady = null)
     {
         _writer = writer;
         _spool = spool;
+        _databaseReady = databaseReady;
         _logger = logger;
         _capacitySpans = capacitySpans;
         _maxGroupSpans = maxGroupSpans;
@@ -135,8 +138,9 @@ public sealed class WriteQueue : IAsyncDisposable
 
     private async Task StoreAsync(List<Pending> group, List<SpanRecord> spans)
     {
-        // While the spool holds anything, the database gets spans only through it, in order.
-        if (_spool is { PendingRecords: > 0 })
+        // While the spool holds anything, the database gets spans only through it, in order; and
+        // before the start-up work is done, the database may lack the schema or partitions.
+        if (_spool is not null && (_spool.PendingRecords > 0 || _databaseReady?.Invoke() == false))
         {
             Complete(group, SpoolGroup(group));
             return;

@@ -1,4 +1,5 @@
 using Tollgate.Analytics.Spans;
+using Tollgate.Ingest.Api.Hosting;
 using Tollgate.Ingest.Api.Pipeline;
 
 namespace Tollgate.Ingest.Api.Spooling;
@@ -10,7 +11,7 @@ namespace Tollgate.Ingest.Api.Spooling;
 /// records behind it are not held up forever. Records replayed twice (after a crash between the
 /// commit and the removal) change nothing: the writer drops spans it already stores.
 /// </summary>
-public sealed class SpoolReplayer(Spool spool, SpanWriter writer, ILogger<SpoolReplayer> logger) : BackgroundService
+public sealed class SpoolReplayer(Spool spool, SpanWriter writer, ILogger<SpoolReplayer> logger, DatabaseStartup? startup = null) : BackgroundService
 {
     /// <summary>Payload bytes per replay transaction: about the spans of a write queue's group (16,384 spans of some 500 bytes).</summary>
     public const long BatchBytes = 8L * 1024 * 1024;
@@ -23,6 +24,19 @@ public sealed class SpoolReplayer(Spool spool, SpanWriter writer, ILogger<SpoolR
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var retry = FirstRetry;
+        if (startup is not null)
+        {
+            // A receiver that started without the database replays once the schema and partitions are there.
+            try
+            {
+                await startup.Done.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

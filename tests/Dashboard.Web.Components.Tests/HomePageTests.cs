@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Tollgate.Analytics.Budgets;
@@ -180,6 +181,39 @@ public sealed class HomePageTests : PageTestContext
 
         page.Find("[data-testid=updated-at] time").GetAttribute("datetime").ShouldNotBe(loadedAt);
         page.Find("[data-testid=updated-at]").TextContent.ShouldContain("figures update as new data is rolled up");
+    }
+
+    [Fact]
+    public async Task A_team_picked_and_then_the_one_before_it_while_the_first_read_is_slow_ends_on_the_team_the_address_names()
+    {
+        var app = await StartAsync();
+        await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
+        var week = WeeklyReview.WeekParameter(ReviewedWeek);
+        // The page follows a feed of its own, silent, so that no reload after a rollup hides what the loads alone leave shown.
+        var page = await RenderPageAsync<Home, HomeViewModel>(app, $"/?week={week}&team=search", Roles.Admin, "[data-testid=weekly-review]",
+            feed: new DataChangeFeed(Microsoft.Extensions.Logging.Abstractions.NullLogger<DataChangeFeed>.Instance));
+        page.Find("h1").TextContent.ShouldBe("Weekly spend of team search");
+
+        // The read of billing's week waits on a lock this test holds; meanwhile the address goes back to search.
+        await using var blocker = app.Database.CreateDataSource();
+        await using var connection = await blocker.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockSpans = new Npgsql.NpgsqlCommand("LOCK TABLE spans IN ACCESS EXCLUSIVE MODE", connection, transaction))
+        {
+            await lockSpans.ExecuteNonQueryAsync();
+        }
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        await page.InvokeAsync(() => navigation.NavigateTo($"/?week={week}&team=billing"));
+        await Eventually.TrueAsync(async () => await app.Database.SessionsWaitingOnLocksAsync() > 0, TimeSpan.FromSeconds(30), "The read of billing's week waiting on the lock");
+        await page.InvokeAsync(() => navigation.NavigateTo($"/?week={week}&team=search"));
+        var renders = page.RenderCount;
+        await transaction.RollbackAsync();
+
+        // The page renders once its work for billing's address has finished: it shows the team the address names now.
+        page.WaitForState(() => page.RenderCount > renders, TimeSpan.FromSeconds(30));
+        page.Find("h1").TextContent.ShouldBe("Weekly spend of team search");
+        page.Find("[data-testid=cost-this-week]").TextContent.ShouldBe("$5.00");
     }
 
     private Task<IRenderedComponent<Home>> RenderHomeAsync(RunningApp app, string uri, string role = Roles.Admin) =>

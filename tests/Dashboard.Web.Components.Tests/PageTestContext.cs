@@ -55,16 +55,27 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>Renders <typeparamref name="TPage"/> at <paramref name="uri"/> for a user holding <paramref name="role"/>, with its view model from the app.</summary>
     protected async Task<IRenderedComponent<TPage>> RenderPageAsync<TPage, TModel>(RunningApp app, string uri, string role, string readySelector,
-        Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
+        Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null, DataChangeFeed? feed = null)
         where TPage : IComponent
         where TModel : class
     {
         var scope = app.App.Services.CreateAsyncScope();
         _owned.Insert(0, scope);
         Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<TModel>());
-        // The app's feed: a notice of changed data reaches the page as it reaches a circuit.
-        Services.AddSingleton(app.App.Services.GetRequiredService<DataChangeFeed>());
-        Services.AddSingleton(app.App.Services.GetRequiredService<WeeklyReviewReads>());
+        // The feed of data changes the page follows: by default the app's, so that a notice of
+        // changed data reaches the page as it reaches a circuit; a feed of the test's own keeps the
+        // app's background work from reloading the page while a test orders its loads.
+        if (feed is null)
+        {
+            Services.AddSingleton(app.App.Services.GetRequiredService<DataChangeFeed>());
+            Services.AddSingleton(app.App.Services.GetRequiredService<WeeklyReviewReads>());
+        }
+        else
+        {
+            Services.AddSingleton(feed);
+            Services.AddSingleton(new WeeklyReviewReads(app.App.Services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, feed));
+        }
+
         var auth = AddAuthorization();
         auth.SetAuthorized("ann");
         auth.SetRoles(role);

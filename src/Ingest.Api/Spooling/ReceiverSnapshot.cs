@@ -29,7 +29,7 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
     /// <summary>When the snapshot in use was saved; null when none was loaded.</summary>
     public DateTimeOffset? LoadedFrom { get; private set; }
 
-    /// <summary>The grant a key had when the snapshot was saved; null when it had none or no snapshot was loaded.</summary>
+    /// <summary>The grant a key had when the snapshot was saved or loaded last; null when it had none or there is no snapshot.</summary>
     public IngestKeyGrant? Find(byte[] keyHash) =>
         _grants is { } grants && grants.TryGetValue(Convert.ToHexString(keyHash), out var grant) ? grant : null;
 
@@ -46,6 +46,8 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
             catalogue.Prices.ToList(),
             catalogue.Patterns.ToList(),
             grants.Select(g => new KeyState(Convert.ToHexString(g.KeyHash), g.Grant.KeyId, g.Grant.ProjectId, g.Grant.CaptureContent, g.Grant.RateLimitPerSecond, g.Rules)).ToList());
+        // Kept in memory too: a key this process has not cached yet is known during a later outage.
+        _grants = Grants(state.Keys);
         var temporary = Path + ".new";
         try
         {
@@ -101,13 +103,15 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
             return null;
         }
 
-        _grants = state.Keys.ToFrozenDictionary(
-            k => k.Hash,
-            k => new IngestKeyGrant(k.KeyId, k.ProjectId, k.CaptureContent, k.RateLimitPerSecond, k.Rules is { Count: > 0 } rules ? new CustomAttribution(rules) : null),
-            StringComparer.Ordinal);
+        _grants = Grants(state.Keys);
         LoadedFrom = state.SavedAt;
         return new PriceCatalogue(state.Prices, state.Patterns);
     }
+
+    private static FrozenDictionary<string, IngestKeyGrant> Grants(IEnumerable<KeyState> keys) => keys.ToFrozenDictionary(
+        k => k.Hash,
+        k => new IngestKeyGrant(k.KeyId, k.ProjectId, k.CaptureContent, k.RateLimitPerSecond, k.Rules is { Count: > 0 } rules ? new CustomAttribution(rules) : null),
+        StringComparer.Ordinal);
 
     private sealed record State(int Format, DateTimeOffset SavedAt, List<Price> Prices, List<ModelPattern> Patterns, List<KeyState> Keys);
 

@@ -12,9 +12,9 @@ using static Tollgate.Ingest.Api.Tests.Spooling.SpoolOutageTests;
 namespace Tollgate.Ingest.Api.Tests.Spooling;
 
 /// <summary>
-/// A receiver (re)started while PostgreSQL is down: it starts, accepts into its spool with the
-/// keys, prices and attribution rules of its last snapshot, and stores everything once the
-/// server returns.
+/// The receiver's snapshot at work while PostgreSQL is down: a receiver (re)started then starts,
+/// accepts into its spool with the keys, prices and attribution rules of its last snapshot, and
+/// stores everything once the server returns; a running one knows keys it has not seen yet.
 /// </summary>
 public sealed class ColdStartTests
 {
@@ -87,6 +87,35 @@ public sealed class ColdStartTests
             WHERE computed_cost_usd IS DISTINCT FROM 7.5 OR team IS DISTINCT FROM 'night-shift'
             """);
         wrong.ShouldBe(0, "every span priced at the snapshot's price and attributed by its rule");
+    }
+
+    [Fact]
+    public async Task A_key_first_used_during_an_outage_is_accepted_when_the_last_snapshot_knew_it()
+    {
+        await using var server = await PrivatePostgres.StartAsync();
+        var database = await TestDatabase.CreateAsync(server.AdminConnectionString);
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), database, SpoolIn(NewSpoolDirectory()));
+        const string key = "tg_ingest_first_used_in_an_outage_0123456789";
+        await database.ExecuteAsync($"""
+            INSERT INTO ingest_keys (project_id, name, key_hash, key_prefix)
+            SELECT project_id, 'second', '\x{Convert.ToHexString(Tollgate.Analytics.Keys.KeyHasher.Hash(key))}', 'tg_ingest_fi…' FROM ingest_keys LIMIT 1
+            """);
+        // What the minute's refresh does.
+        var prices = app.App.Services.GetRequiredService<CurrentPrices>();
+        await app.App.Services.GetRequiredService<ReceiverSnapshot>().SaveAsync(prices.Catalogue, app.App.Services.GetRequiredService<IngestKeyStore>(), CancellationToken.None);
+
+        await server.StopAbruptlyAsync();
+        var trace = NewTraceId();
+        (await PostAsync(app, Batch(trace, 3), key)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var unknown = await PostAsync(app, Batch(NewTraceId(), 3), key: "tg_ingest_never_made_0123456789abcdef"))
+        {
+            unknown.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        }
+
+        await server.StartAgainAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await Eventually.TrueAsync(async () => (await SpoolHealthAsync(app.OtlpHttpPort)).Records == 0, Bound, "The spool replayed once the server returned");
+        await StoredExactlyAsync(database, new Dictionary<string, long> { [Convert.ToHexString(trace)] = 3 });
     }
 
     [Fact]

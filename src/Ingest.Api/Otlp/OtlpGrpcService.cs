@@ -40,14 +40,30 @@ public sealed class OtlpGrpcService(OtlpReceiver receiver)
     public static bool IsGrpc(HttpRequest request) =>
         request.ContentType?.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) == true;
 
-    /// <summary>A refusal before the call starts (the key): a status-only answer, as gRPC servers give.</summary>
-    public static Task RefuseBeforeCallAsync(HttpContext context, ExportResult refusal)
+    /// <summary>
+    /// A refusal before the call starts (the key): a status-only answer, as gRPC servers give; or,
+    /// with a retry hint (the key could not be checked), headers and then trailers carrying it.
+    /// </summary>
+    public static async Task RefuseBeforeCallAsync(HttpContext context, ExportResult refusal)
     {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = ContentType;
-        context.Response.Headers["grpc-status"] = ((int)CodeFor(refusal.Status)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(refusal.Message ?? "");
-        return Task.CompletedTask;
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ContentType;
+        var code = CodeFor(refusal.Status);
+        var status = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var message = Uri.EscapeDataString(refusal.Message ?? "");
+        if (refusal.RetryAfter > TimeSpan.Zero && response.SupportsTrailers())
+        {
+            await response.StartAsync(context.RequestAborted);
+            response.AppendTrailer("grpc-status", status);
+            response.AppendTrailer("grpc-message", message);
+            // Binary metadata is sent base64-encoded without padding.
+            response.AppendTrailer("grpc-status-details-bin", Convert.ToBase64String(StatusDetails(code, refusal)).TrimEnd('='));
+            return;
+        }
+
+        response.Headers["grpc-status"] = status;
+        response.Headers["grpc-message"] = message;
     }
 
     /// <summary>
@@ -57,17 +73,22 @@ public sealed class OtlpGrpcService(OtlpReceiver receiver)
     private static async Task<RpcException> RefuseAsync(ServerCallContext call, ExportResult refusal)
     {
         var code = CodeFor(refusal.Status);
-        var message = refusal.Message ?? "";
         var trailers = new Metadata();
         if (refusal.RetryAfter > TimeSpan.Zero)
         {
-            var details = new Rpc.Status { Code = (int)code, Message = message };
-            details.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(refusal.RetryAfter) }));
-            trailers.Add("grpc-status-details-bin", details.ToByteArray());
+            trailers.Add("grpc-status-details-bin", StatusDetails(code, refusal));
             await call.WriteResponseHeadersAsync([]);
         }
 
-        return new RpcException(new Grpc.Core.Status(code, message), trailers);
+        return new RpcException(new Grpc.Core.Status(code, refusal.Message ?? ""), trailers);
+    }
+
+    /// <summary>A google.rpc.Status holding the refusal and a google.rpc.RetryInfo with its delay.</summary>
+    private static byte[] StatusDetails(StatusCode code, ExportResult refusal)
+    {
+        var details = new Rpc.Status { Code = (int)code, Message = refusal.Message ?? "" };
+        details.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(refusal.RetryAfter) }));
+        return details.ToByteArray();
     }
 
     /// <summary>The one message of the call, unframed (and inflated) by the gRPC server.</summary>

@@ -141,6 +141,32 @@ public sealed class GrpcIngestTests(IngestFixture fixture)
     }
 
     [Fact]
+    public async Task A_key_that_cannot_be_checked_answers_UNAVAILABLE_with_a_retry_delay_in_the_trailers()
+    {
+        // An app of its own: its database goes away.
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a));
+        await app.Database.SetConnectionsAllowedAsync(false);
+        try
+        {
+            var (response, _) = await CallAsync(app.OtlpGrpcAddress, Request([]).ToByteArray(), key: "tg_ingest_not_cached_nor_in_the_snapshot_01");
+
+            // Headers first, then trailers: exporters read a retry hint only from real trailers.
+            response.Headers.Contains("grpc-status").ShouldBeFalse();
+            Trailer(response, "grpc-status").ShouldBe("14");
+            var details = Tollgate.Ingest.Api.Otlp.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(Padded(Trailer(response, "grpc-status-details-bin"))));
+            details.Code.ShouldBe(14);
+            var delay = details.Details.Single().Unpack<Tollgate.Ingest.Api.Otlp.Rpc.RetryInfo>().RetryDelay.ToTimeSpan();
+            delay.ShouldBe(Tollgate.Ingest.Api.Pipeline.WriteQueue.DatabaseRetryAfter);
+        }
+        finally
+        {
+            await app.Database.SetConnectionsAllowedAsync(true);
+        }
+    }
+
+    private static string Padded(string base64) => base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+
+    [Fact]
     public async Task A_gzip_compressed_message_is_accepted()
     {
         var trace = NewTraceId();

@@ -7,6 +7,8 @@ public sealed record UserInput(string? UserName, string? Password, string? Role,
 
 public sealed record RoleInput(string? Role);
 
+public sealed record DisabledInput(bool? Disabled);
+
 /// <summary>Local logins and their roles, for admins; <see cref="UserAdministration"/> does the work.</summary>
 public static class UsersEndpoints
 {
@@ -16,6 +18,7 @@ public static class UsersEndpoints
         users.MapGet("", ListAsync);
         users.MapPost("", CreateAsync);
         users.MapPut("/{name}/role", SetRoleAsync);
+        users.MapPut("/{name}/disabled", SetDisabledAsync);
     }
 
     private static async Task<IResult> ListAsync(UserAdministration users, CancellationToken ct) =>
@@ -33,6 +36,20 @@ public static class UsersEndpoints
     {
         var change = await users.ChangeRoleAsync(name, input.Role, KeysEndpoints.Actor(actor), ct);
         return change.Succeeded ? TypedResults.Ok(change.User) : Problem(change, "The role cannot be changed");
+    }
+
+    /// <summary>Disables a login (it cannot sign in, its sessions end) or enables it again; as on the users page.</summary>
+    private static async Task<IResult> SetDisabledAsync(string name, DisabledInput input, ClaimsPrincipal actor, UserAdministration users, CancellationToken ct)
+    {
+        if (input.Disabled is not { } disabled)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["disabled"] = ["Send {\"disabled\": true} to disable the login, or false to enable it."] },
+                title: "The login cannot be changed");
+        }
+
+        var change = await users.SetDisabledAsync(name, disabled, KeysEndpoints.Actor(actor), ct);
+        return change.Succeeded ? TypedResults.Ok(change.User) : Problem(change, disabled ? "The login cannot be disabled" : "The login cannot be enabled");
     }
 
     private static IResult Problem(UserChange change, string title) => change.Outcome switch

@@ -50,6 +50,35 @@ public sealed class AuditApiTests
     }
 
     [Fact]
+    public async Task Admins_disable_and_enable_a_login_through_the_API_but_never_the_only_admin()
+    {
+        await using var app = await BudgetKit.StartAsync();
+        using var admin = app.CreateClient(withAdminKey: true);
+        (await admin.PostAsJsonAsync("/api/v1/users", new { userName = "priya", password = "a-long-enough-passphrase", role = "viewer" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var disabled = await admin.PutAsJsonAsync("/api/v1/users/priya/disabled", new { disabled = true });
+        disabled.StatusCode.ShouldBe(HttpStatusCode.OK, await disabled.Content.ReadAsStringAsync());
+        (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disabled").GetBoolean().ShouldBeTrue();
+        var users = await admin.GetFromJsonAsync<JsonElement>("/api/v1/users");
+        users.EnumerateArray().Select(u => $"{u.GetProperty("userName").GetString()}:{u.GetProperty("disabled").GetBoolean()}").ShouldBe([$"{RunningApp.AdminUser}:False", "priya:True"]);
+
+        var enabled = await admin.PutAsJsonAsync("/api/v1/users/priya/disabled", new { disabled = false });
+        (await enabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disabled").GetBoolean().ShouldBeFalse();
+
+        var lastAdmin = await admin.PutAsJsonAsync($"/api/v1/users/{RunningApp.AdminUser}/disabled", new { disabled = true });
+        lastAdmin.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await lastAdmin.Content.ReadAsStringAsync()).ShouldContain("only admin");
+        var unsaid = await admin.PutAsJsonAsync("/api/v1/users/priya/disabled", new { });
+        unsaid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unsaid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("disabled")[0].GetString()!.ShouldContain("true");
+        (await admin.PutAsJsonAsync("/api/v1/users/nobody/disabled", new { disabled = true })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var audit = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=users");
+        audit.EnumerateArray().Select(e => $"{e.GetProperty("action").GetString()} {e.GetProperty("subject").GetString()}")
+            .ShouldBe(["users.enable users/priya", "users.disable users/priya", "users.add users/priya"]);
+    }
+
+    [Fact]
     public async Task The_audit_trail_lists_key_budget_and_price_changes_newest_first_with_filters()
     {
         await using var app = await BudgetKit.StartAsync();

@@ -37,13 +37,17 @@ public static class IngestServiceCollectionExtensions
             services.AddHealthChecks().AddCheck<SpoolHealthCheck>("spool", tags: [SpoolHealthCheck.Tag]);
         }
 
-        services.AddSingleton(sp => new WriteQueue(
-            sp.GetRequiredService<SpanWriter>(),
-            sp.GetRequiredService<ILogger<WriteQueue>>(),
-            options.Ingest.QueueCapacitySpans,
-            options.Ingest.MaxBatchSpans,
-            spool.Enabled ? sp.GetRequiredService<Spool>() : null,
-            () => sp.GetRequiredService<DatabaseStartup>().IsDone));
+        services.AddSingleton(sp =>
+        {
+            var startup = sp.GetRequiredService<DatabaseStartup>();
+            return new WriteQueue(
+                sp.GetRequiredService<SpanWriter>(),
+                sp.GetRequiredService<ILogger<WriteQueue>>(),
+                options.Ingest.QueueCapacitySpans,
+                options.Ingest.MaxBatchSpans,
+                spool.Enabled ? sp.GetRequiredService<Spool>() : null,
+                () => startup.IsDone);
+        });
         services.AddSingleton<DatabaseStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseStartup>());
         services.AddSingleton<TraceExport>();

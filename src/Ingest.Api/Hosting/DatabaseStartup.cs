@@ -48,7 +48,7 @@ public sealed class DatabaseStartup(
             {
                 prices.Use(catalogue);
                 logger.LogWarning(
-                    "The database is unreachable ({Reason}). Starting on the snapshot saved at {SavedAt:u}: its ingest keys and prices; spans go to the spool until the database answers",
+                    "The database is unreachable ({Reason}). Starting on the snapshot written at {SavedAt:u} (when its keys or prices last changed): its ingest keys and prices; spans go to the spool until the database answers",
                     ex.Message, snapshot.LoadedFrom);
             }
             else

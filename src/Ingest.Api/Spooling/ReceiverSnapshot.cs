@@ -10,9 +10,9 @@ namespace Tollgate.Ingest.Api.Spooling;
 /// <summary>
 /// What the receiver needs from the database to accept spans, kept beside its spool: the price
 /// catalogue and the grants of the ingest keys that were active, by key hash (never the keys).
-/// It is rewritten whenever the receiver reloads them, and read when the receiver starts while
-/// the database is unreachable, so that a receiver restarted during an outage still
-/// authenticates, prices and spools what exporters send.
+/// It is rewritten when what the receiver reloads differs from what it holds, and read when the
+/// receiver starts while the database is unreachable, so that a receiver restarted during an
+/// outage still authenticates, prices and spools what exporters send.
 /// </summary>
 public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogger<ReceiverSnapshot> logger)
 {
@@ -24,9 +24,12 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
 
     private volatile FrozenDictionary<string, IngestKeyGrant>? _grants;
 
+    // What the file holds, without its time: a reload that finds the same is not written again.
+    private byte[]? _written;
+
     public string Path => System.IO.Path.Combine(directory, FileName);
 
-    /// <summary>When the snapshot in use was saved; null when none was loaded.</summary>
+    /// <summary>When the snapshot in use was written, that is, when what it holds last changed; null when none was loaded.</summary>
     public DateTimeOffset? LoadedFrom { get; private set; }
 
     /// <summary>The grant a key had when the snapshot was saved or loaded last; null when it had none or there is no snapshot.</summary>
@@ -34,11 +37,16 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
         _grants is { } grants && grants.TryGetValue(Convert.ToHexString(keyHash), out var grant) ? grant : null;
 
     /// <summary>Saves the catalogue in use and every active key's grant, read now from the database.</summary>
-    public async Task SaveAsync(PriceCatalogue catalogue, IngestKeyStore keys, CancellationToken cancellationToken) =>
+    /// <returns>Whether the file was written (see <see cref="Save"/>).</returns>
+    public async Task<bool> SaveAsync(PriceCatalogue catalogue, IngestKeyStore keys, CancellationToken cancellationToken) =>
         Save(catalogue, await keys.ListActiveAsync(cancellationToken));
 
-    /// <summary>Writes the snapshot durably: a new file, fsynced, renamed over the old one.</summary>
-    public void Save(PriceCatalogue catalogue, IReadOnlyList<StoredGrant> grants)
+    /// <summary>
+    /// Writes the snapshot durably (a new file, fsynced, renamed over the old one) unless this
+    /// process last wrote or read the same prices, patterns and grants.
+    /// </summary>
+    /// <returns>Whether the file was written.</returns>
+    public bool Save(PriceCatalogue catalogue, IReadOnlyList<StoredGrant> grants)
     {
         var state = new State(
             Format,
@@ -48,6 +56,12 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
             grants.Select(g => new KeyState(Convert.ToHexString(g.KeyHash), g.Grant.KeyId, g.Grant.ProjectId, g.Grant.CaptureContent, g.Grant.RateLimitPerSecond, g.Rules)).ToList());
         // Kept in memory too: a key this process has not cached yet is known during a later outage.
         _grants = Grants(state.Keys);
+        var content = Content(state);
+        if (_written is { } written && written.AsSpan().SequenceEqual(content) && File.Exists(Path))
+        {
+            return false;
+        }
+
         var temporary = Path + ".new";
         try
         {
@@ -67,11 +81,14 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
 
             File.Move(temporary, Path, overwrite: true);
             DirectorySync.Flush(directory);
+            _written = content;
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The receiver keeps running on what it has; only a later cold start loses the snapshot.
             logger.LogWarning("Could not save the receiver's snapshot to {Path}: {Reason}", Path, ex.Message);
+            return false;
         }
     }
 
@@ -104,9 +121,12 @@ public sealed class ReceiverSnapshot(string directory, TimeProvider time, ILogge
         }
 
         _grants = Grants(state.Keys);
+        _written = Content(state);
         LoadedFrom = state.SavedAt;
         return new PriceCatalogue(state.Prices, state.Patterns);
     }
+
+    private static byte[] Content(State state) => JsonSerializer.SerializeToUtf8Bytes(state with { SavedAt = default }, Json);
 
     private static FrozenDictionary<string, IngestKeyGrant> Grants(IEnumerable<KeyState> keys) => keys.ToFrozenDictionary(
         k => k.Hash,

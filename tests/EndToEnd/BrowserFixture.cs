@@ -86,6 +86,14 @@ public sealed class BrowserFixture : IAsyncLifetime
             }
         };
         page.PageError += (_, error) => Log(error);
+        // Closed before the app stops, so that its circuit ends as a user's would (see RunningApp.BeforeStop).
+        app.BeforeStop(async () =>
+        {
+            if (!page.IsClosed)
+            {
+                await page.CloseAsync();
+            }
+        });
         return page;
     }
 

@@ -12,6 +12,14 @@ public static class JobHost
 {
     public static async Task<IHost> StartAsync(string connectionString, string instanceId)
     {
+        var host = Build(connectionString, instanceId);
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>The host, built and not started.</summary>
+    public static IHost Build(string connectionString, string instanceId)
+    {
         var options = new TollgateOptions
         {
             ConnectionString = connectionString,
@@ -22,8 +30,6 @@ public static class JobHost
         builder.Services.AddTollgateAnalytics(options);
         builder.Services.AddTollgateBudgets(options);
         builder.Services.AddTollgateJobs(options);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
+        return builder.Build();
     }
 }

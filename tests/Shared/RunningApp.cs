@@ -76,6 +76,21 @@ public sealed class RunningApp : IAsyncDisposable
         }
     }
 
+    private readonly List<Func<Task>> _beforeStop = [];
+
+    /// <summary>
+    /// Work to do before the app stops, such as closing the browser pages open on it. A page left
+    /// open sees its circuit cut when the server stops and reconnects at once; a connection made
+    /// while the server is stopping holds its shutdown until the host's timeout.
+    /// </summary>
+    public void BeforeStop(Func<Task> work)
+    {
+        lock (_beforeStop)
+        {
+            _beforeStop.Add(work);
+        }
+    }
+
     public HttpClient CreateClient(bool withAdminKey = false, bool followRedirects = true)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = followRedirects }) { BaseAddress = BaseAddress };
@@ -89,6 +104,17 @@ public sealed class RunningApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        List<Func<Task>> beforeStop;
+        lock (_beforeStop)
+        {
+            beforeStop = [.. _beforeStop];
+        }
+
+        foreach (var work in beforeStop)
+        {
+            await work();
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
         await Database.DisposeAsync();

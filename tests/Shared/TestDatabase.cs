@@ -59,6 +59,47 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// What the job store and the sessions of this database are doing, as text for a failure
+    /// message: every background job with its states, the queue, the job servers' heartbeats, the
+    /// recurring jobs' runs, and each session's state and wait.
+    /// </summary>
+    public async Task<string> DescribeJobsAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        foreach (var (title, sql) in new[]
+        {
+            ("jobs", """
+                SELECT j.id, j.statename, j.invocationdata->>'Method', j.createdat,
+                       (SELECT string_agg(s.name || ' ' || to_char(s.createdat, 'HH24:MI:SS.MS') || coalesce(' (' || s.reason || ')', ''), '; ' ORDER BY s.id)
+                        FROM hangfire.state s WHERE s.jobid = j.id)
+                FROM hangfire.job j ORDER BY j.id
+                """),
+            ("the last failure", "SELECT jobid, createdat, left(data->>'ExceptionDetails', 3000) FROM hangfire.state WHERE name = 'Failed' ORDER BY id DESC LIMIT 1"),
+            ("queue", "SELECT jobid, queue, fetchedat FROM hangfire.jobqueue ORDER BY id"),
+            ("servers", "SELECT id, lastheartbeat FROM hangfire.server ORDER BY id"),
+            ("job runs", "SELECT job, outcome, started_at, ended_at, error_message FROM job_runs ORDER BY id"),
+            ("sessions", """
+                SELECT pid, state, wait_event_type, wait_event, now() - query_start, left(query, 160)
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """),
+        })
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{title} at {DateTime.UtcNow:HH:mm:ss.fff}:\n");
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var values = Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture));
+                text.Append("  ").AppendJoin(" | ", values).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>How many sessions of this database are waiting for a lock (a writer held up by a test's lock, say).</summary>
     public async Task<long> SessionsWaitingOnLocksAsync()
     {

@@ -70,6 +70,11 @@ public static class JobsServiceCollectionExtensions
         // static (JobStorage.Current), so that two apps in one process (tests, an embedding host)
         // would share the last one configured.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(options.ConnectionString, storageOptions), storageOptions));
+        // The same for the job activator: Hangfire's own registration returns the static
+        // JobActivator.Current, which another app starting at the same moment in the process may
+        // have just set to its container. Jobs then ran in that app's services, and failed with
+        // "Cannot access a disposed object" once it had stopped.
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -99,7 +99,7 @@ public sealed class RevenueApiTests
         {
             import = await client.GetFromJsonAsync<JsonElement>(location);
             return import.GetProperty("status").GetString() is "succeeded" or "failed";
-        }, TimeSpan.FromMinutes(2), "the import's job ending");
+        }, TimeSpan.FromMinutes(2), "the import's job ending", app.Database.DescribeJobsAsync);
         import.GetProperty("status").GetString().ShouldBe("succeeded");
         (import.GetProperty("linesDone").GetInt32(), import.GetProperty("linesTotal").GetInt32(), import.GetProperty("inserted").GetInt32()).ShouldBe((12_000, 12_000, 12_000));
         (await app.Database.ScalarAsync<decimal>("SELECT sum(amount_usd) FROM revenue")).ShouldBe(24_000m);

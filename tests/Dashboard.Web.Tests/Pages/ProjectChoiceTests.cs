@@ -45,7 +45,7 @@ public sealed class ProjectChoiceTests
         var csv = Encoding.UTF8.GetBytes("feature,periodStart,periodEnd,amountUsd\ncheckout,2026-11-01,2026-11-02,25\n");
         var queued = await pnl.QueueImportAsync(new MemoryStream(csv), csv.Length, "revenue.csv", Admin, "mobile");
         RevenueImport? import = null;
-        await Eventually.TrueAsync(async () => (import = await pnl.GetImportAsync(queued.ImportId!.Value)) is { Ended: true }, TimeSpan.FromMinutes(2), "the import's job ending");
+        await Eventually.TrueAsync(async () => (import = await pnl.GetImportAsync(queued.ImportId!.Value)) is { Ended: true }, TimeSpan.FromMinutes(2), "the import's job ending", app.Database.DescribeJobsAsync);
         (import!.Status, import.Inserted).ShouldBe((RevenueImports.Succeeded, 1));
         (await pnl.QueueImportAsync(new MemoryStream(csv), csv.Length, "revenue.csv", Admin, "nowhere")).ShouldBe(RevenueUploadStart.Refused("There is no project 'nowhere' to store the revenue in."));
         (await app.Database.ScalarAsync<string>("SELECT p.name FROM revenue r JOIN projects p ON p.id = r.project_id")).ShouldBe("mobile");

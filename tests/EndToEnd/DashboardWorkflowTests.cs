@@ -168,6 +168,8 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
             cells[3].ShouldBe("$7.00");
             cells[4].ShouldBe("70%");
             await Expect(page.GetByTestId("no-revenue")).ToHaveCountAsync(0);
+            // Both tier mixes show beside the figures, without scrolling sideways.
+            await PageChecks.NothingScrollsSidewaysAsync(page, page.GetByTestId("pnl-table"));
             await BrowserFixture.ScreenshotAsync(page, "pnl-with-revenue");
 
             // The period: choose the last 7 days, then Tab to "Show" and press Enter.

@@ -59,6 +59,8 @@ public sealed class DependencyMapTests(BrowserFixture fixture)
             // Every edge was first seen in this period: all are drawn dashed and marked "new".
             (await page.EvaluateAsync<int>($"{Graph}.tollgateGraph.edges().filter(e => e.style('line-style') === 'dashed').length")).ShouldBe(5);
             await Expect(page.GetByTestId("edge-table").Locator("[data-field=new]", new() { HasTextString = "new" })).ToHaveCountAsync(5);
+            // Every column shows, the hostile node name broken over lines rather than widening the table.
+            await PageChecks.NothingScrollsSidewaysAsync(page, page.GetByTestId("edge-table"));
             await BrowserFixture.ScreenshotAsync(page, "dependencies");
 
             // Clicking the agent on the canvas opens its figures, in place.

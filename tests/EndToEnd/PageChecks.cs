@@ -47,4 +47,16 @@ internal static class PageChecks
 
         throw new ShouldAssertException($"Tab never reached #{id} in {maxTabs} presses.");
     }
+
+    /// <summary>
+    /// At the tests' 1280 pixels every column of the table in <paramref name="container"/> shows:
+    /// neither the table's container nor the page scrolls sideways.
+    /// </summary>
+    public static async Task NothingScrollsSidewaysAsync(IPage page, ILocator container)
+    {
+        var scroller = container.Locator(".mud-table-container");
+        var widths = await scroller.EvaluateAsync<string>("e => `${e.scrollWidth} > ${e.clientWidth}: ` + [...e.querySelectorAll('thead th')].map(th => `${th.textContent.trim()} ${th.offsetWidth}`).join(', ')");
+        (await scroller.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth")).ShouldBeTrue($"the table scrolls sideways: {widths}");
+        (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("the page scrolls sideways");
+    }
 }

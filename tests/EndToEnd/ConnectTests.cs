@@ -62,18 +62,20 @@ public sealed class ConnectTests(BrowserFixture fixture)
         await Expect(health).ToContainTextAsync("not a model call");
         await Expect(health).ToContainTextAsync("no tollgate.team: set it in OTEL_RESOURCE_ATTRIBUTES");
 
+        // Without a reload, what the instrumentation sends follows the new spans (read again at most
+        // every 10 s): the service's one model call carried usage but no cache tokens.
+        var coverage = page.GetByTestId("coverage-table").Locator("tr[data-service='checkout']");
+        await Expect(coverage.Locator("[data-field=calls]")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+        await Expect(coverage.Locator("[data-field=without-usage]")).ToHaveTextAsync("0");
+        await Expect(page.Locator("tr[data-findings='checkout']")).ToContainTextAsync("the cost shown is an upper bound");
         await BrowserFixture.ScreenshotAsync(page, "connect-live-check");
 
-        // Loaded with the page: the service's one model call carried usage but no cache tokens.
-        // The key is not shown again.
+        // Loaded with the page too. The key is not shown again.
         await page.ReloadAsync();
         await BrowserFixture.WaitForCircuitAsync(page);
         (await page.GetByTestId("new-key").CountAsync()).ShouldBe(0, "the key is shown only once");
         (await page.GetByTestId("env-snippet").TextContentAsync() ?? "").ShouldContain("x-api-key=<your-ingest-key>", Case.Sensitive);
-        var coverage = page.GetByTestId("coverage-table").Locator("tr[data-service='checkout']");
         await Expect(coverage.Locator("[data-field=calls]")).ToHaveTextAsync("1");
-        await Expect(coverage.Locator("[data-field=without-usage]")).ToHaveTextAsync("0");
-        await Expect(page.Locator("tr[data-findings='checkout']")).ToContainTextAsync("the cost shown is an upper bound");
         await page.CloseAsync();
     }
 

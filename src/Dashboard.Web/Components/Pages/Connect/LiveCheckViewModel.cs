@@ -20,7 +20,7 @@ public sealed class LiveCheckViewModel(TollgateDbContext db, SpanQuery spans, Ti
     public bool ProjectExists { get; private set; }
     public IReadOnlyList<RecognisedSpan> Spans { get; private set; } = [];
 
-    /// <summary>Per service, what its instrumentation sent over the last day (loaded with the page, not with each poll).</summary>
+    /// <summary>Per service, what its instrumentation sent over the last day (loaded with the page and when new spans show, not with each poll).</summary>
     public IReadOnlyList<ServiceCoverage> Coverage { get; private set; } = [];
 
     /// <summary>The look-back of <see cref="Coverage"/>.</summary>

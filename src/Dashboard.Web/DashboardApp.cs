@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Npgsql;
 using Tollgate.Analytics;
+using Tollgate.Analytics.Configuration;
 using Tollgate.Analytics.Jobs;
 using Tollgate.Analytics.Budgets;
 using Tollgate.Analytics.Telemetry;
@@ -65,6 +67,26 @@ public static class DashboardApp
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AccountBootstrapper>().RunAsync();
+        }
+
+        var proxies = TrustedProxies.Parse(options.TrustedProxies, []);
+        if (!proxies.IsEmpty)
+        {
+            // Only these proxies' headers count; the defaults (loopback) are replaced by what is configured.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var address in proxies.Addresses)
+            {
+                forwarded.KnownProxies.Add(address);
+            }
+
+            foreach (var network in proxies.Networks)
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+
+            app.UseForwardedHeaders(forwarded);
         }
 
         app.UseExceptionHandler();

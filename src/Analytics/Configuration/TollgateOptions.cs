@@ -16,6 +16,14 @@ public sealed class TollgateOptions
 
     public int HttpPort { get; set; } = 5080;
 
+    /// <summary>
+    /// Reverse proxies in front of the web UI, comma-separated addresses or networks (CIDR). The
+    /// client's address and scheme are then read from their X-Forwarded-For and X-Forwarded-Proto
+    /// headers, so that sign-in throttling counts each client, not the proxy. Empty: the headers
+    /// are ignored (anyone could send them). See <see cref="Configuration.TrustedProxies"/>.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
     /// <summary>Spans older than this are dropped a whole monthly partition at a time.</summary>
     public int RetentionDays { get; set; } = 400;
 

@@ -53,6 +53,7 @@ public static class TollgateOptionsLoader
             }
         }
 
+        _ = Configuration.TrustedProxies.Parse(options.TrustedProxies, errors);
         if (!System.Net.IPAddress.TryParse(options.ListenAddress, out _) && options.ListenAddress != "localhost")
         {
             errors.Add($"Tollgate:ListenAddress must be an IP address or 'localhost' (got '{options.ListenAddress}').");

@@ -40,11 +40,25 @@ public sealed class TollgateOptionsTests
     [InlineData("Tollgate:Ingest:HttpPort", "5080", "must differ")]
     [InlineData("Tollgate:Ingest:Spool:SegmentBytes", "1000", "Tollgate:Ingest:Spool:SegmentBytes must be between 65536")]
     [InlineData("Tollgate:Ingest:Spool:MaxBytes", "100000", "Tollgate:Ingest:Spool:MaxBytes must be at least twice")]
+    [InlineData("Tollgate:TrustedProxies", "10.0.0.1, proxy.internal", "Tollgate:TrustedProxies lists 'proxy.internal', which is neither an IP address nor a network")]
+    [InlineData("Tollgate:TrustedProxies", "10.0.0.0/33", "Tollgate:TrustedProxies lists '10.0.0.0/33'")]
     public void A_bad_value_is_reported_with_the_key_to_fix(string key, string value, string expected)
     {
         var error = Should.Throw<TollgateConfigurationException>(() => Load((key, value)));
 
         error.Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void Trusted_proxies_are_addresses_and_networks()
+    {
+        var problems = new List<string>();
+        var proxies = TrustedProxies.Parse(Load(("Tollgate:TrustedProxies", " 10.1.2.3 ,192.168.0.0/16,::1")).TrustedProxies, problems);
+
+        problems.ShouldBeEmpty();
+        proxies.Addresses.Select(a => a.ToString()).ShouldBe(["10.1.2.3", "::1"]);
+        proxies.Networks.Select(n => n.ToString()).ShouldBe(["192.168.0.0/16"]);
+        TrustedProxies.Parse(Load().TrustedProxies, problems).IsEmpty.ShouldBeTrue();
     }
 
     [Fact]

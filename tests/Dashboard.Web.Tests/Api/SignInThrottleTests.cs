@@ -79,6 +79,41 @@ public sealed class SignInThrottleTests
         afterwards.ShouldBe("signed in");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Behind_a_trusted_proxy_each_client_is_counted_by_its_forwarded_address_and_otherwise_the_header_is_ignored(bool proxyTrusted)
+    {
+        // The tests reach the app from the loopback address: trusting it makes the test client the proxy.
+        var settings = proxyTrusted ? new Dictionary<string, string> { ["Tollgate:TrustedProxies"] = "127.0.0.1,::1" } : null;
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: settings);
+        async Task<string> SignInAsync(string client, string password)
+        {
+            using var browser = SignInForm.Browser(app);
+            browser.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+            var response = await SignInForm.PostAsync(browser, RunningApp.AdminUser, password);
+            return response.StatusCode == HttpStatusCode.Redirect
+                ? "signed in"
+                : new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")?.TextContent ?? "";
+        }
+
+        for (var i = 0; i < SignInThrottle.MaxFailuresPerUser; i++)
+        {
+            (await SignInAsync("203.0.113.1", "wrong-password-" + i)).ShouldBe("User name or password is wrong.");
+        }
+
+        (await SignInAsync("203.0.113.1", RunningApp.AdminPassword)).ShouldStartWith("Too many failed sign-ins from your address");
+        var otherClient = await SignInAsync("203.0.113.2", RunningApp.AdminPassword);
+        if (proxyTrusted)
+        {
+            otherClient.ShouldBe("signed in", "another client behind the same proxy is not held up by the first");
+        }
+        else
+        {
+            otherClient.ShouldStartWith("Too many failed sign-ins from your address", customMessage: "an untrusted X-Forwarded-For cannot pick a fresh address");
+        }
+    }
+
     [Fact]
     public async Task A_disabled_login_is_told_so_only_with_its_right_password_and_the_password_never_comes_back()
     {

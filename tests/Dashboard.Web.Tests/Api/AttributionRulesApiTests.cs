@@ -45,11 +45,22 @@ public sealed class AttributionRulesApiTests
         listed.EnumerateArray().Select(r => $"{r.GetProperty("project").GetString()}:{r.GetProperty("attributeKey").GetString()}->{r.GetProperty("target").GetString()}")
             .ShouldBe(["default:app.squad->team"]);
 
+        // Changed in place: same id and project; a bad rule is a 400 naming it, a key the project already maps a 409, an unknown id a 404.
+        var other = (await (await admin.PostAsJsonAsync("/api/v1/attribution-rules", new { attributeKey = "app.area", target = "feature" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var changed = await admin.PutAsJsonAsync($"/api/v1/attribution-rules/{id}", new { attributeKey = "app.squad_name", target = "team" });
+        changed.StatusCode.ShouldBe(HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+        var rule = await changed.Content.ReadFromJsonAsync<JsonElement>();
+        (rule.GetProperty("id").GetInt32(), rule.GetProperty("project").GetString(), rule.GetProperty("attributeKey").GetString()).ShouldBe((id, "default", "app.squad_name"));
+        await KeysApiTests.ShouldBeFieldErrorAsync(await admin.PutAsJsonAsync($"/api/v1/attribution-rules/{id}", new { attributeKey = "app.squad_name", target = "region" }), "rule");
+        (await admin.PutAsJsonAsync($"/api/v1/attribution-rules/{id}", new { attributeKey = "app.area", target = "team" })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await admin.PutAsJsonAsync("/api/v1/attribution-rules/999999", new { attributeKey = "app.other", target = "team" })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await admin.DeleteAsync($"/api/v1/attribution-rules/{other}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
         (await admin.DeleteAsync($"/api/v1/attribution-rules/{id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await admin.DeleteAsync($"/api/v1/attribution-rules/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await app.Database.ScalarAsync<string>(
             "SELECT string_agg(action || ' ' || coalesce(after->>'attributeKey', before->>'attributeKey'), ';' ORDER BY id) FROM audit_log WHERE action LIKE 'attribution-rules.%'"))
-            .ShouldBe("attribution-rules.add app.squad;attribution-rules.delete app.squad");
+            .ShouldBe("attribution-rules.add app.squad;attribution-rules.add app.area;attribution-rules.update app.squad_name;attribution-rules.delete app.area;attribution-rules.delete app.squad_name");
     }
 
     [Fact]

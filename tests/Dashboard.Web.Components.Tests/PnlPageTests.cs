@@ -37,8 +37,9 @@ public sealed class PnlPageTests : PageTestContext
         feature.TextContent.ShouldBe(Hostile);
         feature.GetAttribute("href").ShouldBe("/traces?feature=%3Cscript%3Ealert%281%29%3C%2Fscript%3E&window=7d");
         var headers = page.FindAll("[data-testid=pnl-table] thead th").Select(h => h.TextContent.Trim()).ToList();
-        headers.ShouldContain("Router's choice, over routed requests (small / mid / frontier)");
-        headers.ShouldContain("Tier mix over model calls (small / mid / frontier)");
+        headers.ShouldContain("Router's choice over routed requests");
+        headers.ShouldContain("Tier mix over model calls");
+        page.Find("[data-testid=tier-legend]").TextContent.ShouldBe("Both tier mixes read small / mid / frontier:  small,  mid,  frontier.");
         page.Find("[data-testid=routed-tier-mix]").TextContent.ShouldBe("no routed requests");
         page.Find("[data-testid=tier-mix]").TextContent.ShouldNotBeNullOrWhiteSpace();
         page.Find("[data-testid=no-revenue]").TextContent.ShouldContain("No revenue is recorded yet");

@@ -73,7 +73,8 @@ public static class DashboardApp
         if (!proxies.IsEmpty)
         {
             // Only these proxies' headers count; the defaults (loopback) are replaced by what is configured.
-            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            // No limit on hops: the client is the nearest address, from the right, that is not a listed proxy.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = null };
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             foreach (var address in proxies.Addresses)

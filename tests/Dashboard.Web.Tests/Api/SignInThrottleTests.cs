@@ -84,8 +84,9 @@ public sealed class SignInThrottleTests
     [InlineData(false)]
     public async Task Behind_a_trusted_proxy_each_client_is_counted_by_its_forwarded_address_and_otherwise_the_header_is_ignored(bool proxyTrusted)
     {
-        // The tests reach the app from the loopback address: trusting it makes the test client the proxy.
-        var settings = proxyTrusted ? new Dictionary<string, string> { ["Tollgate:TrustedProxies"] = "127.0.0.1,::1" } : null;
+        // The tests reach the app from the loopback address: trusting it makes the test client the
+        // proxy. Behind it, a second proxy in a listed network forwards both clients.
+        var settings = proxyTrusted ? new Dictionary<string, string> { ["Tollgate:TrustedProxies"] = "127.0.0.1,::1,10.9.0.0/16" } : null;
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: settings);
         async Task<string> SignInAsync(string client, string password)
         {
@@ -99,11 +100,11 @@ public sealed class SignInThrottleTests
 
         for (var i = 0; i < SignInThrottle.MaxFailuresPerUser; i++)
         {
-            (await SignInAsync("203.0.113.1", "wrong-password-" + i)).ShouldBe("User name or password is wrong.");
+            (await SignInAsync("203.0.113.1, 10.9.0.5", "wrong-password-" + i)).ShouldBe("User name or password is wrong.");
         }
 
-        (await SignInAsync("203.0.113.1", RunningApp.AdminPassword)).ShouldStartWith("Too many failed sign-ins from your address");
-        var otherClient = await SignInAsync("203.0.113.2", RunningApp.AdminPassword);
+        (await SignInAsync("203.0.113.1, 10.9.0.5", RunningApp.AdminPassword)).ShouldStartWith("Too many failed sign-ins from your address");
+        var otherClient = await SignInAsync("203.0.113.2, 10.9.0.5", RunningApp.AdminPassword);
         if (proxyTrusted)
         {
             otherClient.ShouldBe("signed in", "another client behind the same proxy is not held up by the first");

@@ -61,8 +61,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>
     /// What the job store and the sessions of this database are doing, as text for a failure
-    /// message: every background job with its states, the queue, the job servers' heartbeats, the
-    /// recurring jobs' runs, and each session's state and wait.
+    /// message: every background job with its states, the last failure's exception, the queue, the
+    /// job servers' heartbeats, the recurring jobs' runs, and each session's state and wait.
     /// </summary>
     public async Task<string> DescribeJobsAsync()
     {

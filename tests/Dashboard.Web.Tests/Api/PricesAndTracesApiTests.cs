@@ -86,9 +86,12 @@ public sealed class PricesAndTracesApiTests
         (run.GetProperty("status").GetString(), run.GetProperty("spansDone").GetInt64(), run.GetProperty("spansChanged").GetInt64()).ShouldBe(("done", 1L, 1L));
         (await client.GetAsync(new Uri($"/api/v1/prices/repricing/{runId + 1}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await client.GetFromJsonAsync<JsonElement>("/api/v1/prices/repricing"))[0].GetProperty("id").GetInt32().ShouldBe(runId);
-        // Carried out by a Hangfire background job, which succeeded.
-        (await app.Database.ScalarAsync<string>($"SELECT statename FROM hangfire.job WHERE invocationdata ->> 'Type' LIKE '%RepricingJob%' AND arguments ->> 0 = '{runId}'"))
-            .ShouldBe("Succeeded");
+        // Carried out by a Hangfire background job, which succeeded. Hangfire records that just after
+        // the job's work returns, so the run can read "done" a moment before the job reads "Succeeded".
+        var jobState = $"SELECT statename FROM hangfire.job WHERE invocationdata ->> 'Type' LIKE '%RepricingJob%' AND arguments ->> 0 = '{runId}'";
+        await Eventually.TrueAsync(async () => await app.Database.ScalarAsync<string>(jobState) is not ("Processing" or "Enqueued"),
+            TimeSpan.FromMinutes(1), "the re-pricing job's end", app.Database.DescribeJobsAsync);
+        (await app.Database.ScalarAsync<string>(jobState)).ShouldBe("Succeeded");
         using var body = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/v1/traces/{trace}", UriKind.Relative)));
         body.RootElement.GetProperty("costUsd").GetDecimal().ShouldBe(0.5m);
         (await client.GetStringAsync(new Uri("/api/v1/prices/unpriced", UriKind.Relative))).ShouldNotContain("acme-mini");

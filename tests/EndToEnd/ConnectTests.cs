@@ -68,6 +68,8 @@ public sealed class ConnectTests(BrowserFixture fixture)
         await Expect(coverage.Locator("[data-field=calls]")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
         await Expect(coverage.Locator("[data-field=without-usage]")).ToHaveTextAsync("0");
         await Expect(page.Locator("tr[data-findings='checkout']")).ToContainTextAsync("the cost shown is an upper bound");
+        // Its seven columns and the findings under them fit the page at 1280 pixels.
+        await PageChecks.NothingScrollsSidewaysAsync(page, page.GetByTestId("coverage-table"));
         await BrowserFixture.ScreenshotAsync(page, "connect-live-check");
 
         // Loaded with the page too. The key is not shown again.

@@ -4,10 +4,14 @@ using System.Globalization;
 namespace Tollgate.Ingest.Benchmark;
 
 /// <summary>
-/// A sampling profile of the receiver's managed threads (about 100 stacks a second each, running
-/// or waiting) over the first ten seconds of the end-to-end run, when BENCH_TRACE_FILE names the file to write
-/// (bench/ingest-profile.sh sets it and prints the profile's top functions). dotnet-trace comes
-/// from the repository's tool manifest (dotnet tool restore).
+/// A sampling profile of the receiver over the first ten seconds of the end-to-end run, in one of two
+/// kinds (bench/ingest-profile.sh starts either and prints the profile's top functions):
+/// <list type="bullet">
+/// <item>BENCH_TRACE_FILE: dotnet-trace's thread-time sampling of the managed threads, about 100 stacks a
+/// second each whether running or waiting (dotnet-trace comes from the repository's tool manifest);</item>
+/// <item>BENCH_PERF_FILE: Linux perf's CPU sampling, which sees only threads on a core, the runtime's and
+/// the kernel's work included. The receiver must write its JIT symbol map (DOTNET_PerfMapEnabled=1).</item>
+/// </list>
 /// </summary>
 internal sealed class CpuProfile : IAsyncDisposable
 {
@@ -21,6 +25,11 @@ internal sealed class CpuProfile : IAsyncDisposable
 
     public static async Task<CpuProfile> StartAsync(int processId)
     {
+        if (Environment.GetEnvironmentVariable("BENCH_PERF_FILE") is { Length: > 0 } perfFile)
+        {
+            return StartPerf(processId, perfFile);
+        }
+
         if (Environment.GetEnvironmentVariable("BENCH_TRACE_FILE") is not { Length: > 0 } file)
         {
             return new CpuProfile(null);
@@ -57,6 +66,36 @@ internal sealed class CpuProfile : IAsyncDisposable
             profile._completed.TrySetResult();
         });
         await tracing.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        return profile;
+    }
+
+    private static CpuProfile StartPerf(int processId, string file)
+    {
+        var recorder = Process.Start(new ProcessStartInfo("perf")
+        {
+            ArgumentList =
+            {
+                "record", "-F", "999", "-g", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", file,
+                "--", "sleep", "10",
+            },
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("perf did not start");
+        var profile = new CpuProfile(recorder);
+        _ = Task.Run(async () =>
+        {
+            var errors = await recorder.StandardError.ReadToEndAsync();
+            await recorder.WaitForExitAsync();
+            if (recorder.ExitCode == 0)
+            {
+                profile._completed.TrySetResult();
+            }
+            else
+            {
+                profile._completed.TrySetException(new InvalidOperationException(
+                    $"perf record failed ({recorder.ExitCode}; it needs root or kernel.perf_event_paranoid <= 1): {errors.Trim()}"));
+            }
+        });
         return profile;
     }
 

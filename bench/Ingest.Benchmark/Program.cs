@@ -77,22 +77,36 @@ if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "cpu")
 }
 
 // 4. End to end: the receiver in its own process, exporters waiting for each 200.
-double endToEndRate, cpuMicrosPerSpan;
+double endToEndRate, cpuMicrosPerSpan, jitShare;
 long acknowledged;
 await using (var e2eDb = await BenchDatabase.CreateAsync(admin, "e2e"))
 await using (var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionString))
 {
-    // A fresh process compiles its hot paths twice (tiered JIT) in its first seconds; 64 batches
-    // (about 33,000 spans) get it past that, so the measured run is the sustained rate.
-    var warmup = SpanGenerator.Batches(64, SpansPerBatch, seed: 7, now).Select(r => r.ToByteArray()).ToList();
-    await LoadGenerator.SendAllAsync(server, warmup, exporters);
+    // A fresh process compiles its hot paths again, optimised, once they have run a while (tiered
+    // JIT, with an instrumented pass between). On a busy machine that takes far more than a few
+    // batches: rounds of 64 batches (about 33,000 spans) go out until a round in which the
+    // tiered-compilation thread used under 2% of the receiver's CPU, so the measured run is the
+    // sustained rate. Warm-up batches are stored like any other and counted out below.
+    const int WarmupBatches = 64;
+    var warmupRounds = 0;
+    for (var share = 1.0; share >= 0.02 && warmupRounds < 30; warmupRounds++)
+    {
+        var (cpu, jit) = (server.ProcessorTime(), server.TieredCompilationTime());
+        var warmup = SpanGenerator.Batches(WarmupBatches, SpansPerBatch, seed: 7 + warmupRounds, now).Select(r => r.ToByteArray()).ToList();
+        await LoadGenerator.SendAllAsync(server, warmup, exporters);
+        share = (server.TieredCompilationTime() - jit) / (server.ProcessorTime() - cpu);
+        Console.WriteLine($"  warm-up round {warmupRounds + 1}: tiered compilation {share:P1} of the receiver's CPU");
+    }
+
     await using var profile = await CpuProfile.StartAsync(server.ProcessId);
-    var cpuBefore = server.ProcessorTime();
+    var (cpuBefore, jitBefore) = (server.ProcessorTime(), server.TieredCompilationTime());
     var result = await LoadGenerator.SendAllAsync(server, payloads, exporters);
-    cpuMicrosPerSpan = (server.ProcessorTime() - cpuBefore).TotalMicroseconds / result.AcceptedSpans;
+    var cpuUsed = server.ProcessorTime() - cpuBefore;
+    cpuMicrosPerSpan = cpuUsed.TotalMicroseconds / result.AcceptedSpans;
+    jitShare = (server.TieredCompilationTime() - jitBefore) / cpuUsed;
     endToEndRate = result.AcceptedSpans / result.Elapsed.TotalSeconds;
     acknowledged = result.AcceptedSpans;
-    var stored = await e2eDb.CountSpansAsync() - (warmup.Count * SpansPerBatch);
+    var stored = await e2eDb.CountSpansAsync() - (warmupRounds * WarmupBatches * SpansPerBatch);
     Console.WriteLine($"  end to end: {result.AcceptedSpans} spans acknowledged in {result.Elapsed.TotalSeconds:F1} s, {stored} stored, {result.Refused} batches refused");
     if (stored != acknowledged)
     {
@@ -171,7 +185,7 @@ Console.WriteLine($"  decode only (Google.Protobuf objects)    {decodeRate,12:N0
 Console.WriteLine($"  normalise from the wire (one core)       {normaliseRate,12:N0} spans/s");
 Console.WriteLine($"  COPY only into the span table            {copyRate,12:N0} rows/s   (reference)");
 Console.WriteLine($"  end to end, 200 after commit             {endToEndRate,12:N0} spans/s  = {endToEndRate / copyRate:P0} of COPY only (target >= 50,000 and >= 60%)");
-Console.WriteLine($"  receiver CPU at that load                {cpuMicrosPerSpan,12:F1} µs a span (user + system, every core; target <= 15)");
+Console.WriteLine($"  receiver CPU at that load                {cpuMicrosPerSpan,12:F1} µs a span (user + system, every core; target <= 15), {jitShare:P1} of it tiered compilation");
 Console.WriteLine($"  database away, 200 after fsync to spool  {spoolAcceptRate,12:N0} spans/s  = {spoolAcceptRate / endToEndRate:P0} of end to end");
 Console.WriteLine($"  spool replayed into the database         {replayRate,12:N0} spans/s  = {replayRate / endToEndRate:P0} of end to end");
 Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0}, refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");

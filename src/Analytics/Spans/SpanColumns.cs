@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Tollgate.Analytics.Spans;
 
@@ -12,87 +11,93 @@ internal static class SpanColumns
         + "provided_cost_usd, computed_cost_usd, cost_source, price_id, billing, team, feature, customer, user_id, session_id, "
         + "agent, tool, attribution_explicit, cache_hit, route_decision, route_tier, fallback, retry_attempt, attributes, response_id";
 
+    /// <summary>The number of columns in <see cref="List"/>: each row of the COPY carries this many fields.</summary>
+    public const short Count = 39;
+
+    /// <summary>Encoded rows are sent once this many bytes are waiting (and at the end).</summary>
+    private const int SendAt = 256 * 1024;
+
     /// <summary>Binary COPY of the spans into the span table, inside the connection's transaction.</summary>
     public static async Task CopyAsync(NpgsqlConnection connection, List<SpanRecord> spans, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY spans ({List}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var span in spans)
+        await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY spans ({List}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        using var rows = new BinaryCopyWriter(SendAt + (64 * 1024));
+        try
         {
-            // Synchronous writes fill Npgsql's buffer and flush only when it is full: one
-            // awaited call per value costs more CPU than the encoding itself.
-            importer.StartRow();
-            Write(importer, span);
+            rows.WriteHeader();
+            foreach (var span in spans)
+            {
+                Write(rows, span);
+                if (rows.Length >= SendAt)
+                {
+                    await copy.WriteAsync(rows.Written, cancellationToken);
+                    rows.Clear();
+                }
+            }
+
+            rows.WriteTrailer();
+            await copy.WriteAsync(rows.Written, cancellationToken);
+        }
+        catch
+        {
+            // Ending the stream would ask the server to take a COPY cut off mid-row: abandon it
+            // instead, so the error that stopped the encoding is the one raised.
+            try
+            {
+                await copy.CancelAsync();
+            }
+            catch (NpgsqlException)
+            {
+                // The connection broke (often what stopped the COPY): the transaction goes with it.
+            }
+
+            throw;
         }
 
-        await importer.CompleteAsync(cancellationToken);
+        // Disposing the stream ends the COPY; the server's verdict (a constraint, a value out of range) is raised there.
     }
 
-    private static void Write(NpgsqlBinaryImporter row, SpanRecord s)
+    private static void Write(BinaryCopyWriter row, SpanRecord s)
     {
-        row.Write(s.ProjectId, NpgsqlDbType.Integer);
-        row.Write(s.TraceId, NpgsqlDbType.Bytea);
-        row.Write(s.SpanId, NpgsqlDbType.Bytea);
-        WriteNullable(row, s.ParentSpanId, NpgsqlDbType.Bytea);
-        WriteNullable(row, s.Service, NpgsqlDbType.Text);
-        row.Write(s.Name, NpgsqlDbType.Text);
-        row.Write(s.Kind, NpgsqlDbType.Smallint);
-        row.Write(s.StartTime, NpgsqlDbType.TimestampTz);
-        row.Write(s.EndTime, NpgsqlDbType.TimestampTz);
-        row.Write(s.StatusCode, NpgsqlDbType.Smallint);
-        WriteNullable(row, s.StatusMessage, NpgsqlDbType.Text);
-        WriteNullable(row, s.Operation, NpgsqlDbType.Text);
-        WriteNullable(row, s.Provider, NpgsqlDbType.Text);
-        WriteNullable(row, s.Model, NpgsqlDbType.Text);
-        WriteNullable(row, s.InputTokens, NpgsqlDbType.Bigint);
-        WriteNullable(row, s.OutputTokens, NpgsqlDbType.Bigint);
-        WriteNullable(row, s.CacheReadTokens, NpgsqlDbType.Bigint);
-        WriteNullable(row, s.CacheWriteTokens, NpgsqlDbType.Bigint);
-        WriteNullable(row, s.ReasoningTokens, NpgsqlDbType.Bigint);
-        WriteNullable(row, s.ProvidedCostUsd, NpgsqlDbType.Numeric);
-        WriteNullable(row, s.ComputedCostUsd, NpgsqlDbType.Numeric);
-        WriteNullable(row, s.CostSource, NpgsqlDbType.Text);
-        WriteNullable(row, s.PriceId, NpgsqlDbType.Integer);
-        row.Write(s.Billing, NpgsqlDbType.Boolean);
-        WriteNullable(row, s.Team, NpgsqlDbType.Text);
-        WriteNullable(row, s.Feature, NpgsqlDbType.Text);
-        WriteNullable(row, s.Customer, NpgsqlDbType.Text);
-        WriteNullable(row, s.UserId, NpgsqlDbType.Text);
-        WriteNullable(row, s.SessionId, NpgsqlDbType.Text);
-        WriteNullable(row, s.Agent, NpgsqlDbType.Text);
-        WriteNullable(row, s.Tool, NpgsqlDbType.Text);
-        row.Write((short)s.AttributionExplicit, NpgsqlDbType.Smallint);
-        row.Write(s.CacheHit, NpgsqlDbType.Boolean);
-        WriteNullable(row, s.RouteDecision, NpgsqlDbType.Text);
-        WriteNullable(row, s.RouteTier, NpgsqlDbType.Text);
-        row.Write(s.Fallback, NpgsqlDbType.Boolean);
-        row.Write(s.RetryAttempt, NpgsqlDbType.Integer);
-        WriteNullable(row, s.AttributesJson, NpgsqlDbType.Text);
-        WriteNullable(row, s.ResponseId, NpgsqlDbType.Text);
-    }
-
-    private static void WriteNullable<T>(NpgsqlBinaryImporter row, T? value, NpgsqlDbType type)
-        where T : class
-    {
-        if (value is null)
-        {
-            row.WriteNull();
-        }
-        else
-        {
-            row.Write(value, type);
-        }
-    }
-
-    private static void WriteNullable<T>(NpgsqlBinaryImporter row, T? value, NpgsqlDbType type)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            row.Write(v, type);
-        }
-        else
-        {
-            row.WriteNull();
-        }
+        row.StartRow(Count);
+        row.Int32(s.ProjectId);
+        row.Bytes(s.TraceId);
+        row.Bytes(s.SpanId);
+        row.Bytes(s.ParentSpanId);
+        row.Text(s.Service);
+        row.Text(s.Name);
+        row.Int16(s.Kind);
+        row.TimestampTz(s.StartTime);
+        row.TimestampTz(s.EndTime);
+        row.Int16(s.StatusCode);
+        row.Text(s.StatusMessage);
+        row.Text(s.Operation);
+        row.Text(s.Provider);
+        row.Text(s.Model);
+        row.Int64(s.InputTokens);
+        row.Int64(s.OutputTokens);
+        row.Int64(s.CacheReadTokens);
+        row.Int64(s.CacheWriteTokens);
+        row.Int64(s.ReasoningTokens);
+        row.Numeric(s.ProvidedCostUsd);
+        row.Numeric(s.ComputedCostUsd);
+        row.Text(s.CostSource);
+        row.Int32(s.PriceId);
+        row.Boolean(s.Billing);
+        row.Text(s.Team);
+        row.Text(s.Feature);
+        row.Text(s.Customer);
+        row.Text(s.UserId);
+        row.Text(s.SessionId);
+        row.Text(s.Agent);
+        row.Text(s.Tool);
+        row.Int16((short)s.AttributionExplicit);
+        row.Boolean(s.CacheHit);
+        row.Text(s.RouteDecision);
+        row.Text(s.RouteTier);
+        row.Boolean(s.Fallback);
+        row.Int32(s.RetryAttempt);
+        row.Text(s.AttributesJson);
+        row.Text(s.ResponseId);
     }
 }

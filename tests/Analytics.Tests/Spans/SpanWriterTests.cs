@@ -68,6 +68,29 @@ public sealed class SpanWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_span_stored_by_another_writer_between_lookup_and_COPY_is_counted_once_as_a_duplicate()
+    {
+        var trace = Ids.Trace(40);
+        await new SpanPartitions(_dataSource, NullLogger<SpanPartitions>.Instance).EnsureAsync(T0, T0.AddHours(1));
+        // Another writer's transaction holds the span, not yet committed: our lookup cannot see it,
+        // so our COPY waits on the primary key until that transaction ends.
+        await using var other = await _dataSource.OpenConnectionAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        var theirs = Chat(trace, 2, parent: null, cost: 1m);
+        theirs.Billing = true;
+        await SpanColumns.CopyAsync(other, [theirs], CancellationToken.None);
+
+        var write = _writer.WriteAsync([Chat(trace, 2, parent: null, cost: 1m), Chat(trace, 3, parent: null, cost: 2m)]);
+        await Eventually.TrueAsync(async () => await _database.SessionsWaitingOnLocksAsync() > 0, TimeSpan.FromSeconds(60), "Our COPY waiting on the other writer's row");
+        await otherTransaction.CommitAsync();
+
+        // The COPY is refused (unique violation), and the second pass sees the span as stored.
+        (await write).ShouldBe(new SpanWriteResult(1, 1, 0));
+        (await _database.ScalarAsync<long>("SELECT count(*) FROM spans")).ShouldBe(2);
+        (await _database.ScalarAsync<decimal>("SELECT sum(provided_cost_usd) FROM spans WHERE billing")).ShouldBe(3m);
+    }
+
+    [Fact]
     public async Task A_descendant_that_sets_its_own_team_keeps_it_and_passes_it_down()
     {
         var trace = Ids.Trace(4);

@@ -35,13 +35,14 @@ public readonly record struct WriteOutcome(WriteFailure Failure, TimeSpan RetryA
 /// <summary>
 /// A bounded queue in front of the <see cref="SpanWriter"/>. Requests wait for their spans to be
 /// durable (a 200 means stored); batches waiting together are written in one transaction
-/// (group commit), so many small concurrent requests cost one COPY and one commit. When the
-/// database refuses a group for its content, each request of it is written alone, so that one
-/// request's bad data fails that request only.
+/// (group commit), so many small concurrent requests cost one COPY and one commit. Two groups
+/// that share no trace are written at the same time, on two connections; a group sharing a trace
+/// with one in flight waits for it. When the database refuses a group for its content, each
+/// request of it is written alone, so that one request's bad data fails that request only.
 /// <para>
 /// With a <see cref="Spool"/>, a group the database cannot take is appended to the spool instead
 /// (one fsync for the group), and so is every group after it until the spool's replayer has
-/// emptied it: spans reach the database in the order they were accepted.
+/// emptied it: a trace's spans reach the database in the order they were accepted.
 /// </para>
 /// </summary>
 public sealed class WriteQueue : IAsyncDisposable
@@ -55,6 +56,14 @@ public sealed class WriteQueue : IAsyncDisposable
     /// <summary>How long clients are asked to wait when the spool is full: replay frees it at the database's pace.</summary>
     public static readonly TimeSpan SpoolFullRetryAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Groups written at once, each in its own transaction, when they share no trace. With one, the
+    /// database idles while requests are read and the next group is prepared; with two, one group's
+    /// COPY and commit overlap the next one's lookup (bench/ingest.sh).
+    /// </summary>
+    private const int MaxGroupsInFlight = 2;
+
+    private readonly Lock _spoolGate = new();
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new() { SingleReader = true });
     private readonly SpanWriter _writer;
     private readonly Spool? _spool;
@@ -108,32 +117,54 @@ public sealed class WriteQueue : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var group = new List<Pending>();
-        var spans = new List<SpanRecord>();
         var reader = _channel.Reader;
+        var inFlight = new List<InFlight>(MaxGroupsInFlight);
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            group.Clear();
-            spans.Clear();
+            var group = new List<Pending>();
+            var spans = new List<SpanRecord>();
             while (spans.Count < _maxGroupSpans && reader.TryRead(out var next))
             {
                 group.Add(next);
                 spans.AddRange(next.Spans);
             }
 
-            try
+            // A group waits for every group in flight that shares a trace with it: attribution over
+            // a trace reads its stored spans, which another open transaction would hide.
+            var traces = spans.Select(s => new TraceKey(s.TraceId)).ToHashSet();
+            foreach (var earlier in inFlight.Where(f => f.Traces.Overlaps(traces)).ToList())
             {
-                await StoreAsync(group, spans);
-            }
-            catch (Exception ex)
-            {
-                // Never lose the loop: these requests are refused, the next ones served.
-                _logger.LogError(ex, "Could not store or spool {Count} spans", spans.Count);
-                Complete(group, new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default));
+                await earlier.Stored;
             }
 
-            Interlocked.Add(ref _queuedSpans, -spans.Count);
+            inFlight.RemoveAll(f => f.Stored.IsCompleted);
+            if (inFlight.Count == MaxGroupsInFlight)
+            {
+                await Task.WhenAny(inFlight.Select(f => f.Stored));
+                inFlight.RemoveAll(f => f.Stored.IsCompleted);
+            }
+
+            inFlight.Add(new InFlight(StoreGroupAsync(group, spans), traces));
         }
+
+        await Task.WhenAll(inFlight.Select(f => f.Stored));
+    }
+
+    /// <summary>Stores or spools one group and answers its requests; never throws.</summary>
+    private async Task StoreGroupAsync(List<Pending> group, List<SpanRecord> spans)
+    {
+        try
+        {
+            await StoreAsync(group, spans);
+        }
+        catch (Exception ex)
+        {
+            // Never lose the loop: these requests are refused, the next ones served.
+            _logger.LogError(ex, "Could not store or spool {Count} spans", spans.Count);
+            Complete(group, new WriteOutcome(WriteFailure.DatabaseUnavailable, DatabaseRetryAfter, default));
+        }
+
+        Interlocked.Add(ref _queuedSpans, -spans.Count);
     }
 
     private async Task StoreAsync(List<Pending> group, List<SpanRecord> spans)
@@ -186,7 +217,14 @@ public sealed class WriteQueue : IAsyncDisposable
     /// <summary>One record per request, so that a record the database later refuses holds one request's spans only.</summary>
     private WriteOutcome SpoolGroup(List<Pending> group)
     {
-        var result = _spool!.Append(group.Select(p => SpanRecordCodec.Encode(p.Spans)).ToList());
+        var records = group.Select(p => SpanRecordCodec.Encode(p.Spans)).ToList();
+        AppendResult result;
+        // The spool takes one writer at a time, and two groups in flight may both fall back to it.
+        lock (_spoolGate)
+        {
+            result = _spool!.Append(records);
+        }
+
         return result switch
         {
             AppendResult.Appended => new WriteOutcome(WriteFailure.None, TimeSpan.Zero, default, Spooled: true),
@@ -243,4 +281,6 @@ public sealed class WriteQueue : IAsyncDisposable
     }
 
     private sealed record Pending(List<SpanRecord> Spans, TaskCompletionSource<WriteOutcome> Completion);
+
+    private sealed record InFlight(Task Stored, HashSet<TraceKey> Traces);
 }

@@ -41,6 +41,7 @@ public sealed class RunningApp : IAsyncDisposable
         IDictionary<string, string>? settings = null)
     {
         database ??= await TestDatabase.CreateAsync();
+        ServerActivity.Listen();
         // Another process can take a probed port before the app binds it; then try fresh ports.
         for (var attempt = 1; ; attempt++)
         {
@@ -115,7 +116,20 @@ public sealed class RunningApp : IAsyncDisposable
             await work();
         }
 
-        await App.StopAsync();
+        // What the server still holds 10 s into its stop, read for the error below: by the host's
+        // 30 s timeout, Kestrel has cut every connection and the figures say nothing.
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        var heldDuringStop = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ => ServerActivity.Describe(HttpPort), TaskScheduler.Default);
+        try
+        {
+            await App.StopAsync();
+        }
+        catch (OperationCanceledException e)
+        {
+            var held = heldDuringStop.IsCompletedSuccessfully ? heldDuringStop.Result : "not read";
+            throw new TimeoutException($"The app took {stopping.Elapsed.TotalSeconds:0} s to stop, past the host's shutdown timeout. 10 s into the stop: {held}.", e);
+        }
+
         await App.DisposeAsync();
         await Database.DisposeAsync();
         if (SpoolDirectory.Contains("tollgate-test-spool-", StringComparison.Ordinal) && Directory.Exists(SpoolDirectory))

@@ -3,7 +3,8 @@
 # Settings: BENCH_BATCHES (1200, of 512 spans), BENCH_EXPORTERS (16), BENCH_OVERLOAD_SECONDS (12),
 # BENCH_SAMPLE_SECONDS (20; 0 skips the run of the sample system's load mode).
 # BENCH_SPOOL_BATCHES (400): batches sent while the database is away (acknowledged from the spool), then replayed.
-# BENCH_ONLY=cpu stops after decode, normalise and COPY only; BENCH_ONLY=e2e after the end-to-end run.
+# BENCH_ONLY=cpu stops after decode, normalise and COPY only; BENCH_ONLY=e2e after the end-to-end run;
+# BENCH_ONLY=overload runs only the overload phase, at BENCH_OVERLOAD_RATE spans/s (twice a measured end-to-end rate).
 # BENCH_RECEIVER_ENV="NAME=value;..." sets environment variables of the receiver (Tollgate__Ingest__MaxBatchSpans=4096, say).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

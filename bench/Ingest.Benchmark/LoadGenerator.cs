@@ -7,7 +7,7 @@ namespace Tollgate.Ingest.Benchmark;
 
 internal sealed record LoadResult(long AcceptedSpans, int Refused, TimeSpan Elapsed);
 
-internal sealed record OverloadResult(long OfferedSpans, long AcceptedSpans, int RefusedBatches, string RefusedStatuses, double PeakRssMiB, long Stored = 0);
+internal sealed record OverloadResult(long OfferedSpans, long AcceptedSpans, int RefusedBatches, string RefusedStatuses, double PeakRssMiB, string PeakBreakdown, long Stored = 0);
 
 /// <summary>Exporters sending pre-encoded OTLP/HTTP protobuf batches, as an SDK's batch processor does.</summary>
 internal static class LoadGenerator
@@ -61,12 +61,18 @@ internal static class LoadGenerator
         long accepted = 0;
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
         var peak = 0L;
+        var breakdown = "";
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                peak = Math.Max(peak, server.ResidentBytes());
+                var resident = server.ResidentBytes();
+                if (resident > peak)
+                {
+                    (peak, breakdown) = (resident, server.ResidentBreakdown());
+                }
+
                 await Task.Delay(100, CancellationToken.None);
             }
         });
@@ -109,6 +115,6 @@ internal static class LoadGenerator
         await sampler;
         var refused = statuses.Values.Sum();
         var described = string.Join(", ", statuses.Select(s => $"{(int)s.Key}: {s.Value}"));
-        return new OverloadResult((long)payloads.Count * spansPerBatch, accepted, refused, described.Length > 0 ? described : "none", peak / (1024.0 * 1024.0));
+        return new OverloadResult((long)payloads.Count * spansPerBatch, accepted, refused, described.Length > 0 ? described : "none", peak / (1024.0 * 1024.0), breakdown);
     }
 }

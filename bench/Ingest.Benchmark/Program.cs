@@ -24,6 +24,16 @@ var payloads = requests.Select(r => r.ToByteArray()).ToList();
 var totalSpans = batchCount * SpansPerBatch;
 Console.WriteLine($"  {payloads.Average(p => p.Length) / 1024:F0} KiB a batch, {requests[0].ResourceSpans[0].ScopeSpans[0].Spans.Average(s => s.Attributes.Count) + 4:F1} attributes a span (span + resource)");
 
+// BENCH_ONLY=overload runs step 5 alone, at BENCH_OVERLOAD_RATE spans/s, to study the receiver's memory.
+if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "overload")
+{
+    var rate = double.Parse(Environment.GetEnvironmentVariable("BENCH_OVERLOAD_RATE")
+        ?? throw new InvalidOperationException("BENCH_ONLY=overload needs BENCH_OVERLOAD_RATE (spans/s)"), CultureInfo.InvariantCulture);
+    var alone = await OverloadAsync(rate);
+    PrintOverload(alone);
+    return alone.AcceptedSpans == alone.Stored ? 0 : 1;
+}
+
 // 1. Decode only: protobuf parsing of the same payloads.
 var decodeRate = Best(3, () =>
 {
@@ -166,17 +176,7 @@ await using (var server = await ReceiverProcess.StartAsync(spoolDb.ConnectionStr
 }
 
 // 5. Overload: twice the sustainable rate, open loop; refusals are 429/503, nothing acknowledged may be lost.
-OverloadResult overload;
-await using (var overloadDb = await BenchDatabase.CreateAsync(admin, "overload"))
-await using (var server = await ReceiverProcess.StartAsync(overloadDb.ConnectionString))
-{
-    var target = 2 * endToEndRate;
-    var needed = (int)Math.Ceiling(target * overloadSeconds / SpansPerBatch);
-    Console.WriteLine($"Overload: offering {target:F0} spans/s for {overloadSeconds} s ({needed} fresh batches)...");
-    var fresh = SpanGenerator.Batches(needed, SpansPerBatch, seed: 1234, now).Select(r => r.ToByteArray()).ToList();
-    overload = await LoadGenerator.OverloadAsync(server, fresh, target, SpansPerBatch);
-    overload = overload with { Stored = await overloadDb.CountSpansAsync() };
-}
+var overload = await OverloadAsync(2 * endToEndRate);
 
 // 6. The sample orchestrated system's load mode: real OpenTelemetry .NET SDK exporters with
 // their own batching, at the rate the receiver sustained above (bench/ingest.sh builds it).
@@ -200,14 +200,30 @@ Console.WriteLine($"  end to end, 200 after commit             {endToEndRate,12:
 Console.WriteLine($"  receiver CPU at that load                {cpuMicrosPerSpan,12:F1} µs a span (user + system, every core; target <= 15), {jitShare:P1} of it tiered compilation");
 Console.WriteLine($"  database away, 200 after fsync to spool  {spoolAcceptRate,12:N0} spans/s  = {spoolAcceptRate / endToEndRate:P0} of end to end");
 Console.WriteLine($"  spool replayed into the database         {replayRate,12:N0} spans/s  = {replayRate / endToEndRate:P0} of end to end");
-Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0}, refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");
-Console.WriteLine($"                  receiver peak RSS {overload.PeakRssMiB:N0} MiB (target <= 512), acknowledged but not stored: {overload.AcceptedSpans - overload.Stored}");
+PrintOverload(overload);
 if (sampleLine is not null)
 {
     Console.WriteLine($"  sample system, load mode (OpenTelemetry .NET SDK exporters): {sampleLine}");
 }
 
 return overload.AcceptedSpans == overload.Stored ? 0 : 1;
+
+async Task<OverloadResult> OverloadAsync(double target)
+{
+    await using var overloadDb = await BenchDatabase.CreateAsync(admin, "overload");
+    await using var server = await ReceiverProcess.StartAsync(overloadDb.ConnectionString);
+    var needed = (int)Math.Ceiling(target * overloadSeconds / SpansPerBatch);
+    Console.WriteLine($"Overload: offering {target:F0} spans/s for {overloadSeconds} s ({needed} fresh batches)...");
+    var fresh = SpanGenerator.Batches(needed, SpansPerBatch, seed: 1234, now).Select(r => r.ToByteArray()).ToList();
+    var result = await LoadGenerator.OverloadAsync(server, fresh, target, SpansPerBatch);
+    return result with { Stored = await overloadDb.CountSpansAsync() };
+}
+
+static void PrintOverload(OverloadResult overload)
+{
+    Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0}, refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");
+    Console.WriteLine($"                  receiver peak RSS {overload.PeakRssMiB:N0} MiB (target <= 512; {overload.PeakBreakdown}), acknowledged but not stored: {overload.AcceptedSpans - overload.Stored}");
+}
 
 static double Best(int runs, Func<int> work)
 {

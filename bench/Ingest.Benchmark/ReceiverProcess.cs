@@ -83,6 +83,21 @@ internal sealed class ReceiverProcess : IAsyncDisposable
     /// <summary>Resident memory of the receiver now, from /proc.</summary>
     public long ResidentBytes() => _process.ResidentBytes();
 
+    /// <summary>Resident memory by kind from /proc/pid/status: anonymous (heaps, stacks), file-backed (code), shared.</summary>
+    public string ResidentBreakdown()
+    {
+        try
+        {
+            var lines = File.ReadAllLines($"/proc/{ProcessId}/status");
+            return string.Join(", ", lines.Where(l => l.StartsWith("RssAnon:", StringComparison.Ordinal) || l.StartsWith("RssFile:", StringComparison.Ordinal) || l.StartsWith("RssShmem:", StringComparison.Ordinal))
+                .Select(l => $"{l.Split(':')[0][3..].ToLowerInvariant()} {long.Parse(l.Split(':')[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024} MiB"));
+        }
+        catch (IOException)
+        {
+            return "gone";
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();

@@ -17,7 +17,8 @@ public sealed class OtlpBody : IDisposable
 
     public int Length { get; }
 
-    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+    /// <summary>The body's bytes; once disposed, its buffer may hold another request's body, so this throws.</summary>
+    public ReadOnlyMemory<byte> Memory => _buffer is { } buffer ? buffer.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(OtlpBody));
 
     /// <summary>Raised when a body cannot be read; carries the outcome to answer.</summary>
     public sealed class ReadException(ExportStatus status, string message) : Exception(message)

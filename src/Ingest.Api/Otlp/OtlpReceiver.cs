@@ -24,15 +24,26 @@ public sealed class OtlpReceiver(TraceExport traces, Admission admission)
 
         try
         {
-            using var body = await source.ReadAsync(admission, reservation, cancellationToken);
-            // A message the gRPC server read for us is sized only now.
-            if (!admission.TryGrow(reservation, body.Length))
+            TraceExport.Prepared prepared;
+            using (var body = await source.ReadAsync(admission, reservation, cancellationToken))
             {
-                return ExportResult.Overloaded;
+                // A message the gRPC server read for us is sized only now.
+                if (!admission.TryGrow(reservation, body.Length))
+                {
+                    return ExportResult.Overloaded;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (signal != Signal.Traces)
+                {
+                    return Discard(signal, body.Memory, json);
+                }
+
+                prepared = PrepareTraces(body.Memory, json, key);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            return await ExportAsync(signal, body.Memory, json, key, cancellationToken);
+            // The body's buffer is back in the pool: only the span records wait for the commit.
+            return await CommitTracesAsync(prepared, cancellationToken);
         }
         catch (OtlpBody.ReadException ex)
         {
@@ -48,24 +59,25 @@ public sealed class OtlpReceiver(TraceExport traces, Admission admission)
         }
     }
 
-    private async Task<ExportResult> ExportAsync(Signal signal, ReadOnlyMemory<byte> body, bool json, IngestKeyGrant key, CancellationToken cancellationToken)
+    private async Task<ExportResult> CommitTracesAsync(TraceExport.Prepared prepared, CancellationToken cancellationToken)
+    {
+        // A caller that stops waiting (a gRPC deadline, a closed connection) does not take back
+        // spans already queued: resending them changes nothing stored.
+        var result = await traces.CommitAsync(prepared).WaitAsync(cancellationToken);
+        var response = new ExportTraceServiceResponse();
+        if (result.Message is not null)
+        {
+            response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = result.Rejected, ErrorMessage = result.Message };
+        }
+
+        return result.Status == ExportStatus.Ok ? result with { Response = response } : result;
+    }
+
+    /// <summary>Metrics and logs are decoded, to answer a malformed body as such, and counted as rejected.</summary>
+    private static ExportResult Discard(Signal signal, ReadOnlyMemory<byte> body, bool json)
     {
         switch (signal)
         {
-            case Signal.Traces:
-            {
-                // A caller that stops waiting (a gRPC deadline, a closed connection) does not
-                // take back spans already queued: resending them changes nothing stored.
-                var result = await traces.CommitAsync(PrepareTraces(body, json, key)).WaitAsync(cancellationToken);
-                var response = new ExportTraceServiceResponse();
-                if (result.Message is not null)
-                {
-                    response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = result.Rejected, ErrorMessage = result.Message };
-                }
-
-                return result.Status == ExportStatus.Ok ? result with { Response = response } : result;
-            }
-
             case Signal.Metrics:
             {
                 var request = Decode(body, json, ExportMetricsServiceRequest.Parser, OtlpJson.ParseMetricsRequest, "ExportMetricsServiceRequest");

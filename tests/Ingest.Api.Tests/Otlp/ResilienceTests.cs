@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Google.Protobuf;
 using Npgsql;
 using Tollgate.Analytics.Keys;
+using Tollgate.Ingest.Api.Keys;
+using Tollgate.Ingest.Api.Otlp;
 using Tollgate.Ingest.Api.Otlp.Proto;
+using Tollgate.Ingest.Api.Pipeline;
 using RpcStatus = Tollgate.Ingest.Api.Otlp.Rpc.Status;
 using Tollgate.Testing;
 using static Tollgate.Ingest.Api.Tests.OtlpBuilder;
@@ -132,6 +135,47 @@ public sealed class ResilienceTests
         (await CountAsync(app, queued)).ShouldBe(600);
     }
 
+    /// <summary>A request body handed to the receiver as a transport would, kept so the test can look at it afterwards.</summary>
+    private sealed class HeldBody(byte[] payload) : IOtlpBodySource
+    {
+        public OtlpBody? Body { get; private set; }
+
+        public long? DeclaredLength => payload.Length;
+
+        public bool Compressed => false;
+
+        public Task<OtlpBody> ReadAsync(Admission admission, Admission.Reservation reservation, CancellationToken cancellationToken)
+        {
+            Body = OtlpBody.Copy(new System.Buffers.ReadOnlySequence<byte>(payload));
+            return Task.FromResult(Body);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_waiting_for_its_commit_has_given_its_body_buffer_back_to_the_pool()
+    {
+        await using var app = await RunningApp.StartAsync(a => IngestApp.BuildAsync(a), settings: WithoutSpool);
+        var receiver = app.App.Services.GetRequiredService<OtlpReceiver>();
+        var grant = await app.App.Services.GetRequiredService<IngestKeyStore>().FindAsync(RunningApp.IngestKey, CancellationToken.None);
+        await using var blocker = new NpgsqlConnection(app.Database.ConnectionString);
+        await blocker.OpenAsync();
+        var transaction = await blocker.BeginTransactionAsync();
+        await new NpgsqlCommand("LOCK TABLE spans IN ACCESS EXCLUSIVE MODE", blocker, transaction).ExecuteNonQueryAsync();
+
+        var trace = NewTraceId();
+        var source = new HeldBody(Batch(trace, 50).ToByteArray());
+        var receiving = receiver.ReceiveAsync(Signal.Traces, json: false, grant!, source, CancellationToken.None);
+        await WaitUntilAsync(async () => receiving.IsCompleted || await app.Database.SessionsWaitingOnLocksAsync() > 0);
+
+        // The spans wait on the lock, decoded; the body's pooled buffer, several times their size
+        // on a large batch, is already back in the pool (reading it now would be a use after free).
+        receiving.IsCompleted.ShouldBeFalse();
+        Should.Throw<ObjectDisposedException>(() => source.Body!.Memory);
+        await transaction.RollbackAsync();
+        (await receiving).Status.ShouldBe(ExportStatus.Ok);
+        (await CountAsync(app, trace)).ShouldBe(50);
+    }
+
     [Fact]
     public async Task Concurrent_gzip_bombs_are_refused_as_they_inflate_and_leave_nothing_reserved()
     {
@@ -164,7 +208,7 @@ public sealed class ResilienceTests
         responses.Count(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ShouldBeGreaterThan(0);
         responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ShouldAllBe(r => r.Headers.RetryAfter != null);
         // A handler gives its reservation back just after its answer is sent.
-        var admission = app.App.Services.GetRequiredService<Tollgate.Ingest.Api.Pipeline.Admission>();
+        var admission = app.App.Services.GetRequiredService<Admission>();
         await WaitUntilAsync(() => admission.InFlightBytes == 0);
         admission.InFlightBytes.ShouldBe(0);
         (await PostAsync(app, Batch(NewTraceId(), 3))).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -82,10 +82,12 @@ internal static class LoadGenerator
         var inFlight = new List<Task>();
         for (var i = 0; i < payloads.Count; i++)
         {
-            var due = interval * i;
-            if (due > watch.Elapsed)
+            // One reading of the clock: read twice, the wait could come out as exactly -1 ms,
+            // which Task.Delay takes as "forever" (the overload run once hung that way).
+            var wait = interval * i - watch.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - watch.Elapsed);
+                await Task.Delay(wait);
             }
 
             var payload = payloads[i];

@@ -47,6 +47,8 @@ public sealed class PricesTests(BrowserFixture fixture)
         await Expect(row.Locator("[data-field=input]")).ToHaveTextAsync("$2.00");
         await Expect(row.Locator("[data-field=output]")).ToHaveTextAsync("$8.00");
         await Expect(row.Locator("[data-field=source]")).ToHaveTextAsync("custom");
+        // Every column of the grid, the admin's actions last, shows at 1280 px.
+        await PageChecks.NothingScrollsSidewaysAsync(page, page.GetByTestId("price-grid"));
         // Its re-pricing run is followed on the page until its background job has finished; then the model is priced.
         await Expect(page.GetByTestId("run-table").Locator("tbody tr").First.Locator("[data-field=status]")).ToHaveTextAsync("done");
         await Expect(page.GetByTestId("unpriced-table").Locator("tr[data-unpriced='acme-e2e-1']")).ToHaveCountAsync(0);
@@ -92,6 +94,8 @@ public sealed class PricesTests(BrowserFixture fixture)
         var row = page.GetByTestId("pattern-table").Locator("tr[data-pattern='e2e-deploy-*']");
         await Expect(row).ToContainTextAsync("openai/gpt-4o-mini");
         await BrowserFixture.ScreenshotAsync(page, "prices-patterns");
+        // The whole catalogue, its longest names and sources included, fits at 1280 px.
+        await PageChecks.NothingScrollsSidewaysAsync(page, page.GetByTestId("price-grid"));
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete pattern e2e-deploy-*" }).ClickAsync();
         var confirm = page.Locator(".mud-dialog", new() { HasText = "Delete pattern e2e-deploy-*?" });

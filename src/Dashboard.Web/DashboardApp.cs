@@ -55,7 +55,9 @@ public static class DashboardApp
         builder.Services.AddTollgateJobs(options);
         builder.Services.AddTollgateSelfTelemetry(builder.Configuration, "tollgate-dashboard");
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Outcomes show at the bottom right: at the top right (MudBlazor's default) they covered the
+        // page's own action buttons (New price, New budget) just after the action.
+        builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         AddAccounts(builder.Services);
         builder.Services.AddDashboardPages();
         builder.Services.AddOpenApi();

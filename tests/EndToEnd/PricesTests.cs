@@ -40,6 +40,16 @@ public sealed class PricesTests(BrowserFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Add price" }).ClickAsync();
 
         await ExpectSnackbarAsync(page, "Added the price of acme/acme-e2e-1");
+        // The outcome does not cover the page's own actions, which an admin may want next.
+        var snackbar = (await page.Locator(".mud-snackbar").First.BoundingBoxAsync())!;
+        foreach (var action in new[] { "add-price", "import-price-file" })
+        {
+            var button = (await page.GetByTestId(action).BoundingBoxAsync())!;
+            var overlaps = snackbar.X < button.X + button.Width && button.X < snackbar.X + snackbar.Width
+                && snackbar.Y < button.Y + button.Height && button.Y < snackbar.Y + snackbar.Height;
+            overlaps.ShouldBeFalse($"the snackbar ({snackbar.X}, {snackbar.Y}, {snackbar.Width} x {snackbar.Height}) covers {action} ({button.X}, {button.Y})");
+        }
+
         await Expect(dialog).ToHaveCountAsync(0);
         await page.GetByTestId("price-search").FillAsync("acme-e2e-1");
         var row = page.GetByTestId("price-grid").Locator("tbody tr", new() { HasText = "acme-e2e-1" });

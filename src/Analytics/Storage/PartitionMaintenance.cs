@@ -13,6 +13,12 @@ public sealed class PartitionMaintenance(SpanPartitions partitions, TollgateOpti
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// The wait after a failed pass (the database away, say), doubled after each failure up to
+    /// <see cref="Interval"/>: a pass that fails does not leave old months undropped for six hours.
+    /// </summary>
+    public TimeSpan FirstRetry { get; init; } = TimeSpan.FromMinutes(1);
+
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -22,18 +28,22 @@ public sealed class PartitionMaintenance(SpanPartitions partitions, TollgateOpti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
+        var retry = FirstRetry;
+        while (!stoppingToken.IsCancellationRequested)
         {
+            TimeSpan wait;
             try
             {
                 await RunOnceAsync(stoppingToken);
+                (wait, retry) = (Interval, FirstRetry);
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
             {
-                logger.LogWarning("Span partition upkeep failed, retrying in {Interval}: {Reason}", Interval, ex.Message);
+                logger.LogWarning("Span partition upkeep failed, retrying in {Wait}: {Reason}", retry, ex.Message);
+                (wait, retry) = (retry, TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, Interval.Ticks)));
             }
+
+            await Task.Delay(wait, time, stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -52,16 +52,6 @@ public sealed class PartitionMaintenanceTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, what);
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task A_pass_that_fails_while_the_database_is_away_is_retried_soon_not_at_the_next_interval()
     {
@@ -85,9 +75,9 @@ public sealed class PartitionMaintenanceTests
         {
             // The first pass cannot connect, and neither can the retry that follows it within a
             // second (not six hours later); once the database is back, a later retry does the work.
-            await WaitUntilAsync(() => Task.FromResult(failures.Count >= 2), "a failed pass was not retried within a minute");
+            await Eventually.TrueAsync(() => Task.FromResult(failures.Count >= 2), TimeSpan.FromMinutes(1), "A retry of the failed pass");
             await database.SetConnectionsAllowedAsync(allowed: true);
-            await WaitUntilAsync(async () => (await partitions.ListAsync()).SequenceEqual(upkept), "the upkeep did not run once the database was back");
+            await Eventually.TrueAsync(async () => (await partitions.ListAsync()).SequenceEqual(upkept), TimeSpan.FromMinutes(1), "The upkeep once the database was back");
             // August, past the 30 days kept, is gone; the month and the two ahead are there.
             (await partitions.ListAsync()).ShouldBe(upkept);
         }

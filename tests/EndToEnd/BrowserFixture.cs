@@ -28,7 +28,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         var chromium = Environment.GetEnvironmentVariable("TOLLGATE_CHROMIUM") is { Length: > 0 } path
             ? path
             : throw new InvalidOperationException("TOLLGATE_CHROMIUM is not set: run the tests with ./test.sh, which installs Chromium, or set it to a Chromium executable.");
-        App = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        // A circuit's exceptions reach the browser console with their message, so a failed test says what broke.
+        App = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: new Dictionary<string, string> { ["DetailedErrors"] = "true" });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -3,6 +3,7 @@
 # in-sample and by leave-one-category-out cross-validation, with and without the ML.NET pattern detector.
 # Usage: bench/nab.sh [nab-folder] [--files] [--no-cv]   (default folder: ../shared/nab from the repository root)
 #        bench/nab.sh [nab-folder] --cv-search [--balanced | --transfer] [--rounds N] [--margin M] [--two-starts]   settings searched afresh within each fold
+#        bench/nab.sh [nab-folder] --cv-grid   settings chosen within each fold from a fixed grid, every combination tried (about 10 minutes on 2 cores)
 #        bench/nab.sh [nab-folder] --by-category   the threshold alone cross-validated, and each setting put back to its hand-set value
 #        bench/nab.sh [nab-folder] --cv-fixed | --holdout | --search | --tune | --explore
 set -euo pipefail

@@ -76,6 +76,11 @@ if (args.Contains("--cv-search"))
     CrossValidation.RunWithSearch(files, new SearchOptions(rounds, margin, AxisMiddleStart: args.Contains("--two-starts"), Objective: args.Contains("--transfer") ? SearchObjective.Transfer : args.Contains("--balanced") ? SearchObjective.Balanced : SearchObjective.Pooled));
     return 0;
 }
+if (args.Contains("--cv-grid"))
+{
+    GridCrossValidation.Run(files);
+    return 0;
+}
 if (args.Contains("--holdout"))
 {
     CoordinateSearch.Holdout(files);

@@ -237,6 +237,73 @@ public sealed class WeeklyReviewTests
     }
 
     // A week well in the past, so that "now" never falls inside the seeded hours.
+    [Fact]
+    public async Task A_teams_review_loads_on_a_context_of_one_thread_as_a_circuits_renderer_runs_it()
+    {
+        // A circuit runs the load on its renderer's context: one piece of work at a time, the
+        // continuations of its reads queued behind. A blocking wait on a read there holds the only
+        // place that read can finish, and the tab hangs (it did so for a team's review, whose
+        // reads of the team tables nothing else awaited). Twenty loads, each given a minute.
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        await PageData.SeedTwoWeeksAsync(app, ReviewedWeek);
+        using var context = new OneThreadContext();
+
+        for (var load = 1; load <= 20; load++)
+        {
+            await using var scope = app.App.Services.CreateAsyncScope();
+            var model = scope.ServiceProvider.GetRequiredService<HomeViewModel>();
+            var loaded = context.RunAsync(() => model.LoadAsync(WeeklyReview.WeekParameter(ReviewedWeek), "search"));
+
+            (await Task.WhenAny(loaded, Task.Delay(TimeSpan.FromMinutes(1)))).ShouldBe(loaded, $"load {load} finished");
+            await loaded;
+            model.Total.ThisWeekUsd.ShouldBe(5.00m);
+            model.Teams.ShouldBe(["billing", "search"]);
+        }
+    }
+
+    /// <summary>A synchronization context that runs what is posted to it in turn on one thread of its own.</summary>
+    private sealed class OneThreadContext : SynchronizationContext, IDisposable
+    {
+        private readonly System.Collections.Concurrent.BlockingCollection<(SendOrPostCallback Work, object? State)> _queue = [];
+
+        public OneThreadContext()
+        {
+            var thread = new Thread(() =>
+            {
+                SetSynchronizationContext(this);
+                foreach (var (work, state) in _queue.GetConsumingEnumerable())
+                {
+                    work(state);
+                }
+            }) { IsBackground = true, Name = "one-thread context" };
+            thread.Start();
+        }
+
+        public override void Post(SendOrPostCallback d, object? state) => _queue.Add((d, state));
+
+        public override void Send(SendOrPostCallback d, object? state) => throw new NotSupportedException();
+
+        public Task RunAsync(Func<Task> work)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(async _ =>
+            {
+                try
+                {
+                    await work();
+                    done.SetResult();
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            }, null);
+            return done.Task;
+        }
+
+        public void Dispose() => _queue.CompleteAdding();
+    }
+
     private static DateTime ReviewedWeek => IsoWeek.Start(DateTime.UtcNow).AddDays(-14);
 
     private static IEnumerable<(string?, decimal, decimal)> Figures(HomeViewModel model, string dimension) =>

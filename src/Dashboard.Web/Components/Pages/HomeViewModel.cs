@@ -144,17 +144,20 @@ public sealed class HomeViewModel(
         var lastPartRead = summaries.GetAsync(lastWeek, filter, cancellationToken);
         var savingsRead = orchestration.GetSavingsAsync(thisWeek, projectId: null, Team, cancellationToken);
         var anomaliesRead = anomalies.StrongestAsync(null, WeekStartUtc, WeekStartUtc.AddDays(7), Team, cancellationToken);
+        // Every read is awaited, never waited for with a blocking call: a page's circuit runs this on
+        // its renderer's context, which a blocking wait holds, so a read not yet finished could then
+        // never finish (a team's review does not read the team tables, so nothing else awaits those).
         await Task.WhenAll(
-            [teamsWholeLastWeekRead, .. dimensionReads.Select(r => r.Costs), .. trendReads.Select(r => r.Summary),
+            [teamsThisWeekRead, teamsLastWeekRead, teamsWholeLastWeekRead, .. dimensionReads.Select(r => r.Costs), .. trendReads.Select(r => r.Summary),
              thisPartRead, lastPartRead, savingsRead, anomaliesRead]);
 
-        Teams = [.. teamsThisWeekRead.Result.Rows.Concat(teamsWholeLastWeekRead.Result.Rows).Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        Teams = [.. (await teamsThisWeekRead).Rows.Concat((await teamsWholeLastWeekRead).Rows).Select(r => r.Key).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         var byDimension = new Dictionary<string, IReadOnlyList<SpendChange>>();
         var beyond = new Dictionary<string, int>();
         var all = new List<SpendChange>();
         foreach (var (dimension, costs) in dimensionReads)
         {
-            var (current, previous) = costs.Result;
+            var (current, previous) = await costs;
             var changes = WeeklyReview.Compare(dimension, current, previous);
             all.AddRange(changes);
             byDimension[dimension] = changes.Take(WeeklyReview.MaxRowsPerTable).ToList();
@@ -164,15 +167,23 @@ public sealed class HomeViewModel(
         ByDimension = byDimension;
         RowsBeyondLimit = beyond;
         (Increases, Decreases) = WeeklyReview.Movers(all);
-        Trend = [.. trendReads.Select(r => new WeekPoint(r.Start, r.Summary.Result.CostPerRequestUsd, r.Summary.Result.Requests))];
-        LastWeekWholeUsd = trendReads[^2].Summary.Result.CostUsd;
-        var (thisPart, lastPart) = (thisPartRead.Result, lastPartRead.Result);
+        var trend = new List<WeekPoint>();
+        foreach (var (start, summary) in trendReads)
+        {
+            var figures = await summary;
+            trend.Add(new WeekPoint(start, figures.CostPerRequestUsd, figures.Requests));
+        }
+
+        Trend = trend;
+        LastWeekWholeUsd = (await trendReads[^2].Summary).CostUsd;
+        var (thisPart, lastPart) = (await thisPartRead, await lastPartRead);
         Total = new SpendChange("total", null, thisPart.CostUsd, lastPart.CostUsd);
         RequestsThisWeek = thisPart.Requests;
-        RoutingSavings = savingsRead.Result.Routing;
-        CacheSavingsUsd = savingsRead.Result.EstimatedCacheSavingsUsd;
+        var savings = await savingsRead;
+        RoutingSavings = savings.Routing;
+        CacheSavingsUsd = savings.EstimatedCacheSavingsUsd;
         Budgets = BudgetLines(now);
-        Anomalies = anomaliesRead.Result;
+        Anomalies = await anomaliesRead;
     }
 
     private List<BudgetLine> BudgetLines(DateTime now) => tracker.Budgets.All

@@ -133,8 +133,8 @@ public static class CrossValidation
         }
     }
 
-    private static List<int> Indices(IReadOnlyList<NabFile> files, Func<NabFile, bool> keep) =>
+    internal static List<int> Indices(IReadOnlyList<NabFile> files, Func<NabFile, bool> keep) =>
         Enumerable.Range(0, files.Count).Where(i => keep(files[i])).ToList();
 
-    private static List<T> Pick<T>(IReadOnlyList<T> items, List<int> indices) => indices.Select(i => items[i]).ToList();
+    internal static List<T> Pick<T>(IReadOnlyList<T> items, List<int> indices) => indices.Select(i => items[i]).ToList();
 }

@@ -134,8 +134,7 @@ internal static class GridCrossValidation
         ("pattern width 3", f => EnsembleSettings.Default with { Forecast = f, PatternWidth = 3 }),
     ];
 
-    private static List<double[]> Run(IReadOnlyList<NabFile> files, EnsembleSettings settings) =>
-        [.. files.Select(f => EnsembleAnomalyDetector.ScoreSeries(f.Timestamps, f.Values, settings).Select(s => s.Score).ToArray())];
+    private static List<double[]> Run(IReadOnlyList<NabFile> files, EnsembleSettings settings) => [.. files.Select(Candidates.Of("grid", settings).Run)];
 
     private static double Judge(Fold fold, Rule rule) => rule switch
     {
@@ -146,16 +145,15 @@ internal static class GridCrossValidation
 
     private static Fold Evaluate(IReadOnlyList<NabFile> files, List<double[]> scores, List<string> categories, string held)
     {
-        List<int> In(Func<string, bool> keep) => [.. Enumerable.Range(0, files.Count).Where(i => keep(CrossValidation.Category(files[i])))];
-        var train = In(c => c != held);
-        var test = In(c => c == held);
-        var fit = NabScorer.Score(train.ConvertAll(i => files[i]), train.ConvertAll(i => scores[i]), NabProfile.Standard);
+        var train = CrossValidation.Indices(files, f => CrossValidation.Category(f) != held);
+        var test = CrossValidation.Indices(files, f => CrossValidation.Category(f) == held);
+        var fit = NabScorer.Score(CrossValidation.Pick(files, train), CrossValidation.Pick(scores, train), NabProfile.Standard);
         var perCategory = categories.Where(c => c != held)
-            .Select(c => In(x => x == c))
-            .Select(idx => NabScorer.ScoreAt(idx.ConvertAll(i => files[i]), idx.ConvertAll(i => scores[i]), fit.Threshold, NabProfile.Standard).NormalisedScore)
+            .Select(c => CrossValidation.Indices(files, f => CrossValidation.Category(f) == c))
+            .Select(inside => NabScorer.ScoreAt(CrossValidation.Pick(files, inside), CrossValidation.Pick(scores, inside), fit.Threshold, NabProfile.Standard).NormalisedScore)
             .Where(v => !double.IsNaN(v))
             .ToArray();
-        var result = NabScorer.ScoreAt(test.ConvertAll(i => files[i]), test.ConvertAll(i => scores[i]), fit.Threshold, NabProfile.Standard);
+        var result = NabScorer.ScoreAt(CrossValidation.Pick(files, test), CrossValidation.Pick(scores, test), fit.Threshold, NabProfile.Standard);
         return new Fold(fit.NormalisedScore, perCategory, result.NormalisedScore);
     }
 

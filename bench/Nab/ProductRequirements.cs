@@ -37,7 +37,7 @@ internal static class ProductRequirements
     {
         const int step = 600;
         var random = new Random(seed);
-        var values = Enumerable.Range(0, 700).Select(h => 50 + Gaussian(random, 2) + (h >= step ? 5 : 0)).ToArray();
+        var values = Enumerable.Range(0, 700).Select(h => 50 + 2 * SyntheticCosts.StandardNormal(random) + (h >= step ? 5 : 0)).ToArray();
         var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values, settings);
         return Enumerable.Range(step, 48).Any(h => scores[h].Score >= CostAnomalyFinder.FlagScore);
     }
@@ -46,7 +46,7 @@ internal static class ProductRequirements
     {
         const int outlier = 500;
         var random = new Random(seed);
-        var clean = Enumerable.Range(0, 800).Select(_ => 50 + Gaussian(random, 1)).ToArray();
+        var clean = Enumerable.Range(0, 800).Select(_ => 50 + SyntheticCosts.StandardNormal(random)).ToArray();
         var disturbed = clean.Select((v, h) => h == outlier ? v + 100 : v).ToArray();
         var hours = Hours(clean.Length);
         var baseline = EnsembleAnomalyDetector.ScoreSeries(hours, clean, settings);
@@ -57,8 +57,4 @@ internal static class ProductRequirements
     }
 
     private static DateTime[] Hours(int count) => [.. Enumerable.Range(0, count).Select(h => _start.AddHours(h))];
-
-    // Box–Muller: one standard normal draw from two uniform ones.
-    private static double Gaussian(Random random, double deviation) =>
-        deviation * Math.Sqrt(-2 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

@@ -67,5 +67,8 @@ internal sealed class SyntheticCosts(int seed)
         return raw.Select(r => r / sum).ToArray();
     }
 
-    private double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
+    private double Gaussian() => StandardNormal(_random);
+
+    /// <summary>One standard normal draw from two uniform ones (Box–Muller).</summary>
+    internal static double StandardNormal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

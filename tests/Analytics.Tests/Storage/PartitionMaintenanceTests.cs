@@ -19,9 +19,7 @@ public sealed class PartitionMaintenanceTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var dataSource = database.CreateDataSource();
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        var partitions = new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance);
-        await partitions.EnsureAsync(new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
+        var partitions = await MigratedWithMonthsAsync(dataSource, until: new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
         var maintenance = new PartitionMaintenance(partitions, new TollgateOptions { RetentionDays = 30 },
             new FixedTime(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero)), NullLogger<PartitionMaintenance>.Instance);
 
@@ -29,6 +27,15 @@ public sealed class PartitionMaintenanceTests
 
         // Cut-off 2026-10-21: October ends after it and stays; September ended before it.
         (await partitions.ListAsync()).ShouldBe([new(2026, 10, 1), new(2026, 11, 1), new(2026, 12, 1), new(2027, 1, 1)]);
+    }
+
+    /// <summary>The schema migrated, with monthly span partitions from August 2026 to <paramref name="until"/>.</summary>
+    private static async Task<SpanPartitions> MigratedWithMonthsAsync(NpgsqlDataSource dataSource, DateTime until)
+    {
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        var partitions = new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance);
+        await partitions.EnsureAsync(new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc), until);
+        return partitions;
     }
 
     /// <summary>Counts the upkeep's warnings: one per failed pass.</summary>
@@ -57,9 +64,7 @@ public sealed class PartitionMaintenanceTests
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var dataSource = database.CreateDataSource();
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        var partitions = new SpanPartitions(dataSource, NullLogger<SpanPartitions>.Instance);
-        await partitions.EnsureAsync(new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc));
+        var partitions = await MigratedWithMonthsAsync(dataSource, until: new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc));
         DateOnly[] upkept = [new(2026, 11, 1), new(2026, 12, 1), new(2027, 1, 1)];
         var failures = new FailureCount();
         var maintenance = new PartitionMaintenance(partitions, new TollgateOptions { RetentionDays = 30 },

@@ -6,6 +6,7 @@ using Tollgate.Dashboard.Web;
 using Tollgate.Dashboard.Web.Components.Pages;
 using Tollgate.Testing;
 using static Microsoft.Playwright.Assertions;
+using static Tollgate.EndToEnd.MudControls;
 using Tollgate.Analytics.Time;
 
 namespace Tollgate.EndToEnd;
@@ -173,11 +174,9 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
             await BrowserFixture.ScreenshotAsync(page, "pnl-with-revenue");
 
             // The period: choose the last 7 days, then Tab to "Show" and press Enter.
-            await page.GetByTestId("period-picker").ClickAsync();
-            await page.GetByRole(AriaRole.Option, new() { Name = "Last 7 days", Exact = true }).ClickAsync();
-            // The list closes and the select re-renders first: a key pressed before that can be lost.
-            await Expect(page.GetByRole(AriaRole.Option, new() { Name = "Last 7 days", Exact = true })).ToBeHiddenAsync();
-            await page.GetByTestId("show-period").FocusAsync();
+            await ChooseAsync(page, "period-picker", "Last 7 days");
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByTestId("show-period")).ToBeFocusedAsync();
             await page.Keyboard.PressAsync("Enter");
             await page.WaitForURLAsync(new Regex(@"/pnl\?period=7$"));
             await Expect(page.Locator("#pnl-title")).ToContainTextAsync("against the 7 days before");

@@ -6,12 +6,17 @@ namespace Tollgate.EndToEnd;
 /// <summary>How a person works MudBlazor's controls in the browser, for the pages' tests.</summary>
 internal static class MudControls
 {
-    /// <summary>Opens the select with test id <paramref name="select"/>, picks <paramref name="option"/>, and waits for the list to close (a key pressed while it closes is lost).</summary>
+    /// <summary>
+    /// Opens the select with test id <paramref name="select"/>, picks <paramref name="option"/>, and
+    /// waits for the list to close and for the select to hold the focus again: the server gives it
+    /// back after the list is gone, so a field focused or a key pressed before that is taken back or lost.
+    /// </summary>
     public static async Task ChooseAsync(IPage page, string select, string option)
     {
         await page.GetByTestId(select).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId(select)).ToBeFocusedAsync();
     }
 
     public static Task ExpectSnackbarAsync(IPage page, string text) =>

@@ -13,7 +13,8 @@ namespace Tollgate.Nab;
 /// threshold (NAB's own rule), the same among the configurations that meet
 /// <see cref="ProductRequirements"/>, the mean of the categories' scores at that threshold, and the
 /// worst of them. A second stage then chooses, on the same categories, whether the ML.NET pattern
-/// detector runs beside the chosen forecaster and at which width.
+/// detector runs beside the chosen forecaster, at which width, and whether it may flag a shape on
+/// its own or only tip a value the forecaster finds near its band's edge.
 /// </summary>
 internal static class GridCrossValidation
 {
@@ -39,7 +40,7 @@ internal static class GridCrossValidation
         var categories = files.Select(CrossValidation.Category).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToList();
         var configurations = Combinations().ToList();
         Console.WriteLine($"{configurations.Count} configurations ({string.Join(" x ", _axes.Select(a => $"{a.Name} {a.Values.Length}"))}), forecaster alone, standard profile");
-        Console.WriteLine($"the shipped configuration against the product's requirements: {ProductRequirements.Detail(DetectorSettings.Default)}: {(ProductRequirements.Met(DetectorSettings.Default) ? "met" : "not met")}");
+        Console.WriteLine($"the shipped configuration against the product's requirements: {ProductRequirements.Detail(EnsembleSettings.Default)}: {(ProductRequirements.Met(EnsembleSettings.Default) ? "met" : "not met")}");
         var inSample = new double[configurations.Count];
         var meets = new bool[configurations.Count];
         var folds = new Fold[configurations.Count][];
@@ -84,21 +85,42 @@ internal static class GridCrossValidation
         }
 
         // Then the ML.NET pattern detector: off, or beside the forecaster at one of three band
-        // widths, chosen in each fold on the same four categories as the forecaster (a second
-        // stage of the same search), and in-sample on every file.
+        // widths, alone or gated by the forecaster, chosen in each fold on the same four
+        // categories as the forecaster (a second stage of the same search; under the requirement
+        // rule only among the options that still meet them), and in-sample on every file.
         var runs = new Dictionary<(int, int), List<double[]>>();
         List<double[]> Scores(int configuration, int option) =>
             runs.TryGetValue((configuration, option), out var cached) ? cached
                 : runs[(configuration, option)] = Run(files, PatternOptions[option].Apply(configurations[configuration]));
+        var needed = (from rule in meets.Any(m => m) ? new[] { Rule.Pooled, Rule.PooledMeetingRequirements } : [Rule.Pooled]
+                      from k in Enumerable.Range(0, categories.Count)
+                      select Choose(rule, k)).Append(best).Append(bestMeeting).Distinct()
+                     .SelectMany(c => Enumerable.Range(0, PatternOptions.Length).Select(o => (c, o))).ToList();
+        var computed = new System.Collections.Concurrent.ConcurrentDictionary<(int, int), (List<double[]> Scores, bool Meets)>();
+        Parallel.ForEach(needed, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, pair =>
+        {
+            var settings = PatternOptions[pair.o].Apply(configurations[pair.c]);
+            computed[pair] = (Run(files, settings), ProductRequirements.Met(settings));
+        });
+        foreach (var (pair, value) in computed)
+        {
+            runs[pair] = value.Scores;
+        }
         foreach (var (rule, patternRequired) in from r in meets.Any(m => m) ? new[] { Rule.Pooled, Rule.PooledMeetingRequirements } : [Rule.Pooled]
                                                  from required in FalseThenTrue
                                                  select (r, required))
         {
             var held = new List<double>();
-            var allowed = Enumerable.Range(patternRequired ? 1 : 0, PatternOptions.Length - (patternRequired ? 1 : 0)).ToList();
             for (var k = 0; k < categories.Count; k++)
             {
                 var configuration = Choose(rule, k);
+                var allowed = Enumerable.Range(patternRequired ? 1 : 0, PatternOptions.Length - (patternRequired ? 1 : 0))
+                    .Where(o => rule != Rule.PooledMeetingRequirements || computed[(configuration, o)].Meets).ToList();
+                if (allowed.Count == 0)
+                {
+                    Console.WriteLine($"    {rule}, held out {categories[k]}: no pattern option meets the requirements with the chosen forecaster");
+                    continue;
+                }
                 var fits = Enumerable.Range(0, PatternOptions.Length).Select(o => allowed.Contains(o) ? Evaluate(files, Scores(configuration, o), categories, categories[k]) : new Fold(double.NegativeInfinity, [], double.NaN)).ToList();
                 var option = allowed.MaxBy(o => fits[o].Train);
                 if (!double.IsNaN(fits[option].Held))
@@ -120,18 +142,26 @@ internal static class GridCrossValidation
             }
         }
 
+        var shipped = Run(files, EnsembleSettings.Default);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"in-sample, the shipped configuration: {string.Join(", ", NabProfile.All.Select(p => $"{p.Name} {NabScorer.Score(files, shipped, p).NormalisedScore:F1}"))}"));
+
         int Choose(Rule rule, int fold) => Enumerable.Range(0, configurations.Count)
             .Where(c => rule != Rule.PooledMeetingRequirements || meets[c])
             .MaxBy(c => Judge(folds[c][fold], rule));
     }
 
-    /// <summary>Whether the ML.NET pattern detector runs beside the forecaster, and how wide its band is.</summary>
+    /// <summary>
+    /// Whether the ML.NET pattern detector runs beside the forecaster, how wide its band is, and
+    /// whether it may flag on its own or only tip a value the forecaster already finds near its edge.
+    /// </summary>
     private static readonly (string Name, Func<DetectorSettings, EnsembleSettings> Apply)[] PatternOptions =
     [
         ("no pattern detector", f => EnsembleSettings.Default with { Forecast = f, Pattern = null }),
-        ("pattern width 1.5", f => EnsembleSettings.Default with { Forecast = f, PatternWidth = 1.5 }),
-        ("pattern width 2", f => EnsembleSettings.Default with { Forecast = f, PatternWidth = 2 }),
-        ("pattern width 3", f => EnsembleSettings.Default with { Forecast = f, PatternWidth = 3 }),
+        .. from width in new[] { 1.5, 2, 3 }
+           from gate in new[] { 0, 0.75, 0.9 }
+           select ($"pattern width {width.ToString(CultureInfo.InvariantCulture)}{(gate == 0 ? " alone" : $", gate {gate.ToString(CultureInfo.InvariantCulture)}")}",
+               (Func<DetectorSettings, EnsembleSettings>)(f => EnsembleSettings.Default with { Forecast = f, Pattern = PatternSettings.Default, PatternWidth = width, PatternGate = gate })),
     ];
 
     private static List<double[]> Run(IReadOnlyList<NabFile> files, EnsembleSettings settings) => [.. files.Select(Candidates.Of("grid", settings).Run)];

@@ -67,7 +67,7 @@ public static class CostAnomalyFinder
         return score.Detector switch
         {
             AnomalyDetectors.LevelShift => $"Level shift: cost has stayed on one side of the forecast for several hours; {figures}.",
-            AnomalyDetectors.Pattern => $"Unusual pattern: the last hours' shape does not fit the shapes this series is made of (PCA model); {figures}.",
+            AnomalyDetectors.Pattern => $"Unusual pattern: the forecast alone found this hour nearly unusual, and the last hours' shape does not fit the shapes this series is made of (PCA model); {figures}.",
             _ => $"Outside the forecast band: {figures}.",
         };
     }

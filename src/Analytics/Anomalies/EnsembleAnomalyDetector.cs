@@ -4,11 +4,14 @@ namespace Tollgate.Analytics.Anomalies;
 /// The anomaly detector every series runs: complementary online detectors fed the same points
 /// in one pass. The seasonal forecaster gives the expected value and the band and flags values
 /// outside it; its level-shift test flags residuals that stay on one side; the pattern detector
-/// (ML.NET PCA over sliding windows) flags a recent shape the series' principal shapes cannot
-/// reconstruct, even while every value stays within the band. Each speaks on the same scale (a
-/// deviation of one band is the edge, score 0.5); a point takes the largest and names the
-/// detector that gave it. An incident is reported once: after a flagged point, scores are
-/// damped for a while, whichever detector flagged.
+/// (ML.NET PCA over sliding windows) finds a recent shape the series' principal shapes cannot
+/// reconstruct, and tips over the edge an hour the forecaster already finds close to it (alone,
+/// an unusual shape is more often noise than news: see <see cref="EnsembleSettings.PatternGate"/>).
+/// The pattern detector remembers values clipped to the forecaster's band, so one outlier is not
+/// judged again in the windows that follow. Each speaks on the same scale (a deviation of one
+/// band is the edge, score 0.5); a point takes the largest and names the detector that gave it.
+/// An incident is reported once: after a flagged point, scores are damped for a while, whichever
+/// detector flagged.
 /// </summary>
 public sealed class EnsembleAnomalyDetector
 {
@@ -41,7 +44,13 @@ public sealed class EnsembleAnomalyDetector
         var band = SeasonalAnomalyDetector.BandWidth;
         // The forecaster's score is z² / (z² + B²) of its deviation z: back to z to compare.
         var forecastDeviation = band * Math.Sqrt(score.Score / Math.Max(1 - score.Score, 1e-12));
-        var patternDeviation = band * (_pattern?.Observe(value) ?? 0) / _settings.PatternWidth;
+        // Before the forecaster's warm-up ends its band is a single point: nothing to clip to.
+        var remembered = score.Lower < score.Upper ? Math.Clamp(value, score.Lower, score.Upper) : value;
+        var patternDeviation = band * (_pattern?.Observe(value, remembered) ?? 0) / _settings.PatternWidth;
+        if (forecastDeviation < _settings.PatternGate * band)
+        {
+            patternDeviation = 0;
+        }
         var (deviation, detector) = patternDeviation > forecastDeviation
             ? (patternDeviation, AnomalyDetectors.Pattern)
             : (forecastDeviation, score.Detector);
@@ -94,4 +103,11 @@ internal sealed record EnsembleSettings
     /// edge: a shape must be far beyond the usual to be news on its own.
     /// </summary>
     public double PatternWidth { get; init; } = 2.0;
+
+    /// <summary>
+    /// The pattern detector is heard only where the forecaster's own deviation reaches this share
+    /// of the band: an unusual shape then tips a value near the edge over it. 0 lets a shape be
+    /// flagged on its own, even with every value in the middle of the band.
+    /// </summary>
+    public double PatternGate { get; init; } = 0.9;
 }

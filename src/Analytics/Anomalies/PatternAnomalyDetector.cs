@@ -35,13 +35,18 @@ internal sealed class PatternAnomalyDetector
     /// <summary>
     /// How badly the fitted components reconstruct the window ending at this point, over the usual
     /// high error (1 is usual-high, above is a shape the series does not make), or null before
-    /// the first fit.
+    /// the first fit. The window ends with <paramref name="value"/>; the history keeps
+    /// <paramref name="remembered"/> in its place, for the windows that follow and for the fits:
+    /// the ensemble passes the value clipped to the forecaster's band, so that one outlier is
+    /// judged once, not again in every window that still holds it.
     /// </summary>
-    public double? Observe(double value)
+    public double? Observe(double value, double remembered)
     {
-        _history[_count % _history.Length] = value;
+        var slot = _count % _history.Length;
+        _history[slot] = value;
         _count++;
         double? novelty = _components is null ? null : Error(_count) / _errorQuantile;
+        _history[slot] = remembered;
         if (_count >= _settings.MinPoints && _count - _lastFit >= _settings.RefitPoints)
         {
             Fit();

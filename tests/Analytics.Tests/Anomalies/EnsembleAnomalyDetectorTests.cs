@@ -43,19 +43,26 @@ public class EnsembleAnomalyDetectorTests
         scores.Skip(200).Take(spike - 200).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
     }
 
-    [Fact]
-    public void A_change_of_rhythm_that_stays_within_the_band_is_flagged_by_the_pattern_detector()
-    {
-        // A five-hour oscillation the daily and weekly profiles cannot hold (five hours divide
-        // neither period, so the forecaster treats it as wide noise), which suddenly runs at
-        // twice the pace with the same amplitude.
-        var random = new Random(2);
-        const int change = 1200;
-        var values = Enumerable.Range(0, 1400)
-            .Select(h => 100 + (20 * Math.Sin(2 * Math.PI * h / (h < change ? 5.0 : 2.5))) + Noise(random, 0.5))
+    /// <summary>
+    /// A five-hour oscillation the daily and weekly profiles cannot hold (five hours divide neither
+    /// period, so the forecaster treats it as wide noise), which from <paramref name="change"/>
+    /// runs at twice the pace with the same amplitude.
+    /// </summary>
+    private static double[] RhythmChange(int change) =>
+        Enumerable.Range(0, 1400)
+            .Select(h => 100 + (20 * Math.Sin(2 * Math.PI * h / (h < change ? 5.0 : 2.5))))
+            .Select(Noisy(new Random(2), 0.5))
             .ToArray();
 
-        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values);
+    private static Func<double, double> Noisy(Random random, double deviation) => v => v + Noise(random, deviation);
+
+    [Fact]
+    public void Allowed_to_flag_alone_the_pattern_detector_sees_a_change_of_rhythm_that_stays_within_the_band()
+    {
+        const int change = 1200;
+        var values = RhythmChange(change);
+
+        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values, EnsembleSettings.Default with { PatternGate = 0 });
 
         var flagged = Enumerable.Range(change, 48).First(h => scores[h].Score >= CostAnomalyFinder.FlagScore);
         scores[flagged].Detector.ShouldBe(AnomalyDetectors.Pattern);
@@ -64,23 +71,68 @@ public class EnsembleAnomalyDetectorTests
     }
 
     [Fact]
-    public void Without_the_pattern_detector_the_same_change_of_rhythm_goes_unnoticed()
+    public void As_shipped_the_pattern_detector_confirms_rather_than_flags_alone_so_the_same_change_in_the_middle_of_the_band_is_not_flagged()
     {
-        var random = new Random(2);
         const int change = 1200;
-        var values = Enumerable.Range(0, 1400)
-            .Select(h => 100 + (20 * Math.Sin(2 * Math.PI * h / (h < change ? 5.0 : 2.5))) + Noise(random, 0.5))
-            .ToArray();
+        var values = RhythmChange(change);
 
-        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values, EnsembleSettings.Default with { Pattern = null });
+        var shipped = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values);
+        var forecasterAlone = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values, EnsembleSettings.Default with { Pattern = null });
 
-        scores.Skip(change).Take(48).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+        shipped.Skip(change).Take(48).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+        forecasterAlone.Skip(change).Take(48).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
     }
 
     [Fact]
-    public void A_small_lasting_step_is_reported_as_a_level_shift()
+    public void A_value_just_inside_the_band_that_breaks_the_series_shape_is_flagged_by_the_pattern_detector_where_the_forecaster_alone_lets_it_pass()
     {
-        var random = new Random(3);
+        // The steady five-hour oscillation; at one hour a value at 95% of the way from the
+        // forecast to the band's upper edge (the forecaster's band there, from a run without it).
+        const int at = 1200;
+        var values = RhythmChange(change: int.MaxValue);
+        var hours = Hours(values.Length);
+        var before = EnsembleAnomalyDetector.ScoreSeries(hours, values, EnsembleSettings.Default with { Pattern = null })[at];
+        values[at] = before.Expected + (0.95 * (before.Upper - before.Expected));
+
+        var shipped = EnsembleAnomalyDetector.ScoreSeries(hours, values);
+        var forecasterAlone = EnsembleAnomalyDetector.ScoreSeries(hours, values, EnsembleSettings.Default with { Pattern = null });
+
+        forecasterAlone[at].Score.ShouldBeLessThan(CostAnomalyFinder.FlagScore);
+        forecasterAlone[at].IsOutsideBand(values[at]).ShouldBeFalse();
+        shipped[at].Score.ShouldBeGreaterThanOrEqualTo(CostAnomalyFinder.FlagScore);
+        shipped[at].Detector.ShouldBe(AnomalyDetectors.Pattern);
+        shipped[at].Expected.ShouldBe(before.Expected, 1e-9);
+        shipped.Skip(500).Take(at - 500).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+        // One incident: the windows that still hold the value do not flag it again.
+        shipped.Skip(at + 1).Take(48).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+    }
+
+    [Fact]
+    public void The_pattern_detector_judges_an_outlier_once_not_again_in_every_window_that_still_holds_it()
+    {
+        // Allowed to flag alone, the pattern detector would find the outlier of a hundred
+        // deviations in each of the next fifteen windows; it remembers the value clipped to the
+        // forecaster's band instead, a bump its usual shapes absorb.
+        const int at = 1200;
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 1400).Select(h => 50 + (5 * Math.Sin(2 * Math.PI * h / 24)) + Noise(random, 1)).ToArray();
+        values[at] += 100;
+
+        var scores = EnsembleAnomalyDetector.ScoreSeries(Hours(values.Length), values, EnsembleSettings.Default with { PatternGate = 0 });
+
+        scores[at].Score.ShouldBeGreaterThanOrEqualTo(CostAnomalyFinder.FlagScore);
+        scores.Skip(at + 1).Take(48).ShouldAllBe(s => s.Score < CostAnomalyFinder.FlagScore);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_small_lasting_step_is_reported_as_a_level_shift(int seed)
+    {
+        var random = new Random(seed);
         const int step = 600;
         var values = Enumerable.Range(0, 700).Select(h => 50 + Noise(random, 2) + (h >= step ? 5 : 0)).ToArray();
 

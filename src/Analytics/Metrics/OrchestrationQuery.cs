@@ -216,13 +216,21 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
             {
                 var actual = g.Sum(u => u.Cost);
                 var price = g.Key is null ? null : frontier.GetValueOrDefault(g.Key.ToLowerInvariant());
-                var atFrontier = price is null ? actual : g.Sum(u => CostFormula.Compute(u.Tokens, price) ?? u.Cost);
+                var atFrontier = price is null ? actual : g.Sum(u => AtFrontier(u.Cost, u.Tokens, price));
                 return new ProviderRoutingSavings(g.Key, price?.Model, actual, atFrontier, atFrontier - actual);
             })
             .OrderByDescending(p => p.SavingsUsd).ThenBy(p => p.Provider, StringComparer.Ordinal)
             .ToList();
         return new RoutingSavings(providers.Sum(p => p.ActualCostUsd), providers.Sum(p => p.FrontierCostUsd), providers.Sum(p => p.SavingsUsd), providers);
     }
+
+    /// <summary>
+    /// What a model's calls would have cost on the frontier model. Calls that came with a cost and
+    /// no token counts (a reported cost) count at their own cost: nothing says what they would
+    /// have cost elsewhere, and pricing no tokens would show them as a loss.
+    /// </summary>
+    private static decimal AtFrontier(decimal cost, TokenUsage tokens, Price frontier) =>
+        tokens is { Input: 0, Output: 0 } ? cost : CostFormula.Compute(tokens, frontier) ?? cost;
 
     private static List<LatencyRow> Top(List<LatencyRow> rows) =>
         [.. rows.OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal).Take(MaxRows)];

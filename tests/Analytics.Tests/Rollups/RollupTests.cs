@@ -251,6 +251,24 @@ public sealed class RollupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Calls_with_a_reported_cost_and_no_tokens_count_at_their_own_cost_in_the_routing_savings_not_as_a_loss()
+    {
+        await _fixture.WriteAllAsync();
+        var reported = RollupFixture.Call(9, 2, parent: 1, _fixture.Small, input: 0, output: 0, offsetSeconds: 1);
+        (reported.Model, reported.InputTokens, reported.OutputTokens, reported.ComputedCostUsd, reported.ProvidedCostUsd, reported.CostSource, reported.PriceId) =
+            ("reported-model", null, null, null, 0.5m, "provided", null);
+        await _fixture.Writer.WriteAsync([RollupFixture.Root(9, 1, "search", "answers", "acme"), reported]);
+        await _fixture.RollUpAsync();
+
+        var report = await new OrchestrationQuery(_fixture.DataSource, _fixture.Prices, TimeProvider.System).GetAsync(TheHour);
+
+        // The fixture's 0.0795 saved on 0.012 spent, and the reported 0.50 at 0.50 on either model.
+        report.RoutingSavings.ActualCostUsd.ShouldBe(0.512m);
+        report.RoutingSavings.FrontierCostUsd.ShouldBe(0.5915m);
+        report.RoutingSavings.SavingsUsd.ShouldBe(0.0795m);
+    }
+
+    [Fact]
     public async Task Custom_model_calls_and_quality_checks_are_rolled_up_hourly_and_daily()
     {
         await _fixture.WriteAllAsync();

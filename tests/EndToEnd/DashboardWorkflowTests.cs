@@ -76,6 +76,11 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         (await page.GetByTestId("no-anomalies").IsVisibleAsync()).ShouldBeTrue();
         // The cost-per-request trend is drawn by ECharts from the page's data-chart JSON, after the interactive render.
         await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
+        // Every week of the trend is labelled, the reviewed week last.
+        var weekLabels = Enumerable.Range(0, HomeViewModel.TrendWeeks)
+            .Select(i => week.AddDays(-7 * (HomeViewModel.TrendWeeks - 1 - i)).ToString("MMM d", System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        (await page.Locator("[data-chart] svg text").AllTextContentsAsync()).Where(weekLabels.Contains).ShouldBe(weekLabels);
         await BrowserFixture.ScreenshotAsync(page, "home-weekly-review");
 
         // Features by change, over the circuit: answer +1.00 then summarise +1.50; again, the other way.

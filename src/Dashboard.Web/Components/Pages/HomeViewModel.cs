@@ -219,15 +219,19 @@ public sealed class HomeViewModel(
     /// <summary>The ECharts option of the cost-per-request line, as JSON for charts.js.</summary>
     public string TrendChartJson()
     {
+        // Every week is labelled (the reviewed one is the last) and every week with requests has a
+        // visible mark, so that a single week of data is a point rather than an empty chart; the
+        // chart appears drawn rather than swept in from the left, which hid the newest weeks at first.
         var option = new
         {
+            animation = false,
             tooltip = new { trigger = "axis" },
             grid = new { left = 70, right = 20, top = 36, bottom = 30 },
-            xAxis = new { type = "category", data = Trend.Select(p => p.WeekStartUtc.ToString("MMM d", System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
+            xAxis = new { type = "category", data = Trend.Select(p => p.WeekStartUtc.ToString("MMM d", System.Globalization.CultureInfo.InvariantCulture)).ToArray(), axisLabel = new { interval = 0 } },
             yAxis = new { type = "value", name = "$ / request" },
             series = new[]
             {
-                new { type = "line", name = "Cost per request", data = Trend.Select(p => p.CostPerRequestUsd is { } c ? (object)Math.Round(c, 6) : null).ToArray() },
+                new { type = "line", name = "Cost per request", showSymbol = true, symbolSize = 7, data = Trend.Select(p => p.CostPerRequestUsd is { } c ? (object)Math.Round(c, 6) : null).ToArray() },
             },
         };
         return JsonSerializer.Serialize(option);

@@ -125,11 +125,7 @@ public class EnsembleAnomalyDetectorTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
+    [MemberData(nameof(NoiseDraws.Seeds), MemberType = typeof(NoiseDraws))]
     public void A_small_lasting_step_is_reported_as_a_level_shift(int seed)
     {
         var random = new Random(seed);

@@ -77,11 +77,7 @@ public class SeasonalAnomalyDetectorTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
+    [MemberData(nameof(NoiseDraws.Seeds), MemberType = typeof(NoiseDraws))]
     [InlineData(11)]
     public void An_outlier_in_history_moves_the_forecast_little_and_widens_the_band_only_briefly(int seed)
     {

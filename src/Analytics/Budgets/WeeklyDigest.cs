@@ -202,8 +202,8 @@ public sealed class WeeklyDigest(
     private static string SavingsText(decimal routing, decimal routedCost, decimal cache, long cacheHits)
     {
         var text = routedCost == 0m && routing == 0m
-            ? "Routing: no model spend this week."
-            : string.Create(CultureInfo.InvariantCulture, $"Routing saved {AlertMessage.Usd(routing)} against sending the same calls to each provider's frontier model.");
+            ? "Routing: no routed requests this week."
+            : string.Create(CultureInfo.InvariantCulture, $"Routing saved {AlertMessage.Usd(routing)} against sending the calls of routed requests to each provider's frontier model.");
         return text + (cacheHits == 0
             ? " Caching: no cache hits this week."
             : string.Create(CultureInfo.InvariantCulture, $" Caching saved about {AlertMessage.Usd(cache)} over {cacheHits:N0} cache-hit {(cacheHits == 1 ? "request" : "requests")}."));

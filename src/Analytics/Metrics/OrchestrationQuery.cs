@@ -6,10 +6,10 @@ using Tollgate.Analytics.Storage.Entities;
 
 namespace Tollgate.Analytics.Metrics;
 
-/// <summary>What routing saved for one provider: its calls as priced, against the same tokens at its frontier model's price.</summary>
+/// <summary>What routing saved for one provider: the calls of its routed requests as priced, against the same tokens at its frontier model's price.</summary>
 public sealed record ProviderRoutingSavings(string? Provider, string? FrontierModel, decimal ActualCostUsd, decimal FrontierCostUsd, decimal SavingsUsd);
 
-/// <summary>Routing savings over all providers; a provider without a frontier price counts at its actual cost.</summary>
+/// <summary>Routing savings over all providers, calls of routed requests only; a provider without a frontier price counts at its actual cost.</summary>
 public sealed record RoutingSavings(decimal ActualCostUsd, decimal FrontierCostUsd, decimal SavingsUsd, IReadOnlyList<ProviderRoutingSavings> Providers);
 
 /// <summary>One fallback (a different model after an error) or retry (the same model again) path, with how often it happened.</summary>
@@ -42,9 +42,11 @@ public sealed record OrchestrationReport(
 /// How well the orchestration layer works: routing coverage and savings, cache hits and their
 /// estimated savings, fallback and retry rates and paths, latency per model and per feature.
 /// <list type="bullet">
-/// <item>Routing savings: each provider's calls priced at that provider's frontier model, taken
-/// as the most expensive current frontier-tier price of the provider (input + output per
-/// million tokens): "what would the same calls cost without routing down".</item>
+/// <item>Routing savings: the calls of routed requests, each provider's priced at that provider's
+/// frontier model, taken as the most expensive current frontier-tier price of the provider (input +
+/// output per million tokens): "what would the same calls cost without routing down". The calls of
+/// a request the router never saw (a service calling a small model directly) saved nothing by
+/// routing.</item>
 /// <item>Estimated cache savings, per feature: cache-hit requests × the feature's average
 /// uncached request cost, less what the cache-hit requests cost.</item>
 /// </list>
@@ -157,7 +159,7 @@ public sealed class OrchestrationQuery(NpgsqlDataSource dataSource, PriceStore p
         SELECT provider, model, sum(cost_usd), sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
                sum(cache_write_tokens)::bigint, sum(reasoning_tokens)::bigint
         FROM {RollupSource.Of("features")} r
-        WHERE (@project::integer IS NULL OR project_id = @project) AND (@team::text IS NULL OR team = @team)
+        WHERE routed AND (@project::integer IS NULL OR project_id = @project) AND (@team::text IS NULL OR team = @team)
         GROUP BY provider, model
         """, window, projectId, team);
 

@@ -35,6 +35,9 @@ public static class RollupBuilder
     private static void AddTrace(List<RollupSpan> trace, DateTime fromUtc, DateTime toUtc, RollupRows rows)
     {
         var signals = Orchestration(trace);
+        // What routing saved is counted over the calls of routed requests: a request the router
+        // never saw saved nothing by routing.
+        var routed = trace.Any(s => s.Routed);
         foreach (var span in trace)
         {
             if (!span.Billing || span.StartTime < fromUtc || span.StartTime >= toUtc)
@@ -46,7 +49,7 @@ public static class RollupBuilder
             signals.TryGetValue(span, out var signal);
             Measures(rows.Spans, new SpanRowKey(hour, span.ProjectId, span.Team, span.Feature, span.Customer, span.Model, span.Provider, span.Service, span.Tier))
                 .Add(span, signal.Fallback, signal.Retry);
-            Measures(rows.Features, new FeatureRowKey(hour, span.ProjectId, span.Team, span.Feature, span.Model, span.Provider, span.Tier))
+            Measures(rows.Features, new FeatureRowKey(hour, span.ProjectId, span.Team, span.Feature, span.Model, span.Provider, span.Tier, routed))
                 .Add(span, signal.Fallback, signal.Retry);
             foreach (var (dimension, value) in SpanDimensions(span))
             {

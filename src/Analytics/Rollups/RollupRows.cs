@@ -4,8 +4,12 @@ namespace Tollgate.Analytics.Rollups;
 public readonly record struct SpanRowKey(
     DateTime Bucket, int ProjectId, string? Team, string? Feature, string? Customer, string? Model, string? Provider, string? Service, string? Tier);
 
-/// <summary>The key of a row of rollup_features_*: the span key without customer and service.</summary>
-public readonly record struct FeatureRowKey(DateTime Bucket, int ProjectId, string? Team, string? Feature, string? Model, string? Provider, string? Tier);
+/// <summary>
+/// The key of a row of rollup_features_*: the span key without customer and service, and whether
+/// the calls belong to routed requests (a span of the trace carries the routing decision), for what
+/// routing saved.
+/// </summary>
+public readonly record struct FeatureRowKey(DateTime Bucket, int ProjectId, string? Team, string? Feature, string? Model, string? Provider, string? Tier, bool Routed);
 
 /// <summary>The measures of billing calls; additive.</summary>
 public sealed class CallMeasures

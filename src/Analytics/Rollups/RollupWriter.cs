@@ -50,6 +50,7 @@ internal static class RollupWriter
                 Text(features, key.Provider);
                 Text(features, key.Tier);
                 WriteBillingCalls(features, m);
+                features.Write(key.Routed, NpgsqlDbType.Boolean);
             }
 
             await features.CompleteAsync(cancellationToken);
@@ -125,9 +126,9 @@ internal static class RollupWriter
         await ExecuteAsync(connection, transaction, $"""
             INSERT INTO rollup_features_daily
             SELECT date_trunc('day', bucket, 'UTC'), project_id, team, feature, model, provider, tier,
-                   {BillingCallSums}
+                   {BillingCallSums}, routed
             FROM rollup_features_hourly WHERE bucket >= $1 AND bucket < $2
-            GROUP BY 1, project_id, team, feature, model, provider, tier
+            GROUP BY 1, project_id, team, feature, model, provider, tier, routed
             """, fromDay, toDay, cancellationToken);
         await ExecuteAsync(connection, transaction, """
             INSERT INTO rollup_traces_daily

@@ -163,6 +163,14 @@ internal sealed class RollupFixture : IAsyncDisposable
         return span;
     }
 
+    /// <summary>A router's span under <paramref name="parent"/> carrying the routing decision; not billed itself.</summary>
+    public static SpanRecord Router(int trace, int id, int parent)
+    {
+        var span = Span(trace, id, parent, "route", Hour.AddMilliseconds(200), TimeSpan.FromSeconds(3));
+        span.RouteDecision = "small-model";
+        return span;
+    }
+
     private static SpanRecord Agent(int trace, int id, int parent)
     {
         var span = Span(trace, id, parent, "invoke_agent planner", Hour.AddMilliseconds(500), TimeSpan.FromSeconds(4));

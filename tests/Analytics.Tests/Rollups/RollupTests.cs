@@ -236,11 +236,12 @@ public sealed class RollupTests : IAsyncLifetime
 
         var report = await new OrchestrationQuery(_fixture.DataSource, _fixture.Prices, TimeProvider.System).GetAsync(TheHour);
 
-        // small-model tokens 3700 in / 1650 out at big-model prices: 3700×10 + 1650×30 = 86500 per million = 0.0865;
-        // big-model's own 500 in = 0.005. Actual 0.012.
-        report.RoutingSavings.FrontierCostUsd.ShouldBe(0.0915m);
-        report.RoutingSavings.ActualCostUsd.ShouldBe(0.012m);
-        report.RoutingSavings.SavingsUsd.ShouldBe(0.0795m);
+        // Only trace A was routed: its small-model calls, 3000 in / 1500 out, at big-model prices are
+        // 3000×10 + 1500×30 = 75000 per million = 0.075, against 3000×1 + 1500×2 = 0.006 as priced.
+        // B's and D's calls were not the router's choice and save nothing by routing.
+        report.RoutingSavings.FrontierCostUsd.ShouldBe(0.075m);
+        report.RoutingSavings.ActualCostUsd.ShouldBe(0.006m);
+        report.RoutingSavings.SavingsUsd.ShouldBe(0.069m);
         report.RoutingSavings.Providers.Single().FrontierModel.ShouldBe("big-model");
         // triage: 1 cache hit × (0.0003 uncached cost / 1 uncached request) − 0 spent on the hit.
         report.EstimatedCacheSavingsUsd.ShouldBe(0.0003m);
@@ -251,21 +252,47 @@ public sealed class RollupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Routing_savings_count_the_calls_of_routed_requests_not_those_of_a_request_the_router_never_saw()
+    {
+        // 1: a router span under the root carries the decision, then the request calls the model it
+        //    chose and a guardrail, both beside the router span (as the sample system emits them).
+        // 2: a request the router never saw calls the small model directly.
+        await _fixture.Writer.WriteAsync(
+        [
+            Root(1, 1, "search", "answers", "acme"), Router(1, 2, parent: 1),
+            Call(1, 3, parent: 1, _fixture.Small, input: 1000, output: 100, offsetSeconds: 1),
+            Call(1, 4, parent: 1, _fixture.Small, input: 500, output: 50, offsetSeconds: 2),
+            Root(2, 1, "search", "answers", "acme"), Call(2, 2, parent: 1, _fixture.Small, input: 2000, output: 200, offsetSeconds: 1),
+        ]);
+        await _fixture.RollUpAsync();
+
+        var savings = await new OrchestrationQuery(_fixture.DataSource, _fixture.Prices, TimeProvider.System).GetSavingsAsync(TheHour, projectId: null, team: null);
+
+        // Request 1's calls, 1500 in / 150 out: at big-model prices 1500×10 + 150×30 = 0.0195,
+        // against 1500×1 + 150×2 = 0.0018 as priced. Request 2's 2000 / 200 are not counted.
+        savings.Routing.FrontierCostUsd.ShouldBe(0.0195m);
+        savings.Routing.ActualCostUsd.ShouldBe(0.0018m);
+        savings.Routing.SavingsUsd.ShouldBe(0.0177m);
+        (await _fixture.Database.ScalarAsync<long>("SELECT sum(calls)::bigint FROM rollup_features_daily WHERE routed")).ShouldBe(2);
+        (await _fixture.Database.ScalarAsync<long>("SELECT sum(calls)::bigint FROM rollup_features_daily")).ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Calls_with_a_reported_cost_and_no_tokens_count_at_their_own_cost_in_the_routing_savings_not_as_a_loss()
     {
         await _fixture.WriteAllAsync();
         var reported = RollupFixture.Call(9, 2, parent: 1, _fixture.Small, input: 0, output: 0, offsetSeconds: 1);
         (reported.Model, reported.InputTokens, reported.OutputTokens, reported.ComputedCostUsd, reported.ProvidedCostUsd, reported.CostSource, reported.PriceId) =
             ("reported-model", null, null, null, 0.5m, "provided", null);
-        await _fixture.Writer.WriteAsync([RollupFixture.Root(9, 1, "search", "answers", "acme"), reported]);
+        await _fixture.Writer.WriteAsync([RollupFixture.Root(9, 1, "search", "answers", "acme", routed: true), reported]);
         await _fixture.RollUpAsync();
 
         var report = await new OrchestrationQuery(_fixture.DataSource, _fixture.Prices, TimeProvider.System).GetAsync(TheHour);
 
-        // The fixture's 0.0795 saved on 0.012 spent, and the reported 0.50 at 0.50 on either model.
-        report.RoutingSavings.ActualCostUsd.ShouldBe(0.512m);
-        report.RoutingSavings.FrontierCostUsd.ShouldBe(0.5915m);
-        report.RoutingSavings.SavingsUsd.ShouldBe(0.0795m);
+        // The fixture's 0.069 saved on 0.006 routed, and the reported 0.50 at 0.50 on either model.
+        report.RoutingSavings.ActualCostUsd.ShouldBe(0.506m);
+        report.RoutingSavings.FrontierCostUsd.ShouldBe(0.575m);
+        report.RoutingSavings.SavingsUsd.ShouldBe(0.069m);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class DigestTests
         digest.AnomaliesNote.ShouldBe("No anomalies flagged this week.");
         // Savings come from the rollups, which these directly inserted spans have not reached.
         (digest.RoutingSavingsUsd, digest.CacheSavingsUsd).ShouldBe((0m, 0m));
-        digest.Savings.ShouldBe("Routing: no model spend this week. Caching: no cache hits this week.");
+        digest.Savings.ShouldBe("Routing: no routed requests this week. Caching: no cache hits this week.");
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class DigestTests
         // acme-frontier's price) and one served from cache. search: the same, which is not checkout's.
         SpanRecord[] Requests(int trace, string team) =>
         [
-            Root(project, trace, 1, "gateway", at, team, "cart"),
+            Routed(Root(project, trace, 1, "gateway", at, team, "cart")),
             Chat(project, trace, 2, 1, "gateway", at.AddSeconds(1), "acme", "acme-small", 0.0013m),
             CacheHit(Root(project, trace + 1, 1, "gateway", at.AddMinutes(1), team, "cart")),
         ];
@@ -77,8 +77,14 @@ public sealed class DigestTests
         digest.RoutingSavingsUsd.ShouldBe(0.0117m); // 0.013 - 0.0013
         // The cache hit is worth cart's average uncached request ($0.0013), less its own cost ($0).
         digest.CacheSavingsUsd.ShouldBe(0.0013m);
-        digest.Savings.ShouldBe("Routing saved $0.0117 against sending the same calls to each provider's frontier model. Caching saved about $0.0013 over 1 cache-hit request.");
+        digest.Savings.ShouldBe("Routing saved $0.0117 against sending the calls of routed requests to each provider's frontier model. Caching saved about $0.0013 over 1 cache-hit request.");
         WeeklyDigest.Message(digest).Text.ShouldContain("Routing saved $0.0117");
+    }
+
+    private static SpanRecord Routed(SpanRecord root)
+    {
+        root.RouteDecision = "acme-small";
+        return root;
     }
 
     private static SpanRecord CacheHit(SpanRecord root)

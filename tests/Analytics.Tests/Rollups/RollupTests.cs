@@ -238,7 +238,7 @@ public sealed class RollupTests : IAsyncLifetime
 
         // Only trace A was routed: its small-model calls, 3000 in / 1500 out, at big-model prices are
         // 3000×10 + 1500×30 = 75000 per million = 0.075, against 3000×1 + 1500×2 = 0.006 as priced.
-        // B's and D's calls were not the router's choice and save nothing by routing.
+        // B and D were not routed: their calls save nothing by routing.
         report.RoutingSavings.FrontierCostUsd.ShouldBe(0.075m);
         report.RoutingSavings.ActualCostUsd.ShouldBe(0.006m);
         report.RoutingSavings.SavingsUsd.ShouldBe(0.069m);

@@ -51,6 +51,8 @@ public sealed class TracesTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("min-cost")).ToContainTextAsync("Give an amount in US dollars");
 
         await page.GotoAsync("/traces?team=traces-e2e-a");
+        // A link clicked in the prerendered page before its circuit is up can be lost.
+        await BrowserFixture.WaitForCircuitAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "POST /v1/summarise" }).ClickAsync();
         await page.WaitForURLAsync("**/traces/" + wanted + "?project=*");
         await Expect(page.Locator(".waterfall .row-span")).ToHaveCountAsync(3);

@@ -46,9 +46,10 @@ public sealed class WeeklyReviewReads : IDisposable
             _reads.Clear();
         }
 
-        var read = _reads.GetOrAdd(key, NewRead);
-        // One tab leaving stops its own wait, never the read the others wait for.
-        return read.Value.WaitAsync(cancellationToken);
+        var read = _reads.GetOrAdd(key, NewRead).Value;
+        // One tab leaving stops its own wait, never the read the others wait for. A tab already
+        // gone is told so even when the read has finished (WaitAsync would hand it the result).
+        return cancellationToken.IsCancellationRequested ? Task.FromCanceled<HomeFigures>(cancellationToken) : read.WaitAsync(cancellationToken);
     }
 
     private Lazy<Task<HomeFigures>> NewRead(Key key)

@@ -34,6 +34,9 @@ public sealed class HomePageTests : PageTestContext
         page.Find("[data-testid=by-team] a").GetAttribute("href").ShouldBe("/traces?team=team%20%26%20co&window=7d");
         page.FindAll("[data-testid=increases] a").Select(a => a.TextContent).ShouldBe(["team & co", Hostile, Hostile + "-model"], ignoreOrder: true);
         page.Find("[data-testid=cost-this-week]").TextContent.ShouldBe("$1.00");
+        // The request was not routed: nothing to compare, and the card says why rather than only $0.00.
+        page.Find("[data-testid=routing-savings]").TextContent.ShouldBe("$0.00");
+        page.Find("[data-testid=no-routed-requests]").TextContent.ShouldStartWith("no routed requests this week");
         page.Find("[data-testid=no-anomalies]").TextContent.ShouldBe("No anomalies detected this week.");
         page.Find("[data-chart]").GetAttribute("data-chart")!.ShouldContain("Cost per request");
         page.Find("[data-testid=weekly-review]").GetAttribute("data-interactive").ShouldBe("true");

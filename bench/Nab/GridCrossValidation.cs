@@ -88,11 +88,8 @@ internal static class GridCrossValidation
         // widths, alone or gated by the forecaster, chosen in each fold on the same four
         // categories as the forecaster (a second stage of the same search; under the requirement
         // rule only among the options that still meet them), and in-sample on every file.
-        var runs = new Dictionary<(int, int), List<double[]>>();
-        List<double[]> Scores(int configuration, int option) =>
-            runs.TryGetValue((configuration, option), out var cached) ? cached
-                : runs[(configuration, option)] = Run(files, PatternOptions[option].Apply(configurations[configuration]));
-        var needed = (from rule in meets.Any(m => m) ? new[] { Rule.Pooled, Rule.PooledMeetingRequirements } : [Rule.Pooled]
+        Rule[] secondStageRules = meets.Any(m => m) ? [Rule.Pooled, Rule.PooledMeetingRequirements] : [Rule.Pooled];
+        var needed = (from rule in secondStageRules
                       from k in Enumerable.Range(0, categories.Count)
                       select Choose(rule, k)).Append(best).Append(bestMeeting).Distinct()
                      .SelectMany(c => Enumerable.Range(0, PatternOptions.Length).Select(o => (c, o))).ToList();
@@ -102,11 +99,8 @@ internal static class GridCrossValidation
             var settings = PatternOptions[pair.o].Apply(configurations[pair.c]);
             computed[pair] = (Run(files, settings), ProductRequirements.Met(settings));
         });
-        foreach (var (pair, value) in computed)
-        {
-            runs[pair] = value.Scores;
-        }
-        foreach (var (rule, patternRequired) in from r in meets.Any(m => m) ? new[] { Rule.Pooled, Rule.PooledMeetingRequirements } : [Rule.Pooled]
+        List<double[]> Scores(int configuration, int option) => computed[(configuration, option)].Scores;
+        foreach (var (rule, patternRequired) in from r in secondStageRules
                                                  from required in FalseThenTrue
                                                  select (r, required))
         {

@@ -55,6 +55,23 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return records.Count / watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>Empties the span table (its partitions stay), so that a measured pass starts as a fresh database does.</summary>
+    public async Task TruncateSpansAsync()
+    {
+        await using var command = _dataSource.CreateCommand("TRUNCATE spans");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Writes out every dirty page now, so that a checkpoint forced by the WAL an earlier phase wrote
+    /// does not fall inside the next measured one (bench/ingest.sh also raises max_wal_size).
+    /// </summary>
+    public async Task CheckpointAsync()
+    {
+        await using var command = _dataSource.CreateCommand("CHECKPOINT");
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<long> CountSpansAsync()
     {
         await using var command = _dataSource.CreateCommand("SELECT count(*) FROM spans");

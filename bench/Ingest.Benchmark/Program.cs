@@ -75,10 +75,18 @@ Console.WriteLine($"  pricing only: {priceRate:N0} spans/s");
 
 // 3. COPY only: the same rows straight into the span table of a fresh database, three times
 // (a database each); the median is the reference, as one pass swings by a fifth or more here.
+// A first pass into a database of its own warms the encoder and the server up, as the end-to-end
+// passes' warm-up rounds do for the receiver (without it the first pass ran at 60-75% of the others).
+await using (var warmDb = await BenchDatabase.CreateAsync(admin, "copywarm"))
+{
+    await warmDb.CopyOnlyAsync(records, groupSize: 16_384);
+}
+
 var copyRates = new List<double>();
 for (var pass = 0; pass < 3; pass++)
 {
     await using var copyDb = await BenchDatabase.CreateAsync(admin, $"copy{pass}");
+    await copyDb.CheckpointAsync();
     copyRates.Add(await copyDb.CopyOnlyAsync(records, groupSize: 16_384));
 }
 
@@ -91,47 +99,17 @@ if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "cpu")
     return 0;
 }
 
-// 4. End to end: the receiver in its own process, exporters waiting for each 200.
-double endToEndRate, cpuMicrosPerSpan, jitShare;
-long acknowledged;
-await using (var e2eDb = await BenchDatabase.CreateAsync(admin, "e2e"))
-await using (var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionString))
+// 4. End to end: the receiver in its own process, exporters waiting for each 200. Three passes,
+// each with a fresh database and receiver, like the COPY-only reference; the median pass counts.
+var endToEndPasses = new List<EndToEndPass>();
+for (var pass = 0; pass < 3; pass++)
 {
-    // A fresh process compiles its hot paths again, optimised, once they have run a while (tiered
-    // JIT, with an instrumented pass between). On a busy machine that takes far more than a few
-    // batches: rounds of 64 batches (about 33,000 spans) go out until a round in which the
-    // tiered-compilation thread used under 2% of the receiver's CPU, so the measured run is the
-    // sustained rate. The thread starts its work some time into the first round and comes in
-    // waves (one run stopped after a first quiet round and measured 19% of compilation): the
-    // warm-up ends after two quiet rounds in a row, at least four rounds in all, once the thread
-    // has worked. Warm-up batches are stored like any other and counted out below.
-    const int WarmupBatches = 64;
-    var warmupRounds = 0;
-    for (var quiet = 0; (quiet < 2 || warmupRounds < 4 || server.TieredCompilationTime() == TimeSpan.Zero) && warmupRounds < 40; warmupRounds++)
-    {
-        var (cpu, jit) = (server.ProcessorTime(), server.TieredCompilationTime());
-        var warmup = SpanGenerator.Batches(WarmupBatches, SpansPerBatch, seed: 7 + warmupRounds, now).Select(r => r.ToByteArray()).ToList();
-        await LoadGenerator.SendAllAsync(server, warmup, exporters);
-        var share = (server.TieredCompilationTime() - jit) / (server.ProcessorTime() - cpu);
-        quiet = share < 0.02 ? quiet + 1 : 0;
-        Console.WriteLine($"  warm-up round {warmupRounds + 1}: tiered compilation {share:P1} of the receiver's CPU");
-    }
-
-    await using var profile = await CpuProfile.StartAsync(server.ProcessId);
-    var (cpuBefore, jitBefore) = (server.ProcessorTime(), server.TieredCompilationTime());
-    var result = await LoadGenerator.SendAllAsync(server, payloads, exporters);
-    var cpuUsed = server.ProcessorTime() - cpuBefore;
-    cpuMicrosPerSpan = cpuUsed.TotalMicroseconds / result.AcceptedSpans;
-    jitShare = (server.TieredCompilationTime() - jitBefore) / cpuUsed;
-    endToEndRate = result.AcceptedSpans / result.Elapsed.TotalSeconds;
-    acknowledged = result.AcceptedSpans;
-    var stored = await e2eDb.CountSpansAsync() - (warmupRounds * WarmupBatches * SpansPerBatch);
-    Console.WriteLine($"  end to end: {result.AcceptedSpans} spans acknowledged in {result.Elapsed.TotalSeconds:F1} s, {stored} stored, {result.Refused} batches refused");
-    if (stored != acknowledged)
-    {
-        throw new InvalidOperationException($"acknowledged {acknowledged} spans but {stored} are stored");
-    }
+    endToEndPasses.Add(await EndToEndAsync(pass));
 }
+
+var medianPass = endToEndPasses.OrderBy(p => p.Rate).ElementAt(1);
+var (endToEndRate, cpuMicrosPerSpan, jitShare) = (medianPass.Rate, medianPass.CpuMicrosPerSpan, medianPass.JitShare);
+Console.WriteLine($"  end to end, three passes: {string.Join(", ", endToEndPasses.Select(p => p.Rate.ToString("N0", CultureInfo.InvariantCulture)))} spans/s");
 
 if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "e2e")
 {
@@ -216,6 +194,49 @@ if (sampleLine is not null)
 
 return overload.AcceptedSpans == overload.Stored ? 0 : 1;
 
+async Task<EndToEndPass> EndToEndAsync(int pass)
+{
+    await using var e2eDb = await BenchDatabase.CreateAsync(admin, $"e2e{pass}");
+    await using var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionString);
+    // A fresh process compiles its hot paths again, optimised, once they have run a while (tiered
+    // JIT, with an instrumented pass between). On a busy machine that takes far more than a few
+    // batches: rounds of 64 batches (about 33,000 spans) go out until a round in which the
+    // tiered-compilation thread used under 2% of the receiver's CPU, so the measured run is the
+    // sustained rate. The thread starts its work some time into the first round and comes in
+    // waves (one run stopped after a first quiet round and measured 19% of compilation): the
+    // warm-up ends after two quiet rounds in a row, at least four rounds in all, once the thread
+    // has worked.
+    const int WarmupBatches = 64;
+    var warmupRounds = 0;
+    for (var quiet = 0; (quiet < 2 || warmupRounds < 4 || server.TieredCompilationTime() == TimeSpan.Zero) && warmupRounds < 40; warmupRounds++)
+    {
+        var (cpu, jit) = (server.ProcessorTime(), server.TieredCompilationTime());
+        var warmup = SpanGenerator.Batches(WarmupBatches, SpansPerBatch, seed: 7 + warmupRounds, now).Select(r => r.ToByteArray()).ToList();
+        await LoadGenerator.SendAllAsync(server, warmup, exporters);
+        var share = (server.TieredCompilationTime() - jit) / (server.ProcessorTime() - cpu);
+        quiet = share < 0.02 ? quiet + 1 : 0;
+        Console.WriteLine($"  pass {pass + 1}, warm-up round {warmupRounds + 1}: tiered compilation {share:P1} of the receiver's CPU");
+    }
+
+    // The measured rows go into an empty table, as the COPY-only passes' do, and after a checkpoint.
+    await e2eDb.TruncateSpansAsync();
+    await e2eDb.CheckpointAsync();
+    // bench/ingest-profile.sh samples the first pass.
+    await using var profile = pass == 0 ? await CpuProfile.StartAsync(server.ProcessId) : null;
+    var (cpuBefore, jitBefore) = (server.ProcessorTime(), server.TieredCompilationTime());
+    var result = await LoadGenerator.SendAllAsync(server, payloads, exporters);
+    var cpuUsed = server.ProcessorTime() - cpuBefore;
+    var stored = await e2eDb.CountSpansAsync();
+    var rate = result.AcceptedSpans / result.Elapsed.TotalSeconds;
+    Console.WriteLine($"  end to end, pass {pass + 1}: {result.AcceptedSpans} spans acknowledged in {result.Elapsed.TotalSeconds:F1} s ({rate:N0}/s), {stored} stored, {result.Refused} batches refused");
+    if (stored != result.AcceptedSpans)
+    {
+        throw new InvalidOperationException($"acknowledged {result.AcceptedSpans} spans but {stored} are stored");
+    }
+
+    return new EndToEndPass(rate, cpuUsed.TotalMicroseconds / result.AcceptedSpans, (server.TieredCompilationTime() - jitBefore) / cpuUsed);
+}
+
 async Task<OverloadResult> OverloadAsync(double target)
 {
     await using var overloadDb = await BenchDatabase.CreateAsync(admin, "overload");
@@ -245,3 +266,5 @@ static double Best(int runs, Func<int> work)
 
     return best;
 }
+
+internal sealed record EndToEndPass(double Rate, double CpuMicrosPerSpan, double JitShare);

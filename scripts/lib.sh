@@ -66,11 +66,10 @@ pg_can_reach() {
   fi
 }
 
-# pg_start DATADIR SOCKETDIR LOGFILE [OPTIONS]: initialises DATADIR when empty, then starts a server
-# that listens only on a Unix socket in SOCKETDIR (no TCP port, so no clash with other servers);
-# OPTIONS are more server settings ("-c name=value ...").
+# pg_start DATADIR SOCKETDIR LOGFILE: initialises DATADIR when empty, then starts a server that
+# listens only on a Unix socket in SOCKETDIR (no TCP port, so no clash with other servers).
 pg_start() {
-  local data=$1 socket=$2 log=$3 options=${4:-}
+  local data=$1 socket=$2 log=$3
   if [[ ! -f "$data/PG_VERSION" ]]; then
     pg_prepare_dir "$data"
     as_pg_owner "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
@@ -80,7 +79,7 @@ pg_start() {
   touch "$log"
   if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$log"; fi
   as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-    -o "-k $socket -c listen_addresses='' -c max_connections=200 $options" start >/dev/null \
+    -o "-k $socket -c listen_addresses='' -c max_connections=200" start >/dev/null \
     || die "PostgreSQL did not start; see $log"
 }
 
@@ -103,16 +102,13 @@ random_secret() {
 }
 
 # bench_postgres: starts a throwaway PostgreSQL cluster, stopped and removed when the script
-# exits, and exports a superuser connection string to it in TOLLGATE_BENCH_PG. The benchmarks
-# write gigabytes: with the default max_wal_size (1 GB) a checkpoint fell inside some measured
-# passes and not others (three COPY passes of the same rows: 48,661, 88,611 and 93,350 rows/s).
-# Benchmarks checkpoint between their phases instead.
+# exits, and exports a superuser connection string to it in TOLLGATE_BENCH_PG.
 bench_postgres() {
   ensure_postgres
   bench_work=$(mktemp -d /tmp/tollgate-bench.XXXXXX)
   chmod 755 "$bench_work"
   trap 'pg_stop "$bench_work/pg"; rm -rf "$bench_work"' EXIT
-  pg_start "$bench_work/pg" "$bench_work/socket" "$bench_work/postgres.log" "-c max_wal_size=8GB -c checkpoint_timeout=1h"
+  pg_start "$bench_work/pg" "$bench_work/socket" "$bench_work/postgres.log"
   export TOLLGATE_BENCH_PG="Host=$bench_work/socket;Username=postgres;Database=postgres"
 }
 

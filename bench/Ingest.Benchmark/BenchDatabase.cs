@@ -62,10 +62,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>
-    /// Writes out every dirty page now, so that a checkpoint forced by the WAL an earlier phase wrote
-    /// does not fall inside the next measured one (bench/ingest.sh also raises max_wal_size).
-    /// </summary>
+    /// <summary>Writes out every dirty page now, so that a measured pass does not pay for what the warm-up wrote (CREATE DATABASE does the same).</summary>
     public async Task CheckpointAsync()
     {
         await using var command = _dataSource.CreateCommand("CHECKPOINT");

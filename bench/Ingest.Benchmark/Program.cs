@@ -86,7 +86,6 @@ var copyRates = new List<double>();
 for (var pass = 0; pass < 3; pass++)
 {
     await using var copyDb = await BenchDatabase.CreateAsync(admin, $"copy{pass}");
-    await copyDb.CheckpointAsync();
     copyRates.Add(await copyDb.CopyOnlyAsync(records, groupSize: 16_384));
 }
 

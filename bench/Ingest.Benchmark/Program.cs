@@ -86,7 +86,9 @@ var copyRates = new List<double>();
 for (var pass = 0; pass < 3; pass++)
 {
     await using var copyDb = await BenchDatabase.CreateAsync(admin, $"copy{pass}");
+    var sharesBefore = CpuShares.Take(receiverId: null);
     copyRates.Add(await copyDb.CopyOnlyAsync(records, groupSize: 16_384));
+    Console.WriteLine($"  COPY only, pass {pass + 1}: {copyRates[^1]:N0} rows/s; the machine's CPU: {CpuShares.Take(receiverId: null).Since(sharesBefore)}");
 }
 
 var copyRate = copyRates.Order().ElementAt(1);
@@ -222,12 +224,14 @@ async Task<EndToEndPass> EndToEndAsync(int pass)
     await e2eDb.CheckpointAsync();
     // bench/ingest-profile.sh samples the first pass.
     await using var profile = pass == 0 ? await CpuProfile.StartAsync(server.ProcessId) : null;
-    var (cpuBefore, jitBefore) = (server.ProcessorTime(), server.TieredCompilationTime());
+    var (cpuBefore, jitBefore, sharesBefore) = (server.ProcessorTime(), server.TieredCompilationTime(), CpuShares.Take(server.ProcessId));
     var result = await LoadGenerator.SendAllAsync(server, payloads, exporters);
     var cpuUsed = server.ProcessorTime() - cpuBefore;
+    var shares = CpuShares.Take(server.ProcessId).Since(sharesBefore);
     var stored = await e2eDb.CountSpansAsync();
     var rate = result.AcceptedSpans / result.Elapsed.TotalSeconds;
     Console.WriteLine($"  end to end, pass {pass + 1}: {result.AcceptedSpans} spans acknowledged in {result.Elapsed.TotalSeconds:F1} s ({rate:N0}/s), {stored} stored, {result.Refused} batches refused");
+    Console.WriteLine($"    the machine's CPU over the pass: {shares}");
     if (stored != result.AcceptedSpans)
     {
         throw new InvalidOperationException($"acknowledged {result.AcceptedSpans} spans but {stored} are stored");

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace Tollgate.Ingest.Benchmark;
+
+/// <summary>
+/// Where the machine's CPU went over a measured pass, from /proc: the receiver, PostgreSQL (every
+/// backend and helper process), this benchmark's load generator, anything else, and idle. On a
+/// machine shared by all three, it says which of them a faster pass would have to take time from.
+/// </summary>
+internal sealed class CpuShares
+{
+    private readonly long _receiver, _postgres, _self, _busy, _total;
+
+    private CpuShares(long receiver, long postgres, long self, long busy, long total) =>
+        (_receiver, _postgres, _self, _busy, _total) = (receiver, postgres, self, busy, total);
+
+    /// <summary>The counters now; <paramref name="receiverId"/> null when no receiver runs (the COPY-only passes).</summary>
+    public static CpuShares Take(int? receiverId)
+    {
+        long postgres = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var id) && ProcessName(id) == "postgres")
+            {
+                postgres += ProcessTicks(id);
+            }
+        }
+
+        // The first line of /proc/stat: user nice system idle iowait irq softirq steal ..., in ticks.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..9]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var idle = fields[3] + fields[4];
+        return new CpuShares(receiverId is { } receiver ? ProcessTicks(receiver) : 0, postgres, ProcessTicks(Environment.ProcessId), fields.Sum() - idle, fields.Sum());
+    }
+
+    /// <summary>Each part's share of the machine's CPU (every core) between <paramref name="before"/> and this.</summary>
+    public string Since(CpuShares before)
+    {
+        double total = _total - before._total;
+        var (receiver, postgres, self, busy) = (_receiver - before._receiver, _postgres - before._postgres, _self - before._self, _busy - before._busy);
+        var other = busy - receiver - postgres - self;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"receiver {receiver / total:P0}, PostgreSQL {postgres / total:P0}, load generator {self / total:P0}, other {Math.Max(0, other) / total:P0}, idle {(total - busy) / total:P0}");
+    }
+
+    private static string? ProcessName(int id)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{id}/comm").TrimEnd();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised name.
+    private static long ProcessTicks(int id)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            // Gone between listing and reading: its time left with it.
+            return 0;
+        }
+    }
+}

@@ -7,7 +7,8 @@ namespace Tollgate.Ingest.Benchmark;
 
 internal sealed record LoadResult(long AcceptedSpans, int Refused, TimeSpan Elapsed);
 
-internal sealed record OverloadResult(long OfferedSpans, long AcceptedSpans, int RefusedBatches, string RefusedStatuses, double PeakRssMiB, string PeakBreakdown, long Stored = 0);
+internal sealed record OverloadResult(
+    long OfferedSpans, long AcceptedSpans, int RefusedBatches, string RefusedStatuses, double PeakRssMiB, string PeakBreakdown, TimeSpan Elapsed, string CpuShares, long Stored = 0);
 
 /// <summary>Exporters sending pre-encoded OTLP/HTTP protobuf batches, as an SDK's batch processor does.</summary>
 internal static class LoadGenerator
@@ -78,6 +79,7 @@ internal static class LoadGenerator
         });
 
         var interval = TimeSpan.FromSeconds(spansPerBatch / spansPerSecond);
+        var sharesBefore = CpuShares.Take(server.ProcessId);
         var watch = Stopwatch.StartNew();
         var inFlight = new List<Task>();
         for (var i = 0; i < payloads.Count; i++)
@@ -113,10 +115,12 @@ internal static class LoadGenerator
         }
 
         await Task.WhenAll(inFlight);
+        var elapsed = watch.Elapsed;
+        var shares = CpuShares.Take(server.ProcessId).Since(sharesBefore);
         await sampling.CancelAsync();
         await sampler;
         var refused = statuses.Values.Sum();
         var described = string.Join(", ", statuses.Select(s => $"{(int)s.Key}: {s.Value}"));
-        return new OverloadResult((long)payloads.Count * spansPerBatch, accepted, refused, described.Length > 0 ? described : "none", peak / (1024.0 * 1024.0), breakdown);
+        return new OverloadResult((long)payloads.Count * spansPerBatch, accepted, refused, described.Length > 0 ? described : "none", peak / (1024.0 * 1024.0), breakdown, elapsed, shares);
     }
 }

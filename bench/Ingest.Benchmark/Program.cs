@@ -125,8 +125,7 @@ double spoolAcceptRate, replayRate;
 await using (var spoolDb = await BenchDatabase.CreateAsync(admin, "spool"))
 await using (var server = await ReceiverProcess.StartAsync(spoolDb.ConnectionString))
 {
-    var warmup = SpanGenerator.Batches(64, SpansPerBatch, seed: 8, now).Select(r => r.ToByteArray()).ToList();
-    await LoadGenerator.SendAllAsync(server, warmup, exporters);
+    await WarmUpAsync(server, "spool, ");
     var before = await spoolDb.CountSpansAsync();
     var spooled = SpanGenerator.Batches(spoolBatches, SpansPerBatch, seed: 4242, now).Select(r => r.ToByteArray()).ToList();
     await spoolDb.SetConnectionsAllowedAsync(allowed: false);
@@ -195,18 +194,16 @@ if (sampleLine is not null)
 
 return overload.AcceptedSpans == overload.Stored ? 0 : 1;
 
-async Task<EndToEndPass> EndToEndAsync(int pass)
+// A fresh process compiles its hot paths again, optimised, once they have run a while (tiered
+// JIT, with an instrumented pass between). On a busy machine that takes far more than a few
+// batches: rounds of 64 batches (about 33,000 spans) go out until a round in which the
+// tiered-compilation thread used under 2% of the receiver's CPU, so that what is measured next is
+// the sustained behaviour. The thread starts its work some time into the first round and comes in
+// waves (one run stopped after a first quiet round and measured 19% of compilation): the warm-up
+// ends after two quiet rounds in a row, at least four rounds in all, once the thread has worked.
+// The warm-up's rows are stored like any other; callers empty the table before measuring.
+async Task WarmUpAsync(ReceiverProcess server, string label)
 {
-    await using var e2eDb = await BenchDatabase.CreateAsync(admin, $"e2e{pass}");
-    await using var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionString);
-    // A fresh process compiles its hot paths again, optimised, once they have run a while (tiered
-    // JIT, with an instrumented pass between). On a busy machine that takes far more than a few
-    // batches: rounds of 64 batches (about 33,000 spans) go out until a round in which the
-    // tiered-compilation thread used under 2% of the receiver's CPU, so the measured run is the
-    // sustained rate. The thread starts its work some time into the first round and comes in
-    // waves (one run stopped after a first quiet round and measured 19% of compilation): the
-    // warm-up ends after two quiet rounds in a row, at least four rounds in all, once the thread
-    // has worked.
     const int WarmupBatches = 64;
     var warmupRounds = 0;
     for (var quiet = 0; (quiet < 2 || warmupRounds < 4 || server.TieredCompilationTime() == TimeSpan.Zero) && warmupRounds < 40; warmupRounds++)
@@ -216,8 +213,15 @@ async Task<EndToEndPass> EndToEndAsync(int pass)
         await LoadGenerator.SendAllAsync(server, warmup, exporters);
         var share = (server.TieredCompilationTime() - jit) / (server.ProcessorTime() - cpu);
         quiet = share < 0.02 ? quiet + 1 : 0;
-        Console.WriteLine($"  pass {pass + 1}, warm-up round {warmupRounds + 1}: tiered compilation {share:P1} of the receiver's CPU");
+        Console.WriteLine($"  {label}warm-up round {warmupRounds + 1}: tiered compilation {share:P1} of the receiver's CPU");
     }
+}
+
+async Task<EndToEndPass> EndToEndAsync(int pass)
+{
+    await using var e2eDb = await BenchDatabase.CreateAsync(admin, $"e2e{pass}");
+    await using var server = await ReceiverProcess.StartAsync(e2eDb.ConnectionString);
+    await WarmUpAsync(server, $"pass {pass + 1}, ");
 
     // The measured rows go into an empty table, as the COPY-only passes' do, and after a checkpoint.
     await e2eDb.TruncateSpansAsync();
@@ -247,13 +251,18 @@ async Task<OverloadResult> OverloadAsync(double target)
     var needed = (int)Math.Ceiling(target * overloadSeconds / SpansPerBatch);
     Console.WriteLine($"Overload: offering {target:F0} spans/s for {overloadSeconds} s ({needed} fresh batches)...");
     var fresh = SpanGenerator.Batches(needed, SpansPerBatch, seed: 1234, now).Select(r => r.ToByteArray()).ToList();
+    // Warmed up like the end-to-end passes: a cold receiver spends most of its time in the JIT and
+    // in unoptimised code, which says little about how it sheds a sustained overload.
+    await WarmUpAsync(server, "overload, ");
+    await overloadDb.TruncateSpansAsync();
     var result = await LoadGenerator.OverloadAsync(server, fresh, target, SpansPerBatch);
     return result with { Stored = await overloadDb.CountSpansAsync() };
 }
 
 static void PrintOverload(OverloadResult overload)
 {
-    Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0}, refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");
+    Console.WriteLine($"  overload at 2x: offered {overload.OfferedSpans:N0}, acknowledged {overload.AcceptedSpans:N0} ({overload.AcceptedSpans / overload.Elapsed.TotalSeconds:N0} spans/s), refused {overload.RefusedBatches} batches ({overload.RefusedStatuses})");
+    Console.WriteLine($"                  the machine's CPU: {overload.CpuShares}");
     Console.WriteLine($"                  receiver peak RSS {overload.PeakRssMiB:N0} MiB (target <= 512; {overload.PeakBreakdown}), acknowledged but not stored: {overload.AcceptedSpans - overload.Stored}");
 }
 

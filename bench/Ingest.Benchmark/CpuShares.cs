@@ -9,20 +9,24 @@ namespace Tollgate.Ingest.Benchmark;
 /// </summary>
 internal sealed class CpuShares
 {
-    private readonly long _receiver, _postgres, _self, _busy, _total;
+    private readonly long _receiver, _postgres, _sessions, _self, _busy, _total;
 
-    private CpuShares(long receiver, long postgres, long self, long busy, long total) =>
-        (_receiver, _postgres, _self, _busy, _total) = (receiver, postgres, self, busy, total);
+    private CpuShares(long receiver, long postgres, long sessions, long self, long busy, long total) =>
+        (_receiver, _postgres, _sessions, _self, _busy, _total) = (receiver, postgres, sessions, self, busy, total);
 
     /// <summary>The counters now; <paramref name="receiverId"/> null when no receiver runs (the COPY-only passes).</summary>
     public static CpuShares Take(int? receiverId)
     {
-        long postgres = 0;
+        long postgres = 0, sessions = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(directory), out var id) && ProcessName(id) == "postgres")
             {
-                postgres += ProcessTicks(id);
+                var ticks = ProcessTicks(id);
+                postgres += ticks;
+                // A client's backend names its socket in its title ("postgres: user db [local] COPY");
+                // the rest are the server's own workers (WAL writer, checkpointer, autovacuum).
+                sessions += Title(id).Contains("[local]", StringComparison.Ordinal) ? ticks : 0;
             }
         }
 
@@ -30,7 +34,7 @@ internal sealed class CpuShares
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..9]
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         var idle = fields[3] + fields[4];
-        return new CpuShares(receiverId is { } receiver ? ProcessTicks(receiver) : 0, postgres, ProcessTicks(Environment.ProcessId), fields.Sum() - idle, fields.Sum());
+        return new CpuShares(receiverId is { } receiver ? ProcessTicks(receiver) : 0, postgres, sessions, ProcessTicks(Environment.ProcessId), fields.Sum() - idle, fields.Sum());
     }
 
     /// <summary>Each part's share of the machine's CPU (every core) between <paramref name="before"/> and this.</summary>
@@ -38,16 +42,21 @@ internal sealed class CpuShares
     {
         double total = _total - before._total;
         var (receiver, postgres, self, busy) = (_receiver - before._receiver, _postgres - before._postgres, _self - before._self, _busy - before._busy);
+        var sessions = _sessions - before._sessions;
         var other = busy - receiver - postgres - self;
         return string.Create(CultureInfo.InvariantCulture,
-            $"receiver {receiver / total:P0}, PostgreSQL {postgres / total:P0}, load generator {self / total:P0}, other {Math.Max(0, other) / total:P0}, idle {(total - busy) / total:P0}");
+            $"receiver {receiver / total:P0}, PostgreSQL {postgres / total:P0} (sessions {sessions / total:P0}, its own workers {(postgres - sessions) / total:P0}), load generator {self / total:P0}, other {Math.Max(0, other) / total:P0}, idle {(total - busy) / total:P0}");
     }
 
-    private static string? ProcessName(int id)
+    private static string? ProcessName(int id) => Read($"/proc/{id}/comm")?.TrimEnd();
+
+    private static string Title(int id) => Read($"/proc/{id}/cmdline") ?? "";
+
+    private static string? Read(string path)
     {
         try
         {
-            return File.ReadAllText($"/proc/{id}/comm").TrimEnd();
+            return File.ReadAllText(path);
         }
         catch (IOException)
         {

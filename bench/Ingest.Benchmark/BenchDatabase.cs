@@ -69,6 +69,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// The server's next transaction id: write transactions started between two readings are their
+    /// difference less one (the reading takes an id of its own). No other database writes meanwhile.
+    /// </summary>
+    public async Task<long> TransactionIdAsync()
+    {
+        await using var command = _dataSource.CreateCommand("SELECT pg_current_xact_id()::text::bigint");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task<long> CountSpansAsync()
     {
         await using var command = _dataSource.CreateCommand("SELECT count(*) FROM spans");

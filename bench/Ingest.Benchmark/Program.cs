@@ -228,14 +228,16 @@ async Task<EndToEndPass> EndToEndAsync(int pass)
     await e2eDb.CheckpointAsync();
     // bench/ingest-profile.sh samples the first pass.
     await using var profile = pass == 0 ? await CpuProfile.StartAsync(server.ProcessId) : null;
+    var transactionsBefore = await e2eDb.TransactionIdAsync();
     var (cpuBefore, jitBefore, sharesBefore) = (server.ProcessorTime(), server.TieredCompilationTime(), CpuShares.Take(server.ProcessId));
     var result = await LoadGenerator.SendAllAsync(server, payloads, exporters);
     var cpuUsed = server.ProcessorTime() - cpuBefore;
     var shares = CpuShares.Take(server.ProcessId).Since(sharesBefore);
+    var transactions = await e2eDb.TransactionIdAsync() - transactionsBefore - 1;
     var stored = await e2eDb.CountSpansAsync();
     var rate = result.AcceptedSpans / result.Elapsed.TotalSeconds;
     Console.WriteLine($"  end to end, pass {pass + 1}: {result.AcceptedSpans} spans acknowledged in {result.Elapsed.TotalSeconds:F1} s ({rate:N0}/s), {stored} stored, {result.Refused} batches refused");
-    Console.WriteLine($"    the machine's CPU over the pass: {shares}");
+    Console.WriteLine($"    the machine's CPU over the pass: {shares}; {transactions:N0} write transactions, {result.AcceptedSpans / (double)Math.Max(1, transactions):N0} spans each");
     if (stored != result.AcceptedSpans)
     {
         throw new InvalidOperationException($"acknowledged {result.AcceptedSpans} spans but {stored} are stored");

@@ -71,7 +71,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     /// <summary>
     /// The server's next transaction id: write transactions started between two readings are their
-    /// difference less one (the reading takes an id of its own). No other database writes meanwhile.
+    /// difference less one (the reading takes an id of its own), as long as nothing else on the server writes.
     /// </summary>
     public async Task<long> TransactionIdAsync()
     {

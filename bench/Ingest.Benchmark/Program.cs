@@ -76,7 +76,7 @@ Console.WriteLine($"  pricing only: {priceRate:N0} spans/s");
 // 3. COPY only: the same rows straight into the span table of a fresh database, three times
 // (a database each); the median is the reference, as one pass swings by a fifth or more here.
 // A first pass into a database of its own warms the encoder and the server up, as the end-to-end
-// passes' warm-up rounds do for the receiver (without it the first pass ran at 60-75% of the others).
+// passes' warm-up rounds do for the receiver (without it the first pass ran at 52-60% of the others).
 await using (var warmDb = await BenchDatabase.CreateAsync(admin, "copywarm"))
 {
     await warmDb.CopyOnlyAsync(records, groupSize: 16_384);

@@ -68,18 +68,23 @@ internal sealed class CpuShares
         }
     }
 
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised name.
-    private static long ProcessTicks(int id)
+    private static long ProcessTicks(int id) => CpuTicks($"/proc/{id}/stat");
+
+    /// <summary>
+    /// User and system CPU time of a process or thread from its stat file, in clock ticks (USER_HZ,
+    /// 100 a second on every architecture .NET runs on); 0 once it has gone, as its time left with it.
+    /// </summary>
+    public static long CpuTicks(string statPath)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{id}/stat");
+            // utime and stime are fields 14 and 15, counted here after the parenthesised name.
+            var stat = File.ReadAllText(statPath);
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         }
         catch (IOException)
         {
-            // Gone between listing and reading: its time left with it.
             return 0;
         }
     }

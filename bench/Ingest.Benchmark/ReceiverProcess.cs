@@ -59,16 +59,10 @@ internal sealed class ReceiverProcess : IAsyncDisposable
         {
             try
             {
-                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
                 {
-                    continue;
+                    ticks += CpuShares.CpuTicks(Path.Combine(task, "stat"));
                 }
-
-                // Fields after the parenthesised name: state is field 3, utime 14 and stime 15 (clock ticks).
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
-                    + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
             }
             catch (IOException)
             {
@@ -76,7 +70,7 @@ internal sealed class ReceiverProcess : IAsyncDisposable
             }
         }
 
-        // Linux reports thread times in USER_HZ, 100 a second on every architecture .NET runs on.
+        // Ticks are USER_HZ, 100 a second.
         return TimeSpan.FromMilliseconds(ticks * 10);
     }
 

@@ -7,7 +7,8 @@ using Tollgate.Pages.Benchmark;
 
 // Page benchmark: how soon the weekly review and the dependency map paint and become interactive
 // in a real Chromium, and the dashboard's memory per open circuit, over a database that the
-// analytics benchmark filled (bench/pages.sh makes one of BENCH_SPANS spans first).
+// analytics benchmark filled (bench/pages.sh makes one of BENCH_SPANS spans first), once the
+// dashboard's start-up jobs have finished (see JobRuns).
 // References measured in the same run: a one-line text page (what this browser and machine need
 // to paint anything), the statically rendered sign-in page (no data, no circuit)
 // and the JSON API answering each page's main question from the same database.
@@ -32,16 +33,21 @@ var tabs = int.Parse(Environment.GetEnvironmentVariable("BENCH_TABS") ?? "50", C
 var database = Environment.GetEnvironmentVariable("BENCH_REUSE_DB") ?? await NewestAnalyticsDatabaseAsync(admin)
     ?? throw new InvalidOperationException("no database to measure: run bench/pages.sh, or set BENCH_REUSE_DB to one the analytics benchmark kept (BENCH_KEEP_DB=1)");
 var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
-await using (var dataSource = NpgsqlDataSource.Create(connectionString))
-{
-    var spans = (long)(await dataSource.CreateCommand("SELECT count(*) FROM spans").ExecuteScalarAsync())!;
-    Console.WriteLine($"Database {database}: {spans:N0} spans");
-}
+await using var dataSource = NpgsqlDataSource.Create(connectionString);
+var spans = (long)(await dataSource.CreateCommand("SELECT count(*) FROM spans").ExecuteScalarAsync())!;
+Console.WriteLine($"Database {database}: {spans:N0} spans");
 
 const string User = "bench-admin";
 const string Password = "bench-admin-password";
+var jobs = new JobRuns(dataSource);
+var started = await jobs.NowAsync();
 await using var dashboard = await DashboardProcess.StartAsync(connectionString, published,
     $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}");
+// Measured on a settled server: the jobs that run at start (rollups, dependencies, the first anomaly scan)
+// have finished. Later runs (the rollups every minute, a scan every 15) are part of a running
+// dashboard, and each measurement names those that ran during it.
+var settled = await jobs.WaitForStartJobsAsync(started, TimeSpan.FromMinutes(10));
+Console.WriteLine($"The dashboard's start-up jobs finished {settled.TotalSeconds:F1} s after it was up");
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
 {
@@ -56,13 +62,17 @@ foreach (var openTab in new[] { false, true })
 {
     Console.WriteLine($"Page loads ({loads} of each, the pages in turn, after 3 rounds to warm up), {(openTab ? "in a tab already open on another page" : "each in a new tab")}, ms from navigation start (p50 / p95):");
     Console.WriteLine($"  {"page",-50} {"HTML in",15} {"first paint",15} {"interactive",15} {"figures",15}");
+    var from = await jobs.NowAsync();
     var times = await visits.MeasureAsync(
         [("/health/live", "body"), ("/account/login", "form"), ("/", "[data-testid=cost-this-week]"), ("/dependencies", "canvas")], loads, openTab);
+    var until = await jobs.NowAsync();
     string[] labels = ["one line of text (the browser's floor: reference)", "sign-in (static, no data: reference)", "weekly review /", "dependency map /dependencies"];
     foreach (var (label, result) in labels.Zip(times))
     {
         Console.WriteLine($"  {label,-50} {result.Html,15} {result.FirstPaint,15} {result.Interactive,15} {result.Figures,15}");
     }
+
+    Console.WriteLine($"  job runs during these loads ({(until - from).TotalSeconds:F0} s): {await jobs.DuringAsync(from, until)}");
 }
 
 // 2. The same questions through the JSON API (the database work each page does at least).

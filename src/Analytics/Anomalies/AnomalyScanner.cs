@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Tollgate.Analytics.Rollups;
 using Tollgate.Analytics.Time;
 
 namespace Tollgate.Analytics.Anomalies;
@@ -22,6 +23,48 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
     public static readonly TimeSpan ReportWindow = TimeSpan.FromHours(24);
 
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Scans every project's hours before <paramref name="now"/> (rounded down to the hour), unless the last
+    /// scan made this way covered the same hours and no span among them has been written since: it would
+    /// store the same anomalies again. Anything that changes a stored span's figures (a late span,
+    /// re-pricing, re-attribution) moves its ingested_at, which is what this looks at; spans of the hour
+    /// under way are not judged yet, so they start no scan.
+    /// </summary>
+    /// <returns>What the scan did, or null when it was skipped.</returns>
+    public async Task<AnomalyScanResult?> ScanIfChangedAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var until = UtcHour.Floor(now);
+        await using var state = dataSource.CreateCommand("""
+            SELECT now(), (SELECT s.until_hour = $1 AND NOT EXISTS (
+                               SELECT 1 FROM spans WHERE ingested_at >= s.began_at - $2 AND start_time >= $3 AND start_time < $1)
+                           FROM anomaly_scan_state s)
+            """);
+        state.Parameters.Add(new() { Value = until, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        state.Parameters.Add(new() { Value = IngestWatermark.Overlap });
+        state.Parameters.Add(new() { Value = until - History, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        DateTime began;
+        await using (var reader = await state.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            began = reader.GetDateTime(0);
+            if (!reader.IsDBNull(1) && reader.GetBoolean(1))
+            {
+                return null;
+            }
+        }
+
+        var result = await ScanAsync(projectId: null, until, cancellationToken);
+        // Recorded only once the scan has stored what it found: a scan that fails is not skipped next time.
+        await using var record = dataSource.CreateCommand("""
+            INSERT INTO anomaly_scan_state (until_hour, began_at) VALUES ($1, $2)
+            ON CONFLICT (singleton) DO UPDATE SET until_hour = EXCLUDED.until_hour, began_at = EXCLUDED.began_at
+            """);
+        record.Parameters.Add(new() { Value = until, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        record.Parameters.Add(new() { Value = began, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await record.ExecuteNonQueryAsync(cancellationToken);
+        return result;
+    }
 
     /// <summary>Scans the hours before <paramref name="untilHour"/> (rounded down to the hour) of one project, or of all.</summary>
     public async Task<AnomalyScanResult> ScanAsync(int? projectId, DateTime untilHour, CancellationToken cancellationToken)

@@ -13,6 +13,12 @@ public sealed class AnomaliesApiTests
 {
     private static readonly DateTime _start = new(2026, 10, 5, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>
+    /// An ingested_at for spans written before a scan: a scan looks at spans written from a little
+    /// before it began (IngestWatermark.Overlap), so spans written just now would all count as new.
+    /// </summary>
+    private const string WrittenEarlier = "now() - interval '10 minutes'";
+
     private static object Series(int points, Func<int, double> value) => new
     {
         timestamps = Enumerable.Range(0, points).Select(h => _start.AddHours(h)).ToArray(),
@@ -58,6 +64,58 @@ public sealed class AnomaliesApiTests
         unsorted.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         unsorted.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         oversized.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task The_scan_job_skips_hours_it_scanned_until_a_span_among_them_changes_and_ignores_the_hour_under_way()
+    {
+        // No scheduled scan: this test alone decides when the job's scan runs.
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: new Dictionary<string, string> { ["Tollgate:Jobs:Enabled"] = "false" });
+        const int hours = 21 * 24;
+        await app.App.Services.GetRequiredService<SpanPartitions>().EnsureAsync(_start, _start.AddHours(hours + 24));
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO spans (project_id, trace_id, span_id, name, kind, start_time, end_time, status_code, billing, team, feature, model, computed_cost_usd, ingested_at)
+            SELECT (SELECT min(id) FROM projects), decode(md5(h::text), 'hex'), substr(decode(md5('s' || h::text), 'hex'), 1, 8), 'chat', 3,
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '5 minutes',
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '6 minutes', 0, true, 'search', 'answers', 'gpt-x',
+                   1 + 0.3 * sin(2 * pi() * h / 24) + CASE WHEN h = {hours - 3} THEN 5 ELSE 0 END, {WrittenEarlier}
+            FROM generate_series(0, {hours - 1}) AS h
+            """);
+        var scanner = app.App.Services.GetRequiredService<AnomalyScanner>();
+        // Twenty minutes into the hour after the data: the hours scanned end where the data does.
+        var now = _start.AddHours(hours).AddMinutes(20);
+        var spikeHour = _start.AddHours(hours - 3);
+        async Task<double> SpikeCostAsync() =>
+            await app.Database.ScalarAsync<double>($"SELECT actual_usd FROM anomalies WHERE kind = 'cost' AND dimension = 'total' AND hour = '{spikeHour:yyyy-MM-dd HH:mm:ss}+00'");
+
+        var first = await scanner.ScanIfChangedAsync(now, CancellationToken.None);
+        var again = await scanner.ScanIfChangedAsync(now.AddMinutes(15), CancellationToken.None);
+
+        first.ShouldNotBeNull().Anomalies.ShouldBeGreaterThan(0);
+        again.ShouldBeNull();
+
+        // A span of the hour under way is not judged yet: still nothing to scan.
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO spans (project_id, trace_id, span_id, name, kind, start_time, end_time, status_code, billing, team, feature, model, computed_cost_usd)
+            VALUES ((SELECT min(id) FROM projects), '\x0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a', '\x0b0b0b0b0b0b0b0b', 'chat', 3,
+                    '{now.AddMinutes(-5):yyyy-MM-dd HH:mm:ss}+00', '{now.AddMinutes(-4):yyyy-MM-dd HH:mm:ss}+00', 0, true, 'search', 'answers', 'gpt-x', 50)
+            """);
+        (await scanner.ScanIfChangedAsync(now.AddMinutes(30), CancellationToken.None)).ShouldBeNull();
+
+        // Re-pricing the spike hour's span (which moves its ingested_at, as re-pricing does) changes what a scan would
+        // store: the next scan runs and stores the new cost.
+        (await SpikeCostAsync()).ShouldBeLessThan(7);
+        await app.Database.ExecuteAsync($"""
+            UPDATE spans SET computed_cost_usd = computed_cost_usd + 10, ingested_at = now()
+            WHERE start_time = '{spikeHour.AddMinutes(5):yyyy-MM-dd HH:mm:ss}+00'
+            """);
+        (await scanner.ScanIfChangedAsync(now.AddMinutes(35), CancellationToken.None)).ShouldNotBeNull();
+        (await SpikeCostAsync()).ShouldBeGreaterThan(15);
+
+        // The next hour is new hours to judge: scanned whatever changed. Then nothing changes again.
+        await app.Database.ExecuteAsync($"UPDATE spans SET ingested_at = {WrittenEarlier}");
+        (await scanner.ScanIfChangedAsync(now.AddHours(1), CancellationToken.None)).ShouldNotBeNull();
+        (await scanner.ScanIfChangedAsync(now.AddHours(1).AddMinutes(15), CancellationToken.None)).ShouldBeNull();
     }
 
     [Fact]

@@ -9,8 +9,28 @@
     // How far from the screen a chart starts to be drawn, so that it is there when scrolled to.
     var nearScreen = "400px 0px";
     var watcher = null;
+    // Charts waiting to come near the screen, and charts drawn (resized with the window). A live page
+    // replaces its chart element when its figures change: each draw lets go of the replaced ones.
+    var waiting = [];
+    var drawn = [];
+
+    function letGoOfReplaced() {
+        waiting = waiting.filter(function (el) {
+            if (!el.isConnected) {
+                watcher.unobserve(el);
+            }
+            return el.isConnected;
+        });
+        drawn = drawn.filter(function (d) {
+            if (!d.element.isConnected) {
+                d.chart.dispose();
+            }
+            return d.element.isConnected;
+        });
+    }
 
     function draw(root) {
+        letGoOfReplaced();
         var charts = Array.prototype.filter.call(root.querySelectorAll("[data-chart]"), function (el) {
             return el.dataset.chartDrawn !== "1";
         });
@@ -20,7 +40,12 @@
         if (typeof IntersectionObserver === "undefined") {
             return drawNow(charts);
         }
-        charts.forEach(function (el) { watch().observe(el); });
+        charts.forEach(function (el) {
+            if (waiting.indexOf(el) < 0) {
+                watch().observe(el);
+                waiting.push(el);
+            }
+        });
         return Promise.resolve();
     }
 
@@ -31,6 +56,7 @@
                 entries.forEach(function (entry) {
                     if (entry.isIntersecting) {
                         watcher.unobserve(entry.target);
+                        waiting = waiting.filter(function (el) { return el !== entry.target; });
                         seen.push(entry.target);
                     }
                 });
@@ -64,9 +90,12 @@
             var chart = echarts.init(el, null, { renderer: "svg" });
             chart.setOption(option);
             el.dataset.chartDrawn = "1";
-            window.addEventListener("resize", function () { chart.resize(); });
+            drawn.push({ element: el, chart: chart });
         });
     }
+    window.addEventListener("resize", function () {
+        drawn.forEach(function (d) { d.chart.resize(); });
+    });
     window.tollgateCharts = { draw: draw };
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
 })();

@@ -49,7 +49,6 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
         // circuit's render), and each page loaded only the library it draws with.
         await page.GotoAsync("/");
         await BrowserFixture.WaitForCircuitAsync(page);
-        await page.Locator("[data-chart]").ScrollIntoViewIfNeededAsync();
         await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
         (await page.EvaluateAsync<string[]>(LoadedLibraries)).ShouldBe(["echarts"]);
         await page.GotoAsync("/dependencies?period=24h");
@@ -62,35 +61,6 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task The_weekly_trend_loads_its_drawing_library_only_when_scrolled_near()
-    {
-        await using var app = await StartWithOneTraceAsync();
-        var page = await fixture.NewSignedInPageAsync(app);
-        // A short window: the trend, below the spend tables, is far from the first screen.
-        await page.SetViewportSizeAsync(1280, 400);
-        var fetched = new List<string>();
-        page.Request += (_, request) =>
-        {
-            if (request.Url.Contains("/lib/echarts/", StringComparison.Ordinal))
-            {
-                fetched.Add(request.Url);
-            }
-        };
-
-        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.NetworkIdle });
-        await BrowserFixture.WaitForCircuitAsync(page);
-        // The circuit's first render asks for the chart to be drawn; any fetch it started would be under way now.
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        fetched.ShouldBeEmpty();
-        (await page.EvaluateAsync<string[]>(LoadedLibraries)).ShouldBeEmpty();
-
-        await page.Locator("[data-chart]").ScrollIntoViewIfNeededAsync();
-        await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
-        fetched.ShouldHaveSingleItem();
-        await page.CloseAsync();
-    }
-
-    [Fact]
     public async Task A_drawing_library_that_does_not_load_is_said_in_place_of_the_chart_and_the_circuit_carries_on()
     {
         await using var app = await StartWithOneTraceAsync();
@@ -99,7 +69,6 @@ public sealed class ContentSecurityTests(BrowserFixture fixture)
 
         await page.GotoAsync("/");
         await BrowserFixture.WaitForCircuitAsync(page);
-        await page.Locator("[data-chart]").ScrollIntoViewIfNeededAsync();
         await Expect(page.Locator("[data-chart]")).ToHaveTextAsync("The chart could not be drawn: its script did not load.");
         // The page goes on over its circuit: the next week is chosen and rendered without a reload.
         var thisWeek = await page.GetByTestId("week-range").InnerTextAsync();

@@ -74,8 +74,7 @@ public sealed class DashboardWorkflowTests(BrowserFixture fixture)
         (await page.GetByTestId("by-team").InnerTextAsync()).ShouldNotContain("billing");
         (await page.GetByTestId("decreases").CountAsync()).ShouldBe(0);
         (await page.GetByTestId("no-anomalies").IsVisibleAsync()).ShouldBeTrue();
-        // The cost-per-request trend is drawn by ECharts from the page's data-chart JSON, when scrolled near.
-        await page.Locator("[data-chart]").ScrollIntoViewIfNeededAsync();
+        // The cost-per-request trend is drawn by ECharts from the page's data-chart JSON, after the interactive render.
         await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
         // Every week of the trend is labelled, the reviewed week last.
         var weekLabels = Enumerable.Range(0, HomeViewModel.TrendWeeks)

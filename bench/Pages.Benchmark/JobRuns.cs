@@ -1,5 +1,7 @@
 using System.Globalization;
 using Npgsql;
+using Tollgate.Analytics.Configuration;
+using Tollgate.Analytics.Jobs;
 
 namespace Tollgate.Pages.Benchmark;
 
@@ -11,8 +13,8 @@ namespace Tollgate.Pages.Benchmark;
 /// </summary>
 internal sealed class JobRuns(NpgsqlDataSource dataSource)
 {
-    /// <summary>The jobs that run when the dashboard starts (RecurringJobs with RunAtStart).</summary>
-    private static readonly string[] StartJobs = ["rollups", "dependencies", "anomalies"];
+    /// <summary>The jobs that run when the dashboard starts.</summary>
+    private static readonly string[] StartJobs = [.. RecurringJobs.All(new JobsOptions()).Where(j => j.RunAtStart).Select(j => j.Name)];
 
     public async Task<DateTime> NowAsync() =>
         (DateTime)(await dataSource.CreateCommand("SELECT now()").ExecuteScalarAsync())!;

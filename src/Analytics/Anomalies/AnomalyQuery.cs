@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Tollgate.Analytics.Anomalies;
 
-/// <summary>Stored anomalies for lists and charts, newest hours last, bounded.</summary>
+/// <summary>Stored anomalies for lists and charts, newest hours last, bounded; those a later scan cleared are left out.</summary>
 public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
 {
     /// <summary>Rows returned by one query: a list longer than this is not read; narrow the range.</summary>
@@ -31,7 +31,7 @@ public sealed class AnomalyQuery(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand($"""
             SELECT project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors::text, kind, detector, explanation
             FROM anomalies
-            WHERE hour >= $1 AND hour < $2 AND ($3::integer IS NULL OR project_id = $3) AND ($5::text IS NULL OR (dimension = 'team' AND key = $5))
+            WHERE hour >= $1 AND hour < $2 AND cleared_at IS NULL AND ($3::integer IS NULL OR project_id = $3) AND ($5::text IS NULL OR (dimension = 'team' AND key = $5))
             ORDER BY {order}
             LIMIT $4
             """);

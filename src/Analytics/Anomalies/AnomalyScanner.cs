@@ -12,7 +12,9 @@ public sealed record AnomalyScanResult(int Series, int Anomalies);
 /// <summary>
 /// The hourly cost anomaly scan: reads five weeks of hourly cost, runs the detector over every
 /// series and the mix detector over every project, and stores the anomalies of the last day. Scanning again stores the same rows again
-/// (updated in place), so a scheduler may call it as often as it likes.
+/// (updated in place), so a scheduler may call it as often as it likes. An anomaly of the last day that a scan no longer
+/// finds (a late span or a re-pricing took its hour back into its band) leaves the lists: deleted if it was never
+/// announced, else kept for the alert that went out and marked cleared.
 /// </summary>
 public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dataSource)
 {
@@ -79,44 +81,74 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
         var anomalies = cost
             .Concat(MixAnomalyFinder.Find(costs, from, until, until - ReportWindow).Where(a => !totals.Contains((a.ProjectId, a.Hour))))
             .ToList();
-        await StoreAsync(anomalies, cancellationToken);
+        await StoreAsync(anomalies, projectId, until - ReportWindow, until, cancellationToken);
         var series = costs.Select(c => (c.ProjectId, c.Dimension, c.Key)).Distinct().Count();
         return new AnomalyScanResult(series, anomalies.Count);
     }
 
-    private async Task StoreAsync(List<CostAnomaly> anomalies, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores what a scan of [<paramref name="from"/>, <paramref name="until"/>) found and, in the same transaction,
+    /// takes out of the lists the anomalies of those hours it did not find again.
+    /// </summary>
+    private async Task StoreAsync(List<CostAnomaly> anomalies, int? projectId, DateTime from, DateTime until, CancellationToken cancellationToken)
     {
-        if (anomalies.Count == 0)
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (anomalies.Count > 0)
         {
-            return;
+            await using var upsert = new NpgsqlCommand("""
+                INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors, kind, detector, explanation)
+                SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::timestamptz[], $5::double precision[],
+                                     $6::double precision[], $7::double precision[], $8::double precision[], $9::double precision[], $10::jsonb[],
+                                     $11::text[], $12::text[], $13::text[])
+                ON CONFLICT (project_id, kind, dimension, key, hour) DO UPDATE SET
+                    actual_usd = EXCLUDED.actual_usd, expected_usd = EXCLUDED.expected_usd, lower_usd = EXCLUDED.lower_usd,
+                    upper_usd = EXCLUDED.upper_usd, score = EXCLUDED.score, contributors = EXCLUDED.contributors,
+                    detector = EXCLUDED.detector, explanation = EXCLUDED.explanation, cleared_at = NULL
+                """, connection, transaction);
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.ProjectId).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Dimension).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Key).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Hour).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.ActualUsd).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.ExpectedUsd).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.LowerUsd).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.UpperUsd).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Score).ToArray() });
+            upsert.Parameters.Add(new()
+            {
+                Value = anomalies.Select(a => a.Contributors is null ? null : JsonSerializer.Serialize(a.Contributors, _json)).ToArray(),
+                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Kind).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Detector).ToArray() });
+            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Explanation).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO anomalies (project_id, dimension, key, hour, actual_usd, expected_usd, lower_usd, upper_usd, score, contributors, kind, detector, explanation)
-            SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::timestamptz[], $5::double precision[],
-                                 $6::double precision[], $7::double precision[], $8::double precision[], $9::double precision[], $10::jsonb[],
-                                 $11::text[], $12::text[], $13::text[])
-            ON CONFLICT (project_id, kind, dimension, key, hour) DO UPDATE SET
-                actual_usd = EXCLUDED.actual_usd, expected_usd = EXCLUDED.expected_usd, lower_usd = EXCLUDED.lower_usd,
-                upper_usd = EXCLUDED.upper_usd, score = EXCLUDED.score, contributors = EXCLUDED.contributors,
-                detector = EXCLUDED.detector, explanation = EXCLUDED.explanation
-            """);
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.ProjectId).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Dimension).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Key).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Hour).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.ActualUsd).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.ExpectedUsd).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.LowerUsd).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.UpperUsd).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Score).ToArray() });
-        command.Parameters.Add(new()
-        {
-            Value = anomalies.Select(a => a.Contributors is null ? null : JsonSerializer.Serialize(a.Contributors, _json)).ToArray(),
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-        });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Kind).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Detector).ToArray() });
-        command.Parameters.Add(new() { Value = anomalies.Select(a => a.Explanation).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+
+        // The rows of these hours that this scan did not write were not found again. Announced or not is
+        // checked on the row itself: an announcement committed meanwhile makes the row one to keep.
+        await using var clear = new NpgsqlCommand("""
+            WITH gone AS (
+                SELECT a.id FROM anomalies a
+                WHERE a.hour >= $1 AND a.hour < $2 AND ($3::integer IS NULL OR a.project_id = $3) AND a.cleared_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM unnest($4::integer[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) AS f(project_id, kind, dimension, key, hour)
+                                  WHERE f.project_id = a.project_id AND f.kind = a.kind AND f.dimension = a.dimension AND f.key = a.key AND f.hour = a.hour)
+            ),
+            deleted AS (
+                DELETE FROM anomalies a USING gone WHERE a.id = gone.id AND a.notified_at IS NULL
+            )
+            UPDATE anomalies a SET cleared_at = now() FROM gone WHERE a.id = gone.id AND a.notified_at IS NOT NULL
+            """, connection, transaction);
+        clear.Parameters.Add(new() { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        clear.Parameters.Add(new() { Value = until, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        clear.Parameters.Add(new() { Value = projectId.HasValue ? projectId.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.ProjectId).ToArray() });
+        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Kind).ToArray() });
+        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Dimension).ToArray() });
+        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Key).ToArray() });
+        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Hour).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        await clear.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }

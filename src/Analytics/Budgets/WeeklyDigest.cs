@@ -232,7 +232,7 @@ public sealed class WeeklyDigest(
     {
         await using var command = new NpgsqlCommand($"""
             SELECT dimension, key, hour, actual_usd, expected_usd, score, kind, explanation FROM anomalies
-            WHERE hour >= $1 AND hour < $2
+            WHERE hour >= $1 AND hour < $2 AND cleared_at IS NULL
               AND ((dimension = 'team' AND key = $3) OR (dimension = 'feature' AND key = ANY($4)))
             ORDER BY score DESC, hour LIMIT {MaxAnomalies}
             """, connection);

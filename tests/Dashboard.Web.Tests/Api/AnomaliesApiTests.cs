@@ -162,6 +162,61 @@ public sealed class AnomaliesApiTests
     }
 
     [Fact]
+    public async Task A_spike_that_a_re_pricing_takes_back_into_its_band_leaves_the_list_and_only_an_announced_row_is_kept()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a), settings: new Dictionary<string, string> { ["Tollgate:Jobs:Enabled"] = "false" });
+        using var client = app.CreateClient(withAdminKey: true);
+        const int hours = 21 * 24;
+        const int spike = (20 * 24) + 10; // the last day, 10:00
+        var spikeStart = _start.AddHours(spike).AddMinutes(5);
+        await app.App.Services.GetRequiredService<SpanPartitions>().EnsureAsync(_start, _start.AddHours(hours));
+        // One team with a daily wave and small jitter, $5 more at the spike hour.
+        await app.Database.ExecuteAsync($"""
+            INSERT INTO spans (project_id, trace_id, span_id, name, kind, start_time, end_time, status_code, billing, team, feature, model, computed_cost_usd)
+            SELECT (SELECT min(id) FROM projects), decode(md5(h::text), 'hex'), substr(decode(md5('s' || h::text), 'hex'), 1, 8), 'chat', 3,
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '5 minutes',
+                   timestamptz '2026-10-05 00:00:00+00' + h * interval '1 hour' + interval '6 minutes', 0, true, 'search', 'answers', 'gpt-x',
+                   1 + 0.3 * sin(2 * pi() * h / 24) + 0.01 * ((h * 7919) % 13 - 6) + CASE WHEN h = {spike} THEN 5 ELSE 0 END
+            FROM generate_series(0, {hours - 1}) AS h
+            """);
+        var scanner = app.App.Services.GetRequiredService<AnomalyScanner>();
+        async Task<List<string>> ListedAtSpikeAsync()
+        {
+            var listed = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/anomalies?from=2026-10-25T00:00:00Z&to=2026-10-26T00:00:00Z", UriKind.Relative)));
+            return [.. listed.RootElement.GetProperty("rows").EnumerateArray()
+                .Where(r => r.GetProperty("timestamp").GetDateTime() == _start.AddHours(spike))
+                .Select(r => $"{r.GetProperty("dimension").GetString()}:{r.GetProperty("key").GetString()}")];
+        }
+
+        async Task RepriceSpikeAsync(int addUsd) => await app.Database.ExecuteAsync(
+            $"UPDATE spans SET computed_cost_usd = computed_cost_usd + {addUsd}, ingested_at = now() WHERE start_time = '{spikeStart:yyyy-MM-dd HH:mm:ss}+00'");
+
+        await scanner.ScanAsync(null, _start.AddHours(hours), CancellationToken.None);
+        (await ListedAtSpikeAsync()).ShouldContain("total:all");
+        (await ListedAtSpikeAsync()).ShouldContain("team:search");
+        // The total's alert went out; the team's and the others' were never announced.
+        await app.Database.ExecuteAsync("UPDATE anomalies SET notified_at = now() WHERE dimension = 'total'");
+
+        // A re-pricing takes the $5 away: the hour is back in its band.
+        await RepriceSpikeAsync(-5);
+        await scanner.ScanAsync(null, _start.AddHours(hours), CancellationToken.None);
+
+        (await ListedAtSpikeAsync()).ShouldBeEmpty();
+        // Kept: the announced total alone, marked cleared.
+        (await app.Database.ScalarAsync<string>(
+            $"SELECT string_agg(kind || ':' || dimension || ':' || (cleared_at IS NOT NULL)::text, ',') FROM anomalies WHERE hour = '{_start.AddHours(spike):yyyy-MM-dd HH:mm:ss}+00'"))
+            .ShouldBe("cost:total:true");
+
+        // Found again after another correction: listed again, and still announced only once.
+        await RepriceSpikeAsync(5);
+        await scanner.ScanAsync(null, _start.AddHours(hours), CancellationToken.None);
+
+        (await ListedAtSpikeAsync()).ShouldContain("total:all");
+        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM anomalies WHERE cleared_at IS NOT NULL")).ShouldBe(0);
+        (await app.Database.ScalarAsync<long>("SELECT count(*) FROM anomalies WHERE dimension = 'total' AND notified_at IS NULL")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_scan_stores_a_shift_in_the_model_mix_under_a_steady_total_and_the_list_explains_it()
     {
         await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));

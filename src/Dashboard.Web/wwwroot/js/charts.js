@@ -3,7 +3,21 @@
 // Runs on page load; interactive pages call tollgateCharts.draw(element) after they render one.
 // ECharts is loaded (libraries.js) the first time a page has a chart to draw.
 (function () {
+    // Charts drawn on this page, resized with the window. A live page replaces a chart's element when
+    // its figures change: each draw first lets go of the charts whose elements have left the page.
+    var drawn = [];
+
+    function letGoOfReplaced() {
+        drawn = drawn.filter(function (d) {
+            if (!d.element.isConnected) {
+                d.chart.dispose();
+            }
+            return d.element.isConnected;
+        });
+    }
+
     function draw(root) {
+        letGoOfReplaced();
         var charts = root.querySelectorAll("[data-chart]");
         if (charts.length === 0) {
             return Promise.resolve();
@@ -29,9 +43,14 @@
             var chart = echarts.init(el, null, { renderer: "svg" });
             chart.setOption(option);
             el.dataset.chartDrawn = "1";
-            window.addEventListener("resize", function () { chart.resize(); });
+            drawn.push({ element: el, chart: chart });
         });
     }
+
+    window.addEventListener("resize", function () {
+        letGoOfReplaced();
+        drawn.forEach(function (d) { d.chart.resize(); });
+    });
     window.tollgateCharts = { draw: draw };
     document.addEventListener("DOMContentLoaded", function () { draw(document); });
 })();

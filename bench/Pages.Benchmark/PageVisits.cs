@@ -29,6 +29,10 @@ internal sealed class Samples
 {
     private readonly List<double> _html = [], _paint = [], _interactive = [], _figures = [];
 
+    /// <summary>Each load's stage times, in the order loaded, as CSV lines (html,paint,interactive,figures).</summary>
+    public IEnumerable<string> Lines => _html.Select((_, i) => string.Create(CultureInfo.InvariantCulture,
+        $"{_html[i]:F1},{_paint[i]:F1},{_interactive[i]:F1},{_figures[i]:F1}"));
+
     public void Add(JsonElement stages)
     {
         _html.Add(stages.GetProperty("html").GetDouble());
@@ -37,7 +41,7 @@ internal sealed class Samples
         _figures.Add(stages.GetProperty("figures").GetDouble());
     }
 
-    public PageTimes Times() => new(Percentiles.Of(_html), Percentiles.Of(_paint), Percentiles.Of(_interactive), Percentiles.Of(_figures));
+    public PageTimes Times() => new(Percentiles.Of([.. _html]), Percentiles.Of([.. _paint]), Percentiles.Of([.. _interactive]), Percentiles.Of([.. _figures]));
 }
 
 /// <summary>A signed-in browser context that loads pages and reads, from the page itself, when each stage happened.</summary>
@@ -83,6 +87,16 @@ internal sealed class PageVisits(IBrowserContext context)
                 {
                     samples[p].Add(stages);
                 }
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCH_SAMPLES_DIR") is { Length: > 0 } samplesDir)
+        {
+            Directory.CreateDirectory(samplesDir);
+            for (var p = 0; p < pages.Count; p++)
+            {
+                await File.WriteAllLinesAsync(Path.Combine(samplesDir, $"{(openTab ? "open-tab" : "new-tab")}{pages[p].Path.Replace('/', '-')}.csv"),
+                    ["html,paint,interactive,figures", .. samples[p].Lines]);
             }
         }
 

@@ -16,7 +16,7 @@ using Tollgate.Pages.Benchmark;
 // Settings: BENCH_REUSE_DB (the database; else the newest the analytics benchmark kept),
 // BENCH_PAGE_LOADS (30), BENCH_TABS (50), BENCH_HOLD_SECONDS (0: how long to keep the tabs open at the end,
 // to look inside the process), BENCH_TRACE_DIR (writes there a Chrome performance trace of each page's
-// last load), TOLLGATE_CHROMIUM (a Chromium executable), BENCH_DASHBOARD_PUBLISHED (the published dashboard).
+// last load), BENCH_SAMPLES_DIR (writes there each page's stage times, load by load, as CSV), TOLLGATE_CHROMIUM (a Chromium executable), BENCH_DASHBOARD_PUBLISHED (the published dashboard).
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/pages.sh does");
 var chromium = Environment.GetEnvironmentVariable("TOLLGATE_CHROMIUM") is { Length: > 0 } path

@@ -65,4 +65,43 @@ public sealed class PrerenderHandoffTests(BrowserFixture fixture)
             await page.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task The_prerendered_weekly_review_runs_no_drawing_library_before_its_circuit_renders_the_chart()
+    {
+        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        var project = await Seed.DefaultProjectAsync(app);
+        var at = DateTime.UtcNow.AddMinutes(-30);
+        await Seed.WriteAsync(app,
+        [
+            TestSpans.Root(project, 9302, 1, "gateway", at, team: "search-team"),
+            TestSpans.Chat(project, 9302, 2, 1, "gateway", at.AddSeconds(1), "openai", "gpt-4o", 0.4m),
+        ]);
+        await app.App.Services.GetRequiredService<RollupRunner>().RunAllAsync();
+
+        var page = await fixture.NewSignedInPageAsync(app);
+        try
+        {
+            // Notes, when the circuit's render first shows, whether ECharts had run or a chart been drawn.
+            await page.AddInitScriptAsync("""
+                new MutationObserver((_, observer) => {
+                    if (document.querySelector("main [data-interactive='true']")) {
+                        window.__beforeCircuit = { echarts: typeof window.echarts !== "undefined", drawn: !!document.querySelector("[data-chart-drawn]") };
+                        observer.disconnect();
+                    }
+                }).observe(document, { subtree: true, childList: true, attributes: true });
+                """);
+            await page.GotoAsync("/");
+            await BrowserFixture.WaitForCircuitAsync(page);
+
+            // The prerendered page's chart element is replaced by the circuit's render: drawing into it would be lost work.
+            (await page.EvaluateAsync<bool>("window.__beforeCircuit.echarts")).ShouldBeFalse();
+            (await page.EvaluateAsync<bool>("window.__beforeCircuit.drawn")).ShouldBeFalse();
+            await page.WaitForSelectorAsync("[data-chart][data-chart-drawn='1'] svg");
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
 }

@@ -1,7 +1,9 @@
 // Draws every element with a data-chart attribute: the attribute holds an ECharts option as JSON,
 // rendered by the server. No inline script, so a strict content security policy stays possible.
-// Runs on page load; interactive pages call tollgateCharts.draw(element) after they render one.
-// ECharts is loaded (libraries.js) the first time a page has a chart to draw.
+// Interactive pages call tollgateCharts.draw(element) after they render one. Nothing is drawn into
+// the prerendered page: its circuit's first render replaces those elements, so a chart drawn there
+// would be thrown away, after ECharts had been loaded and run while the page was painting its first
+// frame. ECharts is loaded (libraries.js) the first time a page has a chart to draw.
 (function () {
     // Charts drawn on this page, resized with the window. A live page replaces a chart's element when
     // its figures change: each draw first lets go of the charts whose elements have left the page.
@@ -52,5 +54,4 @@
         drawn.forEach(function (d) { d.chart.resize(); });
     });
     window.tollgateCharts = { draw: draw };
-    document.addEventListener("DOMContentLoaded", function () { draw(document); });
 })();

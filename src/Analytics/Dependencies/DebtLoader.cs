@@ -10,10 +10,16 @@ namespace Tollgate.Analytics.Dependencies;
 /// </summary>
 public sealed class DebtLoader(NpgsqlDataSource dataSource, DependencyMap map)
 {
-    public async Task<DebtReport> LoadAsync(QueryWindow window, CancellationToken cancellationToken = default)
+    public async Task<DebtReport> LoadAsync(QueryWindow window, CancellationToken cancellationToken = default) =>
+        (await LoadWithMapAsync(window, cancellationToken)).Debt;
+
+    /// <summary>The period's map and its debt, read at the same time on two connections.</summary>
+    public async Task<(DependencyGraph Graph, DebtReport Debt)> LoadWithMapAsync(QueryWindow window, CancellationToken cancellationToken = default)
     {
-        var graph = await map.LoadAsync(window, cancellationToken);
-        var hours = await DebtHourStore.LoadAsync(dataSource, window.ProjectId, UtcHour.Floor(window.From), UtcHour.Ceiling(window.To), cancellationToken);
-        return OrchestrationDebt.Analyse(window.From, window.To, graph.Edges, hours);
+        var graphRead = map.LoadAsync(window, cancellationToken);
+        var hoursRead = DebtHourStore.LoadAsync(dataSource, window.ProjectId, UtcHour.Floor(window.From), UtcHour.Ceiling(window.To), cancellationToken);
+        await Task.WhenAll(graphRead, hoursRead);
+        var graph = await graphRead;
+        return (graph, OrchestrationDebt.Analyse(window.From, window.To, graph.Edges, await hoursRead));
     }
 }

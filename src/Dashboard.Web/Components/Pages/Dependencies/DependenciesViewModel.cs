@@ -49,7 +49,7 @@ public sealed record MapFigures(string Period, DependencyGraph Graph, DebtReport
 /// edge colours are built here so that tests can check them without a browser. The period is read
 /// from the database; the overlay and the chosen node are views of what was read.
 /// </summary>
-public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, TimeProvider time)
+public sealed class DependenciesViewModel(DebtLoader debt, TimeProvider time)
 {
     public const string CostOverlay = "cost";
     public const string ErrorsOverlay = "errors";
@@ -100,8 +100,7 @@ public sealed class DependenciesViewModel(DependencyMap map, DebtLoader debt, Ti
         var chosen = PeriodOf(period);
         var now = time.GetUtcNow().UtcDateTime;
         var window = new QueryWindow(now - chosen.Length, now);
-        var graph = await map.LoadAsync(window, cancellationToken);
-        var report = await debt.LoadAsync(window, cancellationToken);
+        var (graph, report) = await debt.LoadWithMapAsync(window, cancellationToken);
         (Period, Graph, Debt) = (chosen, graph, report);
         Show(overlay, node);
     }

@@ -35,15 +35,7 @@ public sealed class PrerenderHandoffTests(BrowserFixture fixture)
     public async Task A_page_loaded_afresh_keeps_its_prerendered_figures_when_its_circuit_starts(string path, string figures)
     {
         // An app of its own: the figures are what this test wrote.
-        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var project = await Seed.DefaultProjectAsync(app);
-        var at = DateTime.UtcNow.AddMinutes(-30);
-        await Seed.WriteAsync(app,
-        [
-            TestSpans.Root(project, 9301, 1, "gateway", at, team: "search-team"),
-            TestSpans.Chat(project, 9301, 2, 1, "gateway", at.AddSeconds(1), "openai", "gpt-4o", 0.4m),
-        ]);
-        await app.App.Services.GetRequiredService<RollupRunner>().RunAllAsync();
+        await using var app = await AppWithOneRequestAsync();
 
         var page = await fixture.NewSignedInPageAsync(app);
         try
@@ -69,15 +61,7 @@ public sealed class PrerenderHandoffTests(BrowserFixture fixture)
     [Fact]
     public async Task The_prerendered_weekly_review_runs_no_drawing_library_before_its_circuit_renders_the_chart()
     {
-        await using var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
-        var project = await Seed.DefaultProjectAsync(app);
-        var at = DateTime.UtcNow.AddMinutes(-30);
-        await Seed.WriteAsync(app,
-        [
-            TestSpans.Root(project, 9302, 1, "gateway", at, team: "search-team"),
-            TestSpans.Chat(project, 9302, 2, 1, "gateway", at.AddSeconds(1), "openai", "gpt-4o", 0.4m),
-        ]);
-        await app.App.Services.GetRequiredService<RollupRunner>().RunAllAsync();
+        await using var app = await AppWithOneRequestAsync();
 
         var page = await fixture.NewSignedInPageAsync(app);
         try
@@ -102,6 +86,29 @@ public sealed class PrerenderHandoffTests(BrowserFixture fixture)
         finally
         {
             await page.CloseAsync();
+        }
+    }
+
+    // A dashboard whose data is one request of this half hour, rolled up.
+    private static async Task<RunningApp> AppWithOneRequestAsync()
+    {
+        var app = await RunningApp.StartAsync(a => DashboardApp.BuildAsync(a));
+        try
+        {
+            var project = await Seed.DefaultProjectAsync(app);
+            var at = DateTime.UtcNow.AddMinutes(-30);
+            await Seed.WriteAsync(app,
+            [
+                TestSpans.Root(project, 9301, 1, "gateway", at, team: "search-team"),
+                TestSpans.Chat(project, 9301, 2, 1, "gateway", at.AddSeconds(1), "openai", "gpt-4o", 0.4m),
+            ]);
+            await app.App.Services.GetRequiredService<RollupRunner>().RunAllAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
     }
 }

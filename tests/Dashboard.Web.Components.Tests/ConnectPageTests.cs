@@ -33,6 +33,22 @@ public sealed class ConnectPageTests : PageTestContext
     }
 
     [Fact]
+    public async Task Attribution_typed_in_stays_when_the_page_gets_its_parameters_again_and_the_address_then_carries_it()
+    {
+        var app = await StartAsync();
+        var page = await RenderConnectAsync(app, "/connect", Roles.Admin);
+
+        page.Find("#team").Change("payments");
+        page.Find("#feature").Change("checkout");
+        // As when a cascading value changes: the page's parameters are set again, the address unchanged.
+        page.Render(_ => { });
+        page.Find("form[data-testid=attribution-form]").Submit();
+
+        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/connect?project=default&team=payments&feature=checkout"));
+        page.WaitForAssertion(() => page.Find("[data-testid=env-snippet]").TextContent.ShouldContain("tollgate.team=payments,tollgate.feature=checkout"));
+    }
+
+    [Fact]
     public async Task A_key_without_a_name_or_for_a_project_a_lead_may_not_create_is_refused_under_its_field()
     {
         var app = await StartAsync();

@@ -39,6 +39,7 @@ internal sealed class ChromeTrace
     {
         await _session.SendAsync("Tracing.end");
         await _complete.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await using var file = File.Create(path);
         await JsonSerializer.SerializeAsync(file, new { traceEvents = _events });
         await _session.DetachAsync();

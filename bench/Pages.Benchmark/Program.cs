@@ -5,7 +5,7 @@ using Npgsql;
 using Tollgate.Benchmarks;
 using Tollgate.Pages.Benchmark;
 
-// Page benchmark: how soon the weekly review and the dependency map paint and become interactive
+// Page benchmark: what a first visit downloads, how soon the weekly review and the dependency map paint and become interactive
 // in a real Chromium, and the dashboard's memory per open circuit, over a database that the
 // analytics benchmark filled (bench/pages.sh makes one of BENCH_SPANS spans first), once the
 // dashboard's start-up jobs have finished (see JobRuns).
@@ -55,6 +55,18 @@ await using var browser = await playwright.Chromium.LaunchAsync(new()
     Headless = true,
     Args = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
 });
+// 0. What a first visit downloads, with nothing in the browser's cache.
+var (signInPage, weeklyPage) = await PageVisits.FirstVisitAsync(browser, dashboard.BaseAddress, User, Password);
+Console.WriteLine("A first visit, nothing cached: KiB over the wire (headers included) and, as the reference, once decoded; the largest downloads");
+foreach (var (label, downloads) in new[] { ("the sign-in page", signInPage), ("then, signed in, the weekly review", weeklyPage) })
+{
+    Console.WriteLine($"  {label,-50} {downloads.Sum(d => d.Transferred) / 1024.0,8:F0} KiB of {downloads.Sum(d => d.Decoded) / 1024.0:F0} KiB");
+    foreach (var (name, transferred, decoded) in downloads.Where(d => d.Transferred > 0).OrderByDescending(d => d.Decoded).Take(3))
+    {
+        Console.WriteLine($"    {name,-48} {transferred / 1024.0,8:F0} KiB of {decoded / 1024.0:F0} KiB");
+    }
+}
+
 var visits = await PageVisits.SignInAsync(browser, dashboard.BaseAddress, User, Password);
 
 // 1. First paint and time to interactive, each page loaded in a new tab, then in a tab already open.

@@ -81,6 +81,8 @@ internal sealed class PageVisits(IBrowserContext context)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(baseAddress.ToString());
         await page.WaitForSelectorAsync(Interactive, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        // The chart library is fetched when the circuit draws the chart.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var weeklyReview = await DownloadsAsync(page);
         await page.CloseAsync(new() { RunBeforeUnload = true });
         return (signIn, weeklyReview);

@@ -104,21 +104,28 @@ internal sealed class PageVisits(IBrowserContext context)
     /// is in a new tab, or, with <paramref name="openTab"/>, in a tab already open on another page of the
     /// dashboard (as when a bookmark or a link is followed in a browser already in use: no new renderer
     /// process to start). A page without a circuit is interactive once loaded (its scripts have run).
+    /// With several <paramref name="builds"/> (each signed in to a dashboard of its own), each page is
+    /// loaded from every build in turn, the order alternating from round to round: the builds share the
+    /// machine's slow spells alike, which separate runs of the benchmark do not. Times per build, then per page.
     /// </summary>
-    public async Task<PageTimes[]> MeasureAsync(IReadOnlyList<(string Path, string Figures)> pages, int count, bool openTab)
+    public static async Task<PageTimes[][]> MeasureAsync(IReadOnlyList<PageVisits> builds, IReadOnlyList<(string Path, string Figures)> pages, int count, bool openTab)
     {
-        var samples = pages.Select(_ => new Samples()).ToArray();
+        var samples = builds.Select(_ => pages.Select(_ => new Samples()).ToArray()).ToArray();
         for (var round = 0; round < count + 3; round++)
         {
             for (var p = 0; p < pages.Count; p++)
             {
-                var trace = round == count + 2 && Environment.GetEnvironmentVariable("BENCH_TRACE_DIR") is { Length: > 0 } traceDir
-                    ? Path.Combine(traceDir, $"{(openTab ? "open-tab" : "new-tab")}{pages[p].Path.Replace('/', '-')}.json")
-                    : null;
-                var stages = await LoadAsync(pages[p].Path, pages[p].Figures, openTab, trace);
-                if (round >= 3)
+                for (var turn = 0; turn < builds.Count; turn++)
                 {
-                    samples[p].Add(stages);
+                    var b = round % 2 == 0 ? turn : builds.Count - 1 - turn;
+                    var trace = round == count + 2 && b == 0 && Environment.GetEnvironmentVariable("BENCH_TRACE_DIR") is { Length: > 0 } traceDir
+                        ? Path.Combine(traceDir, $"{(openTab ? "open-tab" : "new-tab")}{pages[p].Path.Replace('/', '-')}.json")
+                        : null;
+                    var stages = await builds[b].LoadAsync(pages[p].Path, pages[p].Figures, openTab, trace);
+                    if (round >= 3)
+                    {
+                        samples[b][p].Add(stages);
+                    }
                 }
             }
         }
@@ -126,14 +133,17 @@ internal sealed class PageVisits(IBrowserContext context)
         if (Environment.GetEnvironmentVariable("BENCH_SAMPLES_DIR") is { Length: > 0 } samplesDir)
         {
             Directory.CreateDirectory(samplesDir);
-            for (var p = 0; p < pages.Count; p++)
+            for (var b = 0; b < builds.Count; b++)
             {
-                await File.WriteAllLinesAsync(Path.Combine(samplesDir, $"{(openTab ? "open-tab" : "new-tab")}{pages[p].Path.Replace('/', '-')}.csv"),
-                    ["html,paint,interactive,figures", .. samples[p].Lines]);
+                for (var p = 0; p < pages.Count; p++)
+                {
+                    var name = $"{(openTab ? "open-tab" : "new-tab")}{pages[p].Path.Replace('/', '-')}{(b == 0 ? "" : $"-compared{b}")}.csv";
+                    await File.WriteAllLinesAsync(Path.Combine(samplesDir, name), ["html,paint,interactive,figures", .. samples[b][p].Lines]);
+                }
             }
         }
 
-        return [.. samples.Select(s => s.Times())];
+        return [.. samples.Select(build => build.Select(s => s.Times()).ToArray())];
     }
 
     private async Task<JsonElement> LoadAsync(string path, string figures, bool openTab, string? trace)

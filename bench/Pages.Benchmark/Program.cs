@@ -16,7 +16,9 @@ using Tollgate.Pages.Benchmark;
 // Settings: BENCH_REUSE_DB (the database; else the newest the analytics benchmark kept),
 // BENCH_PAGE_LOADS (30), BENCH_TABS (50), BENCH_HOLD_SECONDS (0: how long to keep the tabs open at the end,
 // to look inside the process), BENCH_TRACE_DIR (writes there a Chrome performance trace of each page's
-// last load), BENCH_SAMPLES_DIR (writes there each page's stage times, load by load, as CSV), TOLLGATE_CHROMIUM (a Chromium executable), BENCH_DASHBOARD_PUBLISHED (the published dashboard).
+// last load), BENCH_SAMPLES_DIR (writes there each page's stage times, load by load, as CSV), TOLLGATE_CHROMIUM (a Chromium executable), BENCH_DASHBOARD_PUBLISHED (the published dashboard),
+// BENCH_COMPARE_PUBLISHED (another published build, started beside it on the same database without jobs; each
+// page is loaded from both in turn and its times printed for both).
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/pages.sh does");
 var chromium = Environment.GetEnvironmentVariable("TOLLGATE_CHROMIUM") is { Length: > 0 } path
@@ -68,6 +70,14 @@ foreach (var (label, downloads) in new[] { ("the sign-in page", signInPage), ("t
 }
 
 var visits = await PageVisits.SignInAsync(browser, dashboard.BaseAddress, User, Password);
+// Another build to compare with, on the same database, its loads taken in turn with this build's.
+await using var comparedDashboard = Environment.GetEnvironmentVariable("BENCH_COMPARE_PUBLISHED") is { Length: > 0 } compared
+    ? await DashboardProcess.StartAsync(connectionString, compared,
+        $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}", "--Tollgate:Jobs:Enabled=false")
+    : null;
+PageVisits[] builds = comparedDashboard is null
+    ? [visits]
+    : [visits, await PageVisits.SignInAsync(browser, comparedDashboard.BaseAddress, User, Password)];
 
 // 1. First paint and time to interactive, each page loaded in a new tab, then in a tab already open.
 foreach (var openTab in new[] { false, true })
@@ -75,13 +85,18 @@ foreach (var openTab in new[] { false, true })
     Console.WriteLine($"Page loads ({loads} of each, the pages in turn, after 3 rounds to warm up), {(openTab ? "in a tab already open on another page" : "each in a new tab")}, ms from navigation start (p50 / p95):");
     Console.WriteLine($"  {"page",-50} {"HTML in",15} {"first paint",15} {"interactive",15} {"figures",15}");
     var from = await jobs.NowAsync();
-    var times = await visits.MeasureAsync(
+    var times = await PageVisits.MeasureAsync(builds,
         [("/health/live", "body"), ("/account/login", "form"), ("/", "[data-testid=cost-this-week]"), ("/dependencies", "canvas")], loads, openTab);
     var until = await jobs.NowAsync();
     string[] labels = ["one line of text (the browser's floor: reference)", "sign-in (static, no data: reference)", "weekly review /", "dependency map /dependencies"];
-    foreach (var (label, result) in labels.Zip(times))
+    for (var page = 0; page < labels.Length; page++)
     {
-        Console.WriteLine($"  {label,-50} {result.Html,15} {result.FirstPaint,15} {result.Interactive,15} {result.Figures,15}");
+        for (var build = 0; build < times.Length; build++)
+        {
+            var label = build == 0 ? labels[page] : "  the same, compared build";
+            var result = times[build][page];
+            Console.WriteLine($"  {label,-50} {result.Html,15} {result.FirstPaint,15} {result.Interactive,15} {result.Figures,15}");
+        }
     }
 
     Console.WriteLine($"  job runs during these loads ({(until - from).TotalSeconds:F0} s): {await jobs.DuringAsync(from, until)}");

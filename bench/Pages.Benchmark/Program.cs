@@ -17,8 +17,8 @@ using Tollgate.Pages.Benchmark;
 // BENCH_PAGE_LOADS (30), BENCH_TABS (50), BENCH_HOLD_SECONDS (0: how long to keep the tabs open at the end,
 // to look inside the process), BENCH_TRACE_DIR (writes there a Chrome performance trace of each page's
 // last load), BENCH_SAMPLES_DIR (writes there each page's stage times, load by load, as CSV), TOLLGATE_CHROMIUM (a Chromium executable), BENCH_DASHBOARD_PUBLISHED (the published dashboard),
-// BENCH_COMPARE_PUBLISHED (another published build, started beside it on the same database without jobs; each
-// page is loaded from both in turn and its times printed for both).
+// BENCH_COMPARE_PUBLISHED (another published build, started beside it as a second instance on the same database;
+// each page is loaded from both in turn and its times printed for both).
 var admin = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TOLLGATE_BENCH_PG")
     ?? throw new InvalidOperationException("pass a PostgreSQL superuser connection string (or set TOLLGATE_BENCH_PG); bench/pages.sh does");
 var chromium = Environment.GetEnvironmentVariable("TOLLGATE_CHROMIUM") is { Length: > 0 } path
@@ -45,6 +45,12 @@ var jobs = new JobRuns(dataSource);
 var started = await jobs.NowAsync();
 await using var dashboard = await DashboardProcess.StartAsync(connectionString, published,
     $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}");
+// Another build to compare with, on the same database, its loads taken in turn with this build's. It
+// runs as a second instance of the same deployment would, jobs included (each job runs on one instance
+// at a time), so that neither process carries work the other does not.
+await using var comparedDashboard = Environment.GetEnvironmentVariable("BENCH_COMPARE_PUBLISHED") is { Length: > 0 } compared
+    ? await DashboardProcess.StartAsync(connectionString, compared, $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}")
+    : null;
 // Measured on a settled server: the jobs that run at start (rollups, dependencies, the first anomaly scan)
 // have finished. Later runs (the rollups every minute, a scan every 15) are part of a running
 // dashboard, and each measurement names those that ran during it.
@@ -70,11 +76,6 @@ foreach (var (label, downloads) in new[] { ("the sign-in page", signInPage), ("t
 }
 
 var visits = await PageVisits.SignInAsync(browser, dashboard.BaseAddress, User, Password);
-// Another build to compare with, on the same database, its loads taken in turn with this build's.
-await using var comparedDashboard = Environment.GetEnvironmentVariable("BENCH_COMPARE_PUBLISHED") is { Length: > 0 } compared
-    ? await DashboardProcess.StartAsync(connectionString, compared,
-        $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}", "--Tollgate:Jobs:Enabled=false")
-    : null;
 PageVisits[] builds = comparedDashboard is null
     ? [visits]
     : [visits, await PageVisits.SignInAsync(browser, comparedDashboard.BaseAddress, User, Password)];

@@ -46,8 +46,8 @@ var started = await jobs.NowAsync();
 await using var dashboard = await DashboardProcess.StartAsync(connectionString, published,
     $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}");
 // Another build to compare with, on the same database, its loads taken in turn with this build's. It
-// runs as a second instance of the same deployment would, jobs included (each job runs on one instance
-// at a time), so that neither process carries work the other does not.
+// runs as a second instance of the same deployment would, jobs included (both instances take them from
+// one queue in the database), so that neither process carries work the other does not.
 await using var comparedDashboard = Environment.GetEnvironmentVariable("BENCH_COMPARE_PUBLISHED") is { Length: > 0 } compared
     ? await DashboardProcess.StartAsync(connectionString, compared, $"--Tollgate:BootstrapAdminUser={User}", $"--Tollgate:BootstrapAdminPassword={Password}")
     : null;

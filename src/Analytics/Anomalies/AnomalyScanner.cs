@@ -92,6 +92,12 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
     /// </summary>
     private async Task StoreAsync(List<CostAnomaly> anomalies, int? projectId, DateTime from, DateTime until, CancellationToken cancellationToken)
     {
+        // Each anomaly's key, sent with the upsert and again with the clear.
+        var projectIds = anomalies.Select(a => a.ProjectId).ToArray();
+        var kinds = anomalies.Select(a => a.Kind).ToArray();
+        var dimensions = anomalies.Select(a => a.Dimension).ToArray();
+        var keys = anomalies.Select(a => a.Key).ToArray();
+        var hours = anomalies.Select(a => a.Hour).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (anomalies.Count > 0)
@@ -106,10 +112,10 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
                     upper_usd = EXCLUDED.upper_usd, score = EXCLUDED.score, contributors = EXCLUDED.contributors,
                     detector = EXCLUDED.detector, explanation = EXCLUDED.explanation, cleared_at = NULL
                 """, connection, transaction);
-            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.ProjectId).ToArray() });
-            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Dimension).ToArray() });
-            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Key).ToArray() });
-            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Hour).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            upsert.Parameters.Add(new() { Value = projectIds });
+            upsert.Parameters.Add(new() { Value = dimensions });
+            upsert.Parameters.Add(new() { Value = keys });
+            upsert.Parameters.Add(new() { Value = hours, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.ActualUsd).ToArray() });
             upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.ExpectedUsd).ToArray() });
             upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.LowerUsd).ToArray() });
@@ -120,7 +126,7 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
                 Value = anomalies.Select(a => a.Contributors is null ? null : JsonSerializer.Serialize(a.Contributors, _json)).ToArray(),
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
             });
-            upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Kind).ToArray() });
+            upsert.Parameters.Add(new() { Value = kinds });
             upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Detector).ToArray() });
             upsert.Parameters.Add(new() { Value = anomalies.Select(a => a.Explanation).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await upsert.ExecuteNonQueryAsync(cancellationToken);
@@ -143,11 +149,11 @@ public sealed class AnomalyScanner(HourlyCostReader reader, NpgsqlDataSource dat
         clear.Parameters.Add(new() { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         clear.Parameters.Add(new() { Value = until, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         clear.Parameters.Add(new() { Value = projectId.HasValue ? projectId.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.ProjectId).ToArray() });
-        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Kind).ToArray() });
-        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Dimension).ToArray() });
-        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Key).ToArray() });
-        clear.Parameters.Add(new() { Value = anomalies.Select(a => a.Hour).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        clear.Parameters.Add(new() { Value = projectIds });
+        clear.Parameters.Add(new() { Value = kinds });
+        clear.Parameters.Add(new() { Value = dimensions });
+        clear.Parameters.Add(new() { Value = keys });
+        clear.Parameters.Add(new() { Value = hours, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         await clear.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

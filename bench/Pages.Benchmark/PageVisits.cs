@@ -53,15 +53,24 @@ internal sealed class PageVisits(IBrowserContext context)
 
     public static async Task<PageVisits> SignInAsync(IBrowser browser, Uri baseAddress, string user, string password)
     {
-        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await NewContextAsync(browser, baseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
+        await SubmitSignInAsync(page, baseAddress, user, password);
+        await page.CloseAsync(new() { RunBeforeUnload = true });
+        return new PageVisits(context);
+    }
+
+    private static Task<IBrowserContext> NewContextAsync(IBrowser browser, Uri baseAddress) =>
+        browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+
+    /// <summary>Fills in and sends the sign-in form open in <paramref name="page"/>, then waits for the home page.</summary>
+    private static async Task SubmitSignInAsync(IPage page, Uri baseAddress, string user, string password)
+    {
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(baseAddress.ToString());
-        await page.CloseAsync(new() { RunBeforeUnload = true });
-        return new PageVisits(context);
     }
 
     /// <summary>
@@ -72,14 +81,11 @@ internal sealed class PageVisits(IBrowserContext context)
     public static async Task<(List<(string Name, long Transferred, long Decoded)> SignIn, List<(string Name, long Transferred, long Decoded)> WeeklyReview)> FirstVisitAsync(
         IBrowser browser, Uri baseAddress, string user, string password)
     {
-        await using var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await NewContextAsync(browser, baseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
         var signIn = await DownloadsAsync(page);
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(baseAddress.ToString());
+        await SubmitSignInAsync(page, baseAddress, user, password);
         await page.WaitForSelectorAsync(Interactive, new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
         // The chart library is fetched when the circuit draws the chart.
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
